@@ -1,0 +1,73 @@
+"""Where things live: the project root and the standard folders of the pipeline."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["project_root", "ProjectPaths", "DEFAULT_SCENARIO"]
+
+DEFAULT_SCENARIO = "config/ssd2020.yaml"
+
+
+def project_root(start: Path | None = None) -> Path:
+    """Return the folder holding ``pyproject.toml`` and ``notebooks/``.
+
+    ``EJOURNAL_ROOT`` overrides the search; otherwise the search walks up from ``start`` (default: the
+    current directory), then from this package's location.
+    """
+    env = os.environ.get("EJOURNAL_ROOT")
+    if env:
+        return Path(env).resolve()
+    candidates = [Path(start or Path.cwd()).resolve(), Path(__file__).resolve().parent]
+    for base in candidates:
+        for folder in [base, *base.parents]:
+            if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
+                return folder
+    raise FileNotFoundError("could not find the ejournal project root (a folder with pyproject.toml and notebooks/)")
+
+
+@dataclass(frozen=True)
+class ProjectPaths:
+    """Inputs come from ``root``; disposable outputs go below ``out`` (default: ``root``)."""
+
+    root: Path
+    out: Path
+
+    @classmethod
+    def at(cls, root: Path | None = None, out: Path | None = None) -> "ProjectPaths":
+        root = Path(root).resolve() if root else project_root()
+        return cls(root=root, out=Path(out).resolve() if out else root)
+
+    @property
+    def notebooks(self) -> Path:
+        return self.root / "notebooks"
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "data" / "raw"
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config"
+
+    @property
+    def processed(self) -> Path:
+        return self.out / "data" / "processed"
+
+    @property
+    def reports(self) -> Path:
+        return self.out / "reports"
+
+    @property
+    def appendices(self) -> Path:
+        return self.reports / "appendices"
+
+    @property
+    def executed(self) -> Path:
+        return self.reports / "executed"
+
+    @property
+    def state(self) -> Path:
+        return self.reports / ".state"
