@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import html
 import logging
+import re
 from pathlib import Path
 
 import nbformat
@@ -21,6 +22,7 @@ __all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_htm
 
 log = logging.getLogger(__name__)
 
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
 _CSS = (Path(__file__).parent / "templates" / "appendix.css").read_text(encoding="utf-8")
 _FILTER_JS = """
 document.querySelectorAll('table.ej-filterable').forEach(function (t) {
@@ -55,7 +57,7 @@ def notebook_body_html(nb) -> str:
     exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
                             exclude_output_prompt=True, anchor_link_text="")
     body, _ = exporter.from_notebook_node(_strip_for_report(nb))
-    return body
+    return _ANCHOR_LINK.sub("", body)
 
 
 def provenance_html(prov: dict) -> str:
@@ -104,6 +106,8 @@ def page_html(title: str, scenario_title: str, body: str, prov: dict, example_da
 def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:
     import weasyprint
 
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
     tmp = pdf_path.with_suffix(".pdf.tmp")
     weasyprint.HTML(string=page, base_url=str(base_url)).write_pdf(str(tmp))
     tmp.replace(pdf_path)

@@ -18,7 +18,7 @@ from .discounting import discount_factors
 __all__ = ["EFFECTS", "EFFECT_LABELS", "Draws", "deterministic_draws", "Curves", "participation_curves",
            "municipal_share_curve", "evaluate", "YearlySink", "PresentValueSink", "CBAResult", "run_cba",
            "operation_cost_per_share", "cohort_convolve", "transition_months_by_year", "growth_index",
-           "BUDGET_EFFECTS", "CROSS_CUTTING"]
+           "BUDGET_EFFECTS", "CROSS_CUTTING", "budget_pairs", "year_turning_positive"]
 
 EFFECT_LABELS = {
     "time_savings": "Frigjort tid",
@@ -343,3 +343,22 @@ def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, *
         }))
     return CBAResult(pd.concat(frames, ignore_index=True), curves, inputs)
 
+
+
+def budget_pairs(inputs: CBAInputs) -> list[tuple[str, str]]:
+    """Every (effect, service) of the budget effects, as the engine emits them."""
+    legacy = ["municipal_record_procurement", "municipal_record_operation", "gp_record_systems",
+              "other_contractor_systems"]
+    return ([("transition_cost", s) for s in inputs.services.index] + [("legacy_avoided", s) for s in legacy]
+            + [("investment", s) for s in inputs.investment.index] + [("operation", "operation")])
+
+
+def year_turning_positive(cumulative: pd.DataFrame):
+    """First year from which the cumulative discounted net value stays ≥ 0 (None if never)."""
+    c = cumulative["cumulative_discounted_mnok"].to_numpy()
+    years = cumulative["year"].to_numpy()
+    negative = np.flatnonzero(c < 0)
+    if len(negative) == 0:
+        return int(years[0])
+    last = negative[-1]
+    return int(years[last + 1]) if last + 1 < len(years) else None

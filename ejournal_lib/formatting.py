@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["THIN_SPACE", "fmt_number", "fmt_percent", "fmt_mnok", "fmt_nok_amount", "SUPPRESSED"]
+__all__ = ["THIN_SPACE", "fmt_number", "fmt_percent", "fmt_mnok", "fmt_nok_amount", "fmt_by_unit", "SUPPRESSED"]
 
 THIN_SPACE = "\u2009"
 #: What a suppressed small cell shows in a published table.
@@ -50,3 +50,18 @@ def fmt_nok_amount(value_nok, decimals: int = 1) -> str:
     if abs(v) >= 1e6:
         return f"{fmt_number(v / 1e6, decimals)} mill. kr"
     return f"{fmt_number(v, 0)} kr"
+
+
+def fmt_by_unit(value, unit: str) -> str:
+    """Format a key figure by its unit: "mill. kr" → MNOK, "andel" → percent, "år" → plain year."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if unit.startswith("mill. kr"):
+        return fmt_mnok(value) + unit[len("mill. kr"):]
+    if unit == "andel":
+        return fmt_percent(value)
+    if unit == "år":
+        return str(int(value))
+    if unit == "antall" or float(value).is_integer():
+        return fmt_number(value, 0)
+    return fmt_number(value, 2)

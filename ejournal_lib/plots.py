@@ -1,0 +1,148 @@
+"""Charts for the appendices (matplotlib; each function takes data, returns a Figure with title, axis
+labels with units and Norwegian number formatting). Computation never happens here."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from .formatting import fmt_number  # noqa: E402
+
+__all__ = ["stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
+           "tornado_chart"]
+
+_NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
+_PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
+
+
+def _fig(width=8.0, height=4.2):
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.grid(axis="y", alpha=0.3)
+    return fig, ax
+
+
+def _year_axis(ax):
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+
+
+def stacked_pv_by_actor(actor_pv: pd.DataFrame, effect_labels: dict, actor_labels: dict):
+    """Stacked bars: present value per actor, split by effect (MNOK)."""
+    table = actor_pv.pivot_table(index="actor", columns="effect", values="npv_mnok", aggfunc="sum").fillna(0.0)
+    table = table.reindex([a for a in actor_labels if a in table.index])
+    fig, ax = _fig(9, 4.8)
+    x = np.arange(len(table))
+    pos, neg = np.zeros(len(table)), np.zeros(len(table))
+    for i, effect in enumerate([e for e in effect_labels if e in table.columns]):
+        v = table[effect].to_numpy()
+        bottom = np.where(v >= 0, pos, neg)
+        ax.bar(x, v, bottom=bottom, label=effect_labels[effect], color=_PALETTE[i % len(_PALETTE)])
+        pos += np.where(v >= 0, v, 0)
+        neg += np.where(v < 0, v, 0)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x, [actor_labels[a] for a in table.index], rotation=20, ha="right")
+    ax.yaxis.set_major_formatter(_NOK)
+    ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
+    ax.set_title("Nåverdi per aktør fordelt på virkning")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def net_by_actor(summary: pd.DataFrame):
+    """Horizontal bars: net present value per actor (MNOK)."""
+    fig, ax = _fig(8, 3.6)
+    colors = np.where(summary["net_mnok"] >= 0, "#2e6f9e", "#c8553d")
+    ax.barh(summary["label"], summary["net_mnok"], color=colors)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Netto nåverdi (mill. kr, 2019-kroner)")
+    ax.set_title("Netto posisjon per aktør")
+    ax.invert_yaxis()
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def cumulative_net(cumulative: pd.DataFrame, positive_year):
+    """Line: cumulative discounted net value by year (MNOK), marking the year it turns positive."""
+    fig, ax = _fig()
+    ax.plot(cumulative["year"], cumulative["cumulative_discounted_mnok"], marker="o", color="#14365d")
+    ax.bar(cumulative["year"], cumulative["discounted_mnok"], color="#a3cce9", label="Neddiskontert netto per år")
+    ax.axhline(0, color="black", lw=0.8)
+    if positive_year is not None:
+        ax.axvline(positive_year, color="#e39c37", ls="--", label=f"Positiv fra {positive_year}")
+    ax.yaxis.set_major_formatter(_NOK)
+    _year_axis(ax)
+    ax.set_xlabel("År")
+    ax.set_ylabel("Mill. kr (nåverdi 2019)")
+    ax.set_title("Akkumulert netto nåverdi per år")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def budget_burden(profile: pd.DataFrame, actor_labels: dict, actors=("municipalities", "state", "gps")):
+    """Lines: yearly budget effect per actor, with and without loan financing (MNOK, undiscounted)."""
+    fig, ax = _fig(9, 4.6)
+    for i, actor in enumerate(actors):
+        sub = profile[profile["actor"] == actor]
+        if sub.empty:
+            continue
+        ax.plot(sub["year"], sub["without_loan_mnok"], color=_PALETTE[i * 2], label=f"{actor_labels[actor]}")
+        if actor == "municipalities":
+            ax.plot(sub["year"], sub["with_loan_mnok"], color=_PALETTE[i * 2], ls="--",
+                    label=f"{actor_labels[actor]}, med låneopptak")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.yaxis.set_major_formatter(_NOK)
+    _year_axis(ax)
+    ax.set_xlabel("År")
+    ax.set_ylabel("Budsjettvirkning (mill. kr per år)")
+    ax.set_title("Årlig budsjettbelastning per aktør (negativ = utgift)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def npv_distribution(npv_draws: np.ndarray, summary: dict):
+    """Histogram and S-curve of the simulated net present value (MNOK)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.hist(npv_draws, bins=80, color="#5fa2ce")
+    for key, ls in (("p10", ":"), ("p50", "-"), ("p90", ":")):
+        ax1.axvline(summary[key], color="#14365d", ls=ls, label=f"{key.upper()}: {fmt_number(summary[key], 0)}")
+    ax1.axvline(0, color="#c8553d", lw=1)
+    ax1.xaxis.set_major_formatter(_NOK)
+    ax1.set_xlabel("Netto nåverdi (mill. kr)")
+    ax1.set_ylabel("Antall trekk")
+    ax1.set_title("Fordeling av netto nåverdi")
+    ax1.legend(fontsize=7)
+    xs = np.sort(npv_draws)
+    ax2.plot(xs, np.linspace(0, 1, len(xs)), color="#14365d")
+    ax2.axvline(0, color="#c8553d", lw=1)
+    ax2.xaxis.set_major_formatter(_NOK)
+    ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(100 * v, 0)} %"))
+    ax2.set_xlabel("Netto nåverdi (mill. kr)")
+    ax2.set_ylabel("Kumulativ sannsynlighet")
+    ax2.set_title("S-kurve")
+    ax2.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def tornado_chart(tornado: pd.DataFrame, top: int = 12):
+    """Tornado: net present value with each input at P10 and P90, the others at base values (MNOK)."""
+    t = tornado.head(top).iloc[::-1]
+    base = float(t["base_npv_mnok"].iloc[0])
+    fig, ax = _fig(9, 0.35 * len(t) + 1.5)
+    y = np.arange(len(t))
+    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Input på P10")
+    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Input på P90")
+    ax.axvline(base, color="black", lw=0.8)
+    ax.set_yticks(y, [str(s)[:55] for s in t["label"]], fontsize=7)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Netto nåverdi (mill. kr)")
+    ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
