@@ -11,9 +11,12 @@ import hashlib
 import json
 import logging
 import multiprocessing
+import os
 import shutil
 import sys
+import tempfile
 import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,10 +162,12 @@ def _ipc_kernel_manager():
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
-        """A kernel manager whose kernels listen on Unix sockets instead of TCP ports."""
+        """A kernel manager whose kernels listen on Unix sockets with a unique path prefix per kernel,
+        instead of TCP ports (which parallel processes could race for)."""
 
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
+            kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"ejournal-kernel-{uuid.uuid4().hex[:12]}"))
             super().__init__(**kwargs)
 
     return IPCKernelManager
@@ -183,7 +188,7 @@ def _execute_one(job: dict) -> dict:
     try:
         pm.execute_notebook(
             job["input"], str(executed), parameters=job["params"], kernel_name=job["kernel"],
-            cwd=job["cwd"], progress_bar=job["progress_bar"], log_output=False,
+            language="python", cwd=job["cwd"], progress_bar=job["progress_bar"], log_output=False,
             kernel_manager_class=_ipc_kernel_manager(), request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:

@@ -1,0 +1,34 @@
+"""Shared fixtures: the project root and the default scenario's inputs."""
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def inputs():
+    from ejournal_lib.cba_inputs import load_cba_inputs
+
+    return load_cba_inputs(ROOT / "config" / "ssd2020.yaml")
+
+
+@pytest.fixture(scope="session")
+def mapping():
+    from ejournal_lib.actors import load_actor_mapping
+
+    return load_actor_mapping(ROOT / "config" / "actor_mapping.yaml")
+
+
+@pytest.fixture(scope="session")
+def public_share(inputs, mapping):
+    from ejournal_lib.actors import public_shares
+    from ejournal_lib.cba import budget_pairs
+
+    return public_shares(mapping, budget_pairs(inputs), "ssd2020")

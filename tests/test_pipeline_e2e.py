@@ -1,0 +1,107 @@
+"""End to end: the real notebooks on the embedded data, through papermill, nbconvert and WeasyPrint,
+into a temporary folder. Checks numbers in the tables and text in the appendix, not only files."""
+
+import json
+import pandas as pd
+import pytest
+from pypdf import PdfReader
+
+from ejournal_lib.project import ProjectPaths
+from ejournal_lib.runner import failure_summary, run_pipeline
+
+
+@pytest.fixture(scope="module")
+def run(root, tmp_path_factory):
+    out = tmp_path_factory.mktemp("e2e")
+    paths = ProjectPaths.at(root, out)
+    report = run_pipeline(paths)
+    assert report.ok, failure_summary(report)
+    return paths, report
+
+
+def table(paths, name):
+    return pd.read_csv(paths.processed / f"{name}.csv", dtype={"municipality_code": str})
+
+
+def test_every_notebook_has_html_and_a4_pdf(run, root):
+    paths, report = run
+    names = sorted(p.stem for p in (root / "notebooks").glob("*.ipynb"))
+    assert sorted(r.name for r in report.results) == names
+    for name in names:
+        html = (paths.appendices / f"{name}.html").read_text(encoding="utf-8")
+        assert "<h1>" in html and "Scenario:" in html and "Git-commit" in html
+        pdf = PdfReader(paths.appendices / f"{name}.pdf")
+        box = pdf.pages[0].mediabox
+        assert (float(box.width), float(box.height)) == pytest.approx((595.28, 841.89), abs=0.1)  # A4 in points
+        assert "Scenario" in pdf.pages[0].extract_text()
+
+
+def test_cba_numbers(run):
+    paths, _ = run
+    effects = table(paths, "cba_effects")
+    summary = table(paths, "cba_summary").set_index("metric")["value"]
+    # the published present value of operation is reproduced by the calibration
+    assert effects.query("effect == 'operation'")["npv_mnok"].sum() == pytest.approx(-5279)
+    # investment: P50 without VAT = (4755 + 710 + 4060 × 0.85) / 1.25 = 7132.8 MNOK before discounting
+    yearly = table(paths, "cba_yearly")
+    assert yearly.query("effect == 'investment'")["value_mnok"].sum() == pytest.approx(-(4755 + 710 + 4060 * 0.85) / 1.25)
+    dist = table(paths, "benefit_distribution")
+    assert dist["net_mnok"].sum() == pytest.approx(summary["npv_mnok"])
+    assert effects["npv_mnok"].sum() == pytest.approx(summary["npv_mnok"])
+    assert len(table(paths, "municipality_distribution")) == 292
+    unc = table(paths, "uncertainty_summary").set_index("quantity")
+    assert list(unc.columns[:6]) == ["mean", "sd", "p10", "p50", "p85", "p90"]
+    assert unc.loc["npv", "p10"] < summary["npv_mnok"] < unc.loc["npv", "p90"]
+    be = table(paths, "break_even")
+    assert set(be["quantity"]) == {"municipal_final_share", "gp_final_share"}
+    scenarios = table(paths, "participation_scenarios")
+    at_85 = scenarios.query("scenario_type == 'kommuner' and municipal_final_share == 0.85")["npv_mnok"].iloc[0]
+    assert at_85 == pytest.approx(summary["npv_mnok"])
+
+
+def test_cba_appendix_text(run):
+    paths, _ = run
+    html = (paths.appendices / "cba.html").read_text(encoding="utf-8")
+    npv = table(paths, "cba_summary").set_index("metric")["value"]["npv_mnok"]
+    shown = f"{abs(npv):,.0f}".replace(",", "\u2009")
+    assert f"{shown} mill. kr" in html  # Norwegian format: thin-space thousands
+    assert "Eksempeldata (syntetiske)" in html
+    assert 'alt="' in html and "data:image/png;base64" in html
+    assert "def " not in html and "import " not in html  # code hidden
+
+
+def test_manifest_and_workbook(run, root):
+    paths, _ = run
+    m = json.loads((paths.reports / "manifest.json").read_text(encoding="utf-8"))
+    assert m["scenario"]["name"] == "ssd2020" and len(m["scenario"]["sha256"]) == 64
+    assert "data/raw/population_municipality_2020.csv" in m["inputs"]
+    assert m["versions"]["python"] and m["versions"]["pandas"]
+    assert set(m["git"]) == {"commit", "dirty"}
+    assert m["notebooks"]["cba"]["parameters"]["n_iterations"] == 100000
+    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    assert {"cba_effects", "benefit_distribution", "uncertainty_summary", "break_even"} <= set(sheets)
+
+
+def test_second_run_is_cached_and_deterministic(run):
+    paths, _ = run
+    before = {t: (paths.processed / f"{t}.csv").read_bytes() for t in ("cba_effects", "uncertainty_summary")}
+    m1 = json.loads((paths.reports / "manifest.json").read_text())
+    again = run_pipeline(paths)
+    assert all(r.status == "cached" for r in again.results)
+    m2 = json.loads((paths.reports / "manifest.json").read_text())
+    for m in (m1, m2):
+        m.pop("started_utc"), m.pop("finished_utc")
+    assert m1 == m2
+    forced = run_pipeline(paths, force=True)
+    assert all(r.status == "ran" for r in forced.results)
+    # same inputs and seed: identical tables, Monte Carlo included
+    assert {t: (paths.processed / f"{t}.csv").read_bytes() for t in before} == before
+
+
+def test_raw_data_untouched(run, root):
+    from ejournal_lib.provenance import hash_tree
+
+    paths, _ = run
+    m = json.loads((paths.reports / "manifest.json").read_text())
+    now = hash_tree(root / "data" / "raw", root)
+    assert {k: v for k, v in m["inputs"].items() if k.startswith("data/raw")} == now
