@@ -62,6 +62,14 @@ def _cmd_validate(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _cmd_example_data(args, paths: ProjectPaths) -> int:
+    from .example_data import write_example_data
+
+    for p in write_example_data(paths.root, args.to, args.seed):
+        print(f"wrote {p}")
+    return 0
+
+
 def _cmd_clean(args, paths: ProjectPaths) -> int:
     from .runner import clean_outputs
 
@@ -90,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check raw input files against their schemas")
     val.add_argument("paths", nargs="+", help="files or folders to check")
     val.set_defaults(func=_cmd_validate)
+
+    ex = sub.add_parser("example-data", help="write the synthetic example data set (seeded) into data/raw/example")
+    ex.add_argument("--to", type=Path, help="folder to write to (default data/raw/example)")
+    ex.add_argument("--seed", type=int, default=20200315, help="random seed")
+    ex.set_defaults(func=_cmd_example_data)
 
     clean = sub.add_parser("clean", help="delete data/processed and reports (raw data untouched)")
     clean.set_defaults(func=_cmd_clean)

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from .formatting import fmt_number  # noqa: E402
 
-__all__ = ["stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
+__all__ = ["ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
            "tornado_chart"]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
@@ -145,4 +145,67 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8)
+    return fig
+
+
+_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "undecided": "#b0b0b0", "ikke registrert": "#dddddd"}
+_STATUS_LABELS = {"signed": "Signert", "declined": "Avslått", "undecided": "Ikke avklart", "ikke registrert": "Ikke registrert"}
+
+
+def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int | None = None):
+    """Bars: the largest municipalities by population, coloured by commitment status."""
+    t = ranking.head(top)
+    fig, ax = _fig(10, 4.6)
+    x = np.arange(len(t))
+    ax.bar(x, t["population"] / 1000, color=[_STATUS_COLORS.get(s, "#999") for s in t["status"]])
+    if target_rank:
+        ax.axvline(target_rank - 0.5, color="#e39c37", ls="--", label=f"De {target_rank} største når halvparten")
+    ax.set_xticks(x, t["municipality_name"], rotation=70, ha="right", fontsize=7)
+    ax.set_ylabel("Innbyggere 1.1.2020 (tusen)")
+    ax.set_title(f"De {top} største kommunene utenfor Midt-Norge etter status")
+    for status, color in _STATUS_COLORS.items():
+        if status in set(t["status"]):
+            ax.bar([], [], color=color, label=_STATUS_LABELS[status])
+    ax.legend(fontsize=8)
+    return fig
+
+
+def coverage_curve(coverage: pd.DataFrame, forecast: pd.DataFrame, target: float):
+    """Signed share of the population outside Midt-Norge over time, with the Bass forecast and interval."""
+    fig, ax = _fig(9, 4.2)
+    d = pd.to_datetime(coverage["date"])
+    ax.step(d, coverage["share_of_population_outside_midt_norge"] * 100, where="post", color="#14365d",
+            label="Signert (observert)")
+    f = forecast.copy()
+    f["when"] = pd.PeriodIndex(f["period"], freq="Q").end_time
+    ax.plot(f["when"], f["forecast_share"] * 100, color="#e39c37", label="Bass-prognose")
+    ax.fill_between(f["when"], f["low"] * 100, f["high"] * 100, color="#e39c37", alpha=0.2,
+                    label="80 % prognoseintervall (parametrisk bootstrap)")
+    ax.axhline(target * 100, color="#c8553d", ls="--", label=f"Mål: {fmt_number(target * 100, 0)} % av befolkningen")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Andel av befolkningen utenfor Midt-Norge (%)")
+    ax.set_xlabel("Dato")
+    ax.set_title("Dekning av intensjonsavtaler over tid")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def participation_forecast_chart(forecast: pd.DataFrame):
+    """Lines: municipal population share and GP share per year for each scenario (%)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for i, (name, sub) in enumerate(forecast.groupby("scenario", sort=False)):
+        color = _PALETTE[i * 2 % len(_PALETTE)]
+        ax1.plot(sub["year"], sub["municipal_population_share"] * 100, color=color, label=name)
+        if sub["low"].notna().any():
+            ax1.fill_between(sub["year"], sub["low"] * 100, sub["high"] * 100, color=color, alpha=0.15)
+        ax2.plot(sub["year"], sub["gp_share"] * 100, color=color, label=name)
+    for ax, title in ((ax1, "Kommuner i drift (befolkningsandel)"), (ax2, "Fastleger som er med")):
+        _year_axis(ax)
+        ax.set_title(title)
+        ax.set_xlabel("År")
+        ax.grid(alpha=0.3)
+    ax1.set_ylabel("Prosent")
+    ax1.legend(fontsize=8)
+    fig.suptitle("Deltakelse per år i hvert scenario")
+    fig.tight_layout()
     return fig

@@ -158,17 +158,23 @@ def _kernel_name() -> str:
     return "python3"
 
 
-def _ipc_kernel_manager():
+def _ipc_kernel_manager(kernel_log: Path):
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
         """A kernel manager whose kernels listen on Unix sockets with a unique path prefix per kernel,
-        instead of TCP ports (which parallel processes could race for)."""
+        instead of TCP ports (which parallel processes could race for). The kernel's own stderr (start-up
+        and shutdown chatter) goes to ``kernel_log`` rather than the terminal."""
 
         def __init__(self, **kwargs):
             kwargs.setdefault("transport", "ipc")
             kwargs.setdefault("ip", os.path.join(tempfile.gettempdir(), f"ejournal-kernel-{uuid.uuid4().hex[:12]}"))
             super().__init__(**kwargs)
+
+        async def _async_launch_kernel(self, kernel_cmd, **kw):
+            self._log_handle = open(kernel_log, "wb")  # noqa: SIM115 - the kernel process writes to it
+            kw.setdefault("stderr", self._log_handle)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
 
     return IPCKernelManager
 
@@ -189,7 +195,7 @@ def _execute_one(job: dict) -> dict:
         pm.execute_notebook(
             job["input"], str(executed), parameters=job["params"], kernel_name=job["kernel"],
             language="python", cwd=job["cwd"], progress_bar=job["progress_bar"], log_output=False,
-            kernel_manager_class=_ipc_kernel_manager(), request_save_on_cell_execute=False,
+            kernel_manager_class=_ipc_kernel_manager(executed.with_suffix(".kernel.log")), request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         result.update(status="failed", cell=exc.exec_count if exc.exec_count else exc.cell_index,

@@ -20,7 +20,7 @@ import pandas as pd
 from .errors import InputError, InputProblem, PrivacyError
 from .identity import contains_national_id
 
-__all__ = ["Column", "TableSchema", "read_raw_table", "validate_table", "validate_paths", "SCHEMAS"]
+__all__ = ["Column", "TableSchema", "read_raw_table", "read_table_file", "register_schema", "validate_table", "validate_paths", "SCHEMAS"]
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +59,8 @@ class TableSchema:
         return [c.name for c in self.columns]
 
 
-def _read_any(path: Path) -> pd.DataFrame:
+def read_table_file(path: Path) -> pd.DataFrame:
+    """Read a CSV (UTF-8 with or without BOM; comma or semicolon) or Excel file with every cell as text."""
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path, dtype=object)
     raw = path.read_bytes()
@@ -200,7 +201,7 @@ def read_raw_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputError([InputProblem(str(path), None, None, "file not found")])
-    typed, problems = validate_table(_read_any(path), schema, str(path))
+    typed, problems = validate_table(read_table_file(path), schema, str(path))
     if problems:
         raise InputError(problems)
     return typed
@@ -229,7 +230,8 @@ def _schema_for(path: Path) -> TableSchema | None:
 def _load_topic_schemas() -> None:
     import importlib
 
-    for module in ("ejournal_lib.municipalities", "ejournal_lib.benefit_realisation"):
+    for module in ("ejournal_lib.municipalities", "ejournal_lib.benefit_realisation", "ejournal_lib.participation",
+                   "ejournal_lib.gp_uptake"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError:  # pragma: no cover - topic not present yet
