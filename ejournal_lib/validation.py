@@ -64,12 +64,21 @@ def read_table_file(path: Path) -> pd.DataFrame:
     if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
         return pd.read_excel(path, dtype=object)
     raw = path.read_bytes()
-    text = raw.decode("utf-8-sig")  # strips a BOM if present
+    try:
+        text = raw.decode("utf-8-sig")  # strips a BOM if present
+    except UnicodeDecodeError as exc:
+        raise InputError([InputProblem(str(path), None, None, f"not UTF-8 text (byte {exc.start}); "
+                                       "save the file as UTF-8")]) from exc
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     from io import StringIO
 
-    return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    try:
+        return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise InputError([InputProblem(str(path), None, None, f"not a well-formed table ({exc}); "
+                                       "check separators and quoting (a decimal comma needs quotes in a "
+                                       "comma-separated file)")]) from exc
 
 
 def _blank(s: pd.Series) -> pd.Series:

@@ -1,0 +1,182 @@
+"""Participation: coverage, the 2020 population figures, the crosswalk, Bass and logistic models."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ejournal_lib.adoption import bass_new, bootstrap_forecast, check_adoption_series, fit_bass, fit_logistic, logistic_cumulative
+from ejournal_lib.errors import InputError
+from ejournal_lib.municipalities import (fewest_to_reach, load_crosswalk, load_midt_norge, load_population,
+                                         map_2019_to_2020, outside_midt_norge, suggest_2020_code)
+from ejournal_lib.participation import coverage_by_date, largest_unsigned, load_commitment_register, target_crossing
+
+
+@pytest.fixture(scope="module")
+def raw(root):
+    return root / "data" / "raw"
+
+
+@pytest.fixture(scope="module")
+def area(raw):
+    pop = load_population(raw / "population_municipality_2020.csv")
+    return outside_midt_norge(pop, load_midt_norge(raw / "midt_norge_municipalities_2020.csv")["municipality_code"])
+
+
+@pytest.fixture(scope="module")
+def crosswalk(raw):
+    return load_crosswalk(raw / "municipality_changes_2019_2020.csv")
+
+
+def test_2020_figures_match_statistics_norway(raw, area):
+    pop = load_population(raw / "population_municipality_2020.csv")
+    assert pop["population"].sum() == 5_367_580 and len(pop) == 356
+    assert area["population"].sum() == 4_633_640 and len(area) == 292
+    k = fewest_to_reach(area, 0.5)
+    assert len(k) == 19 and k["population"].sum() == 2_320_920
+    assert list(k["municipality_name"].iloc[[0, -1]]) == ["Oslo", "Larvik"]
+    # with Bindal also excluded: 4 632 214 and still 19
+    alt = outside_midt_norge(pop, set(area["municipality_code"]) ^ set(pop["municipality_code"]) | {"1811"})
+    assert alt["population"].sum() == 4_632_214 and len(fewest_to_reach(alt, 0.5)) == 19
+
+
+def test_ranking_matches_the_independent_reference_file(root, area):
+    ref_path = root.parent / "shared" / "reference" / "outside_midt_norge_ranked_2020.csv"
+    if not ref_path.is_file():
+        pytest.skip("shared reference folder not present")
+    ref = pd.read_csv(ref_path, dtype={"municipality_code": str})
+    assert ref["municipality_code"].tolist() == area["municipality_code"].tolist()
+    assert np.allclose(ref["cumulative_share"], area["cumulative_share"], atol=1e-6)
+
+
+FIVE = pd.DataFrame({"municipality_code": ["0001", "0002", "0003", "0004", "0005"],
+                     "municipality_name": list("ABCDE"), "population": [500, 250, 150, 60, 40]})
+
+
+def test_coverage_on_five_municipalities():
+    # total 1000; A signs 2020-03-01 (50 %), C and E on 2020-06-01 (+19 %), B declines
+    reg = pd.DataFrame({"municipality_code": ["0001", "0002", "0003", "0005", "0004"],
+                        "status": ["signed", "declined", "signed", "signed", "undecided"],
+                        "date": pd.to_datetime(["2020-03-01", "2020-04-01", "2020-06-01", "2020-06-01", None])})
+    cov = coverage_by_date(reg, FIVE)
+    assert cov["date"].tolist() == ["2020-03-01", "2020-06-01"]
+    assert cov["municipalities_signed"].tolist() == [1, 3]
+    assert cov["population_signed"].tolist() == [500, 690]
+    assert cov["share_of_population_outside_midt_norge"].tolist() == pytest.approx([0.5, 0.69])
+    assert target_crossing(cov, 0.5) == "2020-03-01"
+    assert target_crossing(cov, 0.7) is None
+    ranked = outside_midt_norge(FIVE, [])
+    assert len(fewest_to_reach(ranked, 0.5)) == 1 and len(fewest_to_reach(ranked, 0.75)) == 2
+    lu = largest_unsigned(reg, ranked)
+    assert lu["municipality_name"].tolist() == ["B", "D"] and lu["adds_share"].tolist() == pytest.approx([0.25, 0.06])
+
+
+def test_crosswalk_merged_and_split(crosswalk):
+    # Bærum 0219 → 3024 (renumbered); Asker 0220 + Hurum 0628 + Røyken 0627 → 3025 (merged);
+    # Tysfjord 1850 → Narvik 1806 and Hamarøy 1875 (split: flagged, never summed)
+    df = pd.DataFrame({"municipality_code": ["0219", "0220", "0627", "0628", "1850"], "staff": [10, 1, 2, 3, 100]})
+    mapped, flagged = map_2019_to_2020(df, crosswalk, sum_cols=("staff",))
+    m = mapped.set_index("municipality_code")["staff"]
+    assert m["3024"] == 10 and m["3025"] == 6
+    assert "1806" not in m.index and "1875" not in m.index
+    assert flagged["municipality_code"].tolist() == ["1850"]
+    assert flagged["municipality_codes_2020"].iloc[0] == "1806/1875"
+    assert suggest_2020_code("0219", crosswalk) == "3024"
+
+
+def test_register_errors(tmp_path, area, crosswalk):
+    f = tmp_path / "commitment_register.csv"
+    f.write_text("municipality_code,status,date,note\n"
+                 "0219,signed,2020-05-01,\n"        # retired 2019 code → suggest 3024
+                 "0301,signed,2020-05-01,\n"
+                 "0301,declined,2020-06-01,\n"      # duplicate municipality
+                 "1505,signed,2020-05-01,\n"        # Kristiansund: Midt-Norge, outside the area
+                 "4601,signed,2030-01-01,\n"        # after the analysis date
+                 "3024,maybe,2020-01-01,\n"         # unknown status
+                 "1103,signed,,\n", encoding="utf-8")  # signed without a date
+    with pytest.raises(InputError) as err:
+        load_commitment_register(f, area, crosswalk, as_of="2021-12-31")
+    text = str(err.value)
+    assert "row 1, column 'municipality_code': 0219 is a 2019 code, not a 2020 code; use 3024" in text
+    assert "row 3, column 'municipality_code': duplicate key" in text
+    assert "row 4, column 'municipality_code': 1505 is not in the area" in text
+    assert "row 5, column 'date': date 2030-01-01 is after the analysis date 2021-12-31" in text
+    assert "row 6, column 'status': unknown value 'maybe'" in text
+    assert "row 7, column 'date': a 'signed' row needs a date" in text
+
+
+def test_bass_ols_three_points_by_hand():
+    """n = 5, 8, 9 with N(t−1) = 0, 5, 13: a = 5; 5b + 25c = 3; 13b + 169c = 4 → c = −3.8/104,
+    b = 0.6 − 5c; m = (−b − √(b² − 4ac)) / 2c = 26.5711, p = a/m = 0.18817, q = −c·m = 0.97087."""
+    c = -3.8 / 104
+    b = 0.6 - 5 * c
+    m = (-b - np.sqrt(b * b - 4 * 5 * c)) / (2 * c)
+    fit = fit_bass([5, 8, 9], "ols")
+    assert (fit.m, fit.p, fit.q) == pytest.approx((m, 5 / m, -c * m))
+    assert fit.m == pytest.approx(26.5711, abs=1e-4)
+    assert np.isnan(fit.se_m) and "not defined" in fit.warnings[0]
+
+
+def test_bass_ols_standard_errors_by_finite_differences():
+    import statsmodels.api as sm
+
+    n = bass_new(14, 200, 0.02, 0.45) + np.random.default_rng(3).normal(0, 1.0, 14)
+    fit = fit_bass(n, "ols")
+    N_lag = np.concatenate([[0.0], np.cumsum(n)[:-1]])
+    res = sm.OLS(n, np.column_stack([np.ones(14), N_lag, N_lag ** 2])).fit()
+
+    def mpq(theta):
+        a, b, c = theta
+        m = (-b - np.sqrt(b * b - 4 * a * c)) / (2 * c)
+        return np.array([m, a / m, -c * m])
+
+    theta = res.params
+    J = np.column_stack([(mpq(theta + h) - mpq(theta - h)) / (2 * 1e-7) for h in np.eye(3) * 1e-7])
+    se = np.sqrt(np.diag(J @ res.cov_params() @ J.T))
+    assert (fit.se_m, fit.se_p, fit.se_q) == pytest.approx(tuple(se), rel=1e-4)
+
+
+def test_bass_nls_recovers_known_parameters():
+    rng = np.random.default_rng(11)
+    truth = (300.0, 0.015, 0.38)
+    n = bass_new(20, *truth) + rng.normal(0, 0.8, 20)
+    fit = fit_bass(n, "nls")
+    assert fit.m == pytest.approx(truth[0], rel=0.03)
+    assert fit.p == pytest.approx(truth[1], rel=0.15)
+    assert fit.q == pytest.approx(truth[2], rel=0.05)
+    # the truth lies within about 3 standard errors
+    assert abs(fit.m - truth[0]) < 3 * fit.se_m and abs(fit.q - truth[2]) < 3 * fit.se_q
+
+
+def test_negative_p_is_flagged():
+    # n(t) follows −0.5 + N(t−1) − 0.01·N(t−1)² after a first period of 1: the regression's intercept,
+    # and so p = a/m, is negative
+    n = [1.0]
+    for _ in range(11):
+        N = sum(n)
+        n.append(-0.5 + N - 0.01 * N * N)
+    fit = fit_bass(n, "ols")
+    assert fit.p_negative and any("negative p" in w for w in fit.warnings)
+
+
+def test_adoption_series_checks():
+    with pytest.raises(ValueError, match="declared cumulative but falls at position 2"):
+        check_adoption_series([1, 3, 2], cumulative=True)
+    with pytest.raises(ValueError, match="cannot be negative"):
+        fit_bass([1, -2, 3, 4])
+    with pytest.raises(ValueError, match="method"):
+        fit_bass([1, 2, 3, 4], method="ml")
+
+
+def test_logistic_fit_recovers_parameters():
+    t = np.arange(1, 16, dtype=float)
+    y = logistic_cumulative(t, 0.8, 0.6, 7.0)
+    fit = fit_logistic(y, t)
+    assert (fit.m, fit.k, fit.t0) == pytest.approx((0.8, 0.6, 7.0), rel=1e-4)
+
+
+def test_bootstrap_interval_covers_point_and_is_seeded():
+    n = bass_new(12, 1.0, 0.05, 0.3) + np.random.default_rng(2).normal(0, 0.004, 12)
+    a = bootstrap_forecast(n, 6, n_boot=80, seed=4)
+    b = bootstrap_forecast(n, 6, n_boot=80, seed=4)
+    assert np.array_equal(a["low"], b["low"])
+    assert np.all(a["low"] <= a["point"] + 1e-9) and np.all(a["point"] <= a["high"] + 1e-9)
