@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from .formatting import fmt_number  # noqa: E402
 
-__all__ = ["ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
+__all__ = ["timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
            "tornado_chart"]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
@@ -207,5 +207,65 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     ax1.set_ylabel("Prosent")
     ax1.legend(fontsize=8)
     fig.suptitle("Deltakelse per år i hvert scenario")
+    fig.tight_layout()
+    return fig
+
+
+def timeuse_by_group(table: pd.DataFrame, group_labels: dict, service_labels: dict, role_labels: dict):
+    """Horizontal bars with interval whiskers: minutes per staff-day by addressable activity group for each
+    service and role (suppressed cells left out)."""
+    t = table[~table["suppressed"] & table["activity_group"].isin(group_labels)].copy()
+    t["cell"] = [f"{service_labels.get(s, s)} – {role_labels.get(r, r)}" for s, r in zip(t["service"], t["role"])]
+    cells = sorted(t["cell"].unique())
+    groups = [g for g in group_labels if g in set(t["activity_group"])]
+    fig, ax = _fig(9, 0.45 * len(cells) + 2.0)
+    height = 0.8 / max(len(groups), 1)
+    for j, g in enumerate(groups):
+        sub = t[t["activity_group"] == g].set_index("cell").reindex(cells)
+        y = np.arange(len(cells)) + j * height
+        v = sub["minutes_per_day"].astype(float).to_numpy()
+        err = np.vstack([v - sub["ci_low"].astype(float).to_numpy(), sub["ci_high"].astype(float).to_numpy() - v])
+        ax.barh(y, v, height=height, xerr=err, color=_PALETTE[j % len(_PALETTE)], label=group_labels[g],
+                error_kw={"elinewidth": 0.8, "capsize": 2})
+    ax.set_yticks(np.arange(len(cells)) + 0.4 - height / 2, cells, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("Minutter per ansatt per dag (95 % klyngebootstrap-intervall)")
+    ax.set_title("Tid på aktiviteter som ny løsning kan påvirke, per tjeneste og rolle")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def timeuse_staff_distribution(staff_means: pd.DataFrame, service_labels: dict, column: str):
+    """Box plot: each staff member's mean addressable minutes per day, by service."""
+    services = sorted(staff_means["service"].unique())
+    fig, ax = _fig(9, 4)
+    data = [staff_means.loc[staff_means["service"] == s, column].to_numpy() for s in services]
+    ax.boxplot(data, vert=True, patch_artist=True, boxprops={"facecolor": "#a3cce9"})
+    ax.set_xticks(np.arange(1, len(services) + 1), [service_labels.get(s, s) for s in services], rotation=20,
+                  ha="right", fontsize=8)
+    ax.set_ylabel("Minutter per dag (snitt per ansatt)")
+    ax.set_title("Spredning mellom ansatte: påvirkbar tid per dag")
+    return fig
+
+
+def design_effect_chart(planner: pd.DataFrame):
+    """Lines: staff-days needed against days per staff, one line per number of staff per municipality."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for i, (k, sub) in enumerate(planner.groupby("staff_per_municipality")):
+        c = _PALETTE[i * 2 % len(_PALETTE)]
+        ax1.plot(sub["days_per_staff"], sub["staff_days"], marker="o", color=c, label=f"{k} ansatte per kommune")
+        ax2.plot(sub["days_per_staff"], sub["design_effect"], marker="o", color=c, label=f"{k} ansatte per kommune")
+    ax1.set_title("Ansattdager som trengs")
+    ax1.set_ylabel("Ansattdager")
+    ax2.set_title("Designeffekt")
+    ax2.set_ylabel("Designeffekt (varians / enkel tilfeldig utvalg)")
+    for ax in (ax1, ax2):
+        ax.set_xlabel("Dager per ansatt")
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax1.legend(fontsize=8)
+    m = planner["margin_minutes"].iloc[0]
+    fig.suptitle(f"Planlegging: presisjon ±{fmt_number(m, 0)} minutter per dag")
     fig.tight_layout()
     return fig

@@ -29,7 +29,7 @@ _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 
 @dataclass(frozen=True)
 class Column:
-    """One column: ``kind`` is text, code, int, float, share, date, datetime, time or bool.
+    """One column: ``kind`` is text, code, int, float, share, date, datetime, time (of day) or bool.
 
     ``allowed`` restricts values (a set, or a callable returning a mask of valid values); ``pattern`` a regex
     for text codes; ``required=False`` allows empty cells; ``min``/``max`` bound numbers.
@@ -103,6 +103,18 @@ def _parse_datetime(s: pd.Series, kind: str) -> pd.Series:
     return out
 
 
+def _parse_clock(s: pd.Series) -> pd.Series:
+    """Time of day as a Timedelta since midnight: 'HH:MM', 'HH:MM:SS', or an Excel day fraction (0–1)."""
+    text = s.astype(str).str.strip().str.replace(".", ":", regex=False)
+    parts = text.str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+    h, m, sec = (pd.to_numeric(parts[i], errors="coerce") for i in range(3))
+    ok = h.notna() & m.notna() & (h < 24) & (m < 60) & (sec.fillna(0) < 60)
+    clock = pd.to_timedelta(h * 3600 + m * 60 + sec.fillna(0), unit="s").where(ok)
+    frac = pd.to_numeric(s.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
+    is_frac = ~ok & frac.notna() & (frac >= 0) & (frac < 1)
+    return clock.where(~is_frac, pd.to_timedelta((frac * 86400).round(), unit="s"))
+
+
 def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[InputProblem]) -> pd.DataFrame:
     out = pd.DataFrame(index=df.index)
     for col in schema.columns:
@@ -128,6 +140,11 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                 for i in df.index[present & val.notna() & (val > hi)]:
                     problems.append(InputProblem(file, i + 1, col.name, f"expected a value ≤ {hi}, got {val[i]}"))
             out[col.name] = val.astype("Int64") if col.kind == "int" and not bad.any() else val
+        elif col.kind == "time":
+            val = _parse_clock(s)
+            for i in df.index[present & val.isna()]:
+                problems.append(InputProblem(file, i + 1, col.name, f"expected a time of day (HH:MM), got {str(s[i])[:40]!r}"))
+            out[col.name] = val
         elif col.kind in ("date", "datetime"):
             val = _parse_datetime(s, col.kind)
             for i in df.index[present & val.isna()]:
