@@ -113,7 +113,8 @@ def _read_kind(files, schema, problems) -> pd.DataFrame:
     for f in files:
         typed, found = validate_table(read_table_file(f), schema, str(f))
         problems.extend(found)
-        if not found:
+        if set(schema.column_names) <= set(typed.columns):  # keep it for the cross-file checks
+            typed = typed[schema.column_names].copy()
             typed["_file"] = str(f)
             typed["_row"] = range(1, len(typed) + 1)
             frames.append(typed)
@@ -139,7 +140,7 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
     sessions = _read_kind(sess_files, session_schema(codebook), problems)
     acts = _read_kind(_files(paths, "activities"), activity_schema(codebook), problems)
     samp = _read_kind(_files(paths, "work_sampling"), sampling_schema(codebook), problems)
-    if problems:
+    if sessions.empty:
         raise InputError(problems)
 
     dup = sessions.duplicated("session_id", keep="first")
@@ -148,7 +149,7 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
                                      "in another file too"))
     for _, r in sessions.iterrows():
         code = r["municipality_code"]
-        if code not in valid_codes:
+        if code and code not in valid_codes:
             hint = suggest_2020_code(code, crosswalk) if crosswalk is not None else None
             msg = (f"{code} is a 2019 municipality code; the 2020 code is {hint}" if hint and hint != code
                    else f"{code} is not a 2020 municipality code")
@@ -163,6 +164,8 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
         elif r["observed_minutes"] > max_session_hours * 60:
             problems.append(InputProblem(r["_file"], r["_row"], "end", f"session is longer than {max_session_hours} "
                                          f"hours ({r['observed_minutes'] / 60:.1f} h)"))
+    if problems:  # cell-level problems: report them with the code checks above, before interval checks
+        raise InputError(problems)
     problems += _overlaps(sessions, "start_at", "end_at", ["staff_id"], "session of the same staff member",
                           "start")
 

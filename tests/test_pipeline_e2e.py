@@ -105,3 +105,22 @@ def test_raw_data_untouched(run, root):
     m = json.loads((paths.reports / "manifest.json").read_text())
     now = hash_tree(root / "data" / "raw", root)
     assert {k: v for k, v in m["inputs"].items() if k.startswith("data/raw")} == now
+
+
+def test_baseline_tables_have_intervals_and_suppression(run):
+    paths, _ = run
+    mpd = pd.read_csv(paths.processed / "timeuse_minutes_per_day.csv", keep_default_na=False)
+    assert {"service", "role", "activity_group", "minutes_per_day", "ci_low", "ci_high", "n_staff_days", "n_staff",
+            "n_municipalities"} <= set(mpd.columns)
+    small = mpd[mpd["n_staff"] < 5]
+    assert len(small) and (small["minutes_per_day"] == "–").all()  # suppressed in the CSV too
+    big = mpd[(mpd["n_staff"] >= 5) & (mpd["activity_group"] == "documentation")]
+    assert (big["ci_low"].astype(float) <= big["minutes_per_day"].astype(float)).all()
+    vs = pd.read_csv(paths.processed / "timeuse_vs_assumption.csv", keep_default_na=False).set_index("service")
+    assert vs.loc["home_services", "assumed_minutes_saved"] == 21
+    assert vs.loc["home_services", "verdict"] in {"plausibel", "tvilsom", "usannsynlig"}
+    assert len(pd.read_csv(paths.processed / "timeuse_sample_size.csv")) > 0
+    wb = pd.read_excel(paths.reports / "tabeller.xlsx", sheet_name="timeuse_minutes_per_day", dtype=str)
+    assert (wb[wb["n_staff"].astype(int) < 5]["minutes_per_day"] == "–").all()
+    html = (paths.appendices / "baseline.html").read_text(encoding="utf-8")
+    assert "Eksempeldata (syntetiske)" in html and "klyngebootstrap" in html

@@ -1,0 +1,155 @@
+"""Time-use estimators against hand calculations, published results and simulation."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ejournal_lib.privacy import suppress_small_cells
+from ejournal_lib.survey_design import design_table, municipalities_needed
+from ejournal_lib.timeuse_estimation import (bootstrap_mean, cluster_bootstrap_weights, design_effect,
+                                             minutes_per_day, naive_mean_interval, national_extrapolation,
+                                             staff_day_minutes, variance_components, verify_assumptions)
+from ejournal_lib.work_sampling import wilson_interval, work_sampling_margin, work_sampling_sample_size
+
+
+def test_sample_size_textbook_values():
+    assert work_sampling_sample_size(0.5, 0.05, z=2) == 400          # 4 × 0.25 / 0.0025
+    assert work_sampling_sample_size(0.5, 0.05) == 385                # 1.96² × 0.25 / 0.0025 = 384.16
+    assert work_sampling_sample_size(0.2, 0.2, z=2, relative=True) == 400  # 4 × 0.8 / (0.04 × 0.2)
+    assert work_sampling_sample_size(0.1, 0.02) == 865                # 864.36 rounded up
+    assert work_sampling_margin(0.5, 400, z=2) == pytest.approx(0.05)
+    with pytest.raises(ValueError):
+        work_sampling_sample_size(1.2, 0.05)
+
+
+def test_wilson_against_statsmodels():
+    from statsmodels.stats.proportion import proportion_confint
+
+    from scipy import stats
+
+    lo, hi = wilson_interval(12, 80, z=stats.norm.ppf(0.975))
+    assert (lo, hi) == pytest.approx(proportion_confint(12, 80, method="wilson"))
+
+
+def test_staff_day_minutes_by_hand():
+    sessions = pd.DataFrame({"session_id": ["a", "b"], "municipality_code": ["1", "1"], "service": ["s", "s"],
+                             "role": ["r", "r"], "staff_id": ["p", "q"], "observed_minutes": [100.0, 200.0]})
+    acts = pd.DataFrame({"session_id": ["a", "a", "a", "b"], "group": ["doc", "doc", "care", "care"],
+                         "minutes": [10.0, 5.0, 85.0, 200.0]})
+    days = staff_day_minutes(acts, sessions).set_index("session_id")
+    assert days.loc["a", "doc"] == 15 and days.loc["b", "doc"] == 0 and days.loc["b", "care"] == 200
+    table = minutes_per_day(days.reset_index(), ["doc", "care"], n_boot=50).set_index("activity_group")
+    # mean minutes: doc (15 + 0) / 2 = 7.5; share of time: 15 / 300 = 0.05 (ratio estimator)
+    assert table.loc["doc", "minutes_per_day"] == pytest.approx(7.5)
+    assert table.loc["doc", "share_of_time"] == pytest.approx(0.05)
+    assert table.loc["doc", ["n_staff_days", "n_staff", "n_municipalities"]].tolist() == [2, 2, 1]
+
+
+def test_bootstrap_weights_follow_the_two_stage_design():
+    muni = np.array(["A", "A", "A", "B", "B", "C"])
+    staff = np.array(["1", "1", "2", "3", "4", "5"])
+    w = cluster_bootstrap_weights(muni, staff, 2000, np.random.default_rng(0))
+    # days of the same staff member always share a weight
+    assert np.array_equal(w[:, 0], w[:, 1])
+    # each replicate draws 3 municipalities; a drawn municipality brings as many staff as it has
+    staff_w = w[:, [0, 2, 3, 4, 5]]
+    staff_per_muni = np.array([2, 2, 2, 2, 1])  # staff 1,2 in A; 3,4 in B; 5 in C
+    assert np.allclose((staff_w / staff_per_muni).sum(axis=1), 3)
+    # every staff member is drawn once on average
+    assert staff_w.mean(axis=0) == pytest.approx([1, 1, 1, 1, 1], abs=0.1)
+
+
+def test_bootstrap_mean_point_and_ratio():
+    v = np.array([1.0, 2.0, 3.0, 6.0])
+    r = bootstrap_mean(v, ["a", "a", "b", "b"], ["1", "2", "3", "4"], n_boot=200, seed=1)
+    assert r["estimate"] == pytest.approx(3.0)
+    assert r["ci_low"] <= 3.0 <= r["ci_high"]
+    rr = bootstrap_mean(v, ["a", "a", "b", "b"], ["1", "2", "3", "4"], n_boot=200, denominator=np.array([2, 2, 2, 6.0]))
+    assert rr["estimate"] == pytest.approx(12 / 12)
+
+
+def test_variance_components_reproduce_lme4_on_pastes(root):
+    """lme4: lmer(strength ~ 1 + (1 | batch/cask), Pastes) gives variances batch 1.657, sample (cask within
+    batch) 8.434, residual 0.678 and intercept 60.0533 (Bates, lme4 book, ch. 2)."""
+    path = root.parent / "shared" / "reference" / "Pastes.csv"
+    if not path.is_file():
+        pytest.skip("shared reference data not present")
+    pastes = pd.read_csv(path)
+    vc = variance_components(pastes["strength"].to_numpy(), pastes["batch"].to_numpy(), pastes["cask"].to_numpy())
+    assert vc["mean"] == pytest.approx(60.0533, abs=1e-3)
+    assert vc["var_municipality"] == pytest.approx(1.657, abs=0.01)
+    assert vc["var_staff"] == pytest.approx(8.434, abs=0.01)
+    assert vc["var_residual"] == pytest.approx(0.678, abs=0.005)
+
+
+def test_design_effect_by_hand():
+    # ρ_m = 0.2, ρ_s = 0.3, D = 3 days, K = 4 staff: 1 + 0.3·2 + 0.2·11 = 3.8
+    assert design_effect(0.2, 0.3, 3, 4) == pytest.approx(3.8)
+    # with no clustering the design effect is 1
+    assert design_effect(0.0, 0.0, 5, 10) == 1.0
+
+
+def test_planner_by_hand():
+    # σ²_m = 100, σ²_s = 200, σ²_e = 400, K = 4, D = 2: per municipality 100 + 50 + 50 = 200;
+    # z = 1.959964, E = 5 → M = 200 × (1.959964 / 5)² = 30.73 → 31
+    assert municipalities_needed(5, 100, 200, 400, 4, 2) == 31
+    t = design_table(5, 100, 200, 400, staff_options=(4,), day_options=(2,))
+    assert t[["municipalities", "staff", "staff_days"]].iloc[0].tolist() == [31, 124, 248]
+    assert t["design_effect"].iloc[0] == pytest.approx(1 + 200 / 700 * 1 + 100 / 700 * 7)
+
+
+def test_verify_assumptions_by_hand():
+    addressable = pd.DataFrame({"service": ["home", "gp", "hs"], "baseline_addressable_minutes": [100.0, 40.0, 20.0],
+                                "ci_low": [80.0, 30.0, 10.0], "ci_high": [125.0, 50.0, 30.0], "n_staff": [20, 20, 20]})
+    assumed = pd.Series({"home": 21.0, "gp": 20.0, "hs": 21.0})
+    v = verify_assumptions(addressable, assumed, 0.30, 0.60).set_index("service")
+    assert v.loc["home", "implied_reduction"] == pytest.approx(0.21)
+    assert (v.loc["home", "ci_low"], v.loc["home", "ci_high"]) == pytest.approx((21 / 125, 21 / 80))
+    assert v["verdict"].tolist() == ["plausibel", "tvilsom", "usannsynlig"]
+
+
+def test_national_extrapolation_by_hand():
+    addressable = pd.DataFrame({"service": ["home"], "baseline_addressable_minutes": [60.0], "ci_low": [50.0],
+                                "ci_high": [70.0], "n_staff": [10]})
+    services = pd.DataFrame({"ftes": [1000], "monthly_labour_cost": [55000]}, index=["home"])
+    n = national_extrapolation(addressable, services, hours_per_fte=1650, working_days=230).iloc[0]
+    # 1 hour a day × 230 days × 1000 FTEs = 230 000 hours; × 400 NOK/hour (55 000 × 12 / 1650) = 92 MNOK
+    assert n["hours_per_year"] == pytest.approx(230_000)
+    assert n["mnok_per_year"] == pytest.approx(92.0)
+
+
+def test_small_cells_suppressed():
+    t = pd.DataFrame({"cell": ["a", "b"], "value": [1.5, 2.5], "n_staff": [4, 5]})
+    s = suppress_small_cells(t, ["value"], k=5)
+    assert s["value"].tolist() == ["–", 2.5] and s["suppressed"].tolist() == [True, False]
+
+
+def simulate_clustered(rng, n_muni=20, n_staff=3, n_days=3, mu=100.0, sd_m=20.0, sd_s=10.0, sd_e=10.0):
+    muni = np.repeat(np.arange(n_muni), n_staff * n_days)
+    staff = np.repeat(np.arange(n_muni * n_staff), n_days)
+    y = mu + rng.normal(0, sd_m, n_muni)[muni] + rng.normal(0, sd_s, n_muni * n_staff)[staff] + rng.normal(0, sd_e, len(muni))
+    return y, muni.astype(str), staff.astype(str)
+
+
+def test_cluster_bootstrap_covers_about_95_percent_and_naive_does_not():
+    """300 simulated data sets with strong municipality effects; true mean 100."""
+    rng = np.random.default_rng(2020)
+    cluster_hits = naive_hits = 0
+    n_sim = 300
+    for i in range(n_sim):
+        y, muni, staff = simulate_clustered(rng)
+        b = bootstrap_mean(y, muni, staff, n_boot=400, seed=i)
+        cluster_hits += b["ci_low"] <= 100 <= b["ci_high"]
+        _, lo, hi = naive_mean_interval(y)
+        naive_hits += lo <= 100 <= hi
+    assert 0.88 <= cluster_hits / n_sim <= 0.99
+    assert naive_hits / n_sim < 0.75
+
+
+def test_mixed_model_recovers_simulated_components():
+    rng = np.random.default_rng(5)
+    y, muni, staff = simulate_clustered(rng, n_muni=60, n_staff=5, n_days=3, sd_m=12, sd_s=8, sd_e=6)
+    vc = variance_components(y, muni, staff)
+    assert vc["var_municipality"] == pytest.approx(144, rel=0.35)
+    assert vc["var_staff"] == pytest.approx(64, rel=0.35)
+    assert vc["var_residual"] == pytest.approx(36, rel=0.15)
