@@ -226,7 +226,7 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
 
     def emit(effect, services, values):
         nonlocal tax_base
-        if effect in BUDGET_EFFECTS:
+        if effect in BUDGET_EFFECTS and (effect != "transition_cost" or f["tax_financing_on_transition"]):
             shares = np.array([public_share.get((effect, s), 0.0) for s in services])
             tax_base = tax_base + np.einsum("nst,s->nt", values, shares)
         sink.add(effect, services, values)

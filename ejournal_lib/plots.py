@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from .formatting import fmt_number  # noqa: E402
 
-__all__ = ["timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
+__all__ = ["bridge_chart", "timeline_chart", "timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
            "tornado_chart"]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
@@ -268,4 +268,50 @@ def design_effect_chart(planner: pd.DataFrame):
     m = planner["margin_minutes"].iloc[0]
     fig.suptitle(f"Planlegging: presisjon ±{fmt_number(m, 0)} minutter per dag")
     fig.tight_layout()
+    return fig
+
+
+def bridge_chart(bridge: pd.DataFrame, labels: dict):
+    """Waterfall: net present value from the previous baseline through each change to the current estimate."""
+    fig, ax = _fig(9, 4.4)
+    x = np.arange(len(bridge) + 1)
+    start = float(bridge["npv_mnok"].iloc[0])
+    ax.bar(0, start, color="#14365d")
+    level = start
+    for i, row in enumerate(bridge.itertuples(), start=0):
+        if i == 0:
+            continue
+        d = row.delta_mnok
+        ax.bar(i, d, bottom=level, color="#2e6f9e" if d >= 0 else "#c8553d")
+        level += d
+    ax.bar(len(bridge), level, color="#14365d")
+    names = ["Før endringene"] + [labels.get(c, c) for c in bridge["change_id"].iloc[1:]] + ["Nå"]
+    ax.set_xticks(x, names, rotation=25, ha="right", fontsize=8)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.yaxis.set_major_formatter(_NOK)
+    ax.set_ylabel("Netto nåverdi (mill. kr)")
+    ax.set_title("Bro: fra forrige basis til gjeldende anslag")
+    return fig
+
+
+def timeline_chart(timeline: pd.DataFrame):
+    """Gantt-like chart of phases, with milestones and stop points as markers."""
+    t = timeline.copy()
+    t["start"], t["end"] = pd.to_datetime(t["start"]), pd.to_datetime(t["end"])
+    phases = t[t["kind"] == "fase"].reset_index(drop=True)
+    fig, ax = _fig(10, 0.45 * len(phases) + 2.2)
+    for i, r in phases.iterrows():
+        ax.barh(i, (r["end"] - r["start"]).days, left=r["start"], color="#a3cce9")
+    ax.set_yticks(range(len(phases)), phases["name"], fontsize=8)
+    for kind, marker, color in (("milepæl", "D", "#e39c37"), ("stoppunkt", "v", "#c8553d")):
+        pts = t[t["kind"] == kind]
+        ax.scatter(pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=kind.capitalize(), zorder=3)
+        for _, r in pts.iterrows():
+            if kind == "stoppunkt":
+                ax.axvline(r["start"], color=color, lw=0.6, ls=":")
+                ax.annotate(r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("År")
+    ax.set_title("Faser, milepæler og stoppunkter")
+    ax.legend(fontsize=8, loc="lower right")
     return fig

@@ -97,19 +97,19 @@ def to_html_table(df: pd.DataFrame, formats: Mapping[str, str] | None = None,
 def publish_table(df: pd.DataFrame, name: str, processed_dir: str | Path, *, caption: str,
                   formats: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None,
                   note: str | None = None, show: bool = True, max_rows: int | None = None,
-                  show_columns: list[str] | None = None):
+                  show_columns: list[str] | None = None, filterable: bool = False):
     """Write ``df`` to ``data/processed/<name>.csv`` and show it in the notebook with Norwegian formatting.
 
     ``caption`` is the Norwegian table title; ``note`` a footnote (e.g. which interval is shown).
     ``max_rows`` shows only the first rows and ``show_columns`` only some columns (the CSV and the workbook
-    always hold all of them).
+    always hold all of them). ``filterable`` adds a filter box in the HTML appendix (the PDF shows all rows).
     Returns the IPython HTML object (or the HTML string when IPython is absent).
     """
     write_table(df, name, processed_dir)
     shown = df if max_rows is None else df.head(max_rows)
     if show_columns is not None:
         shown = shown[list(show_columns)]
-    body = to_html_table(shown, formats, labels, caption)
+    body = to_html_table(shown, formats, labels, caption, css_class="ej-table ej-filterable" if filterable else "ej-table")
     extra = ""
     if max_rows is not None and len(df) > max_rows:
         extra = f"<p class='ej-note'>Viser {max_rows} av {fmt_number(len(df))} rader; alle ligger i {name}.csv.</p>"
