@@ -124,3 +124,40 @@ def test_baseline_tables_have_intervals_and_suppression(run):
     assert (wb[wb["n_staff"].astype(int) < 5]["minutes_per_day"] == "–").all()
     html = (paths.appendices / "baseline.html").read_text(encoding="utf-8")
     assert "Eksempeldata (syntetiske)" in html and "klyngebootstrap" in html
+
+
+def test_participation_tables(run):
+    paths, _ = run
+    cov = pd.read_csv(paths.processed / "participation_coverage.csv")
+    assert list(cov.columns) == ["date", "municipalities_signed", "population_signed",
+                                 "share_of_population_outside_midt_norge"]
+    assert cov["share_of_population_outside_midt_norge"].is_monotonic_increasing
+    key = pd.read_csv(paths.processed / "coverage_key_figures.csv").set_index("area")
+    assert key.loc["utenfor_midt_norge", "population"] == 4_633_640
+    assert key.loc["utenfor_midt_norge", "national_population"] == 5_367_580
+    assert key.loc["utenfor_midt_norge", "fewest_largest_to_reach_target"] == 19
+    assert key.loc["sensitivitet_uten_1811", "population"] == 4_632_214
+    fc = pd.read_csv(paths.processed / "participation_forecast.csv")
+    assert list(fc.columns) == ["year", "scenario", "municipal_population_share", "gp_share", "low", "high"]
+    assert set(pd.read_csv(paths.processed / "bass_fit.csv").columns) >= {"series", "method", "m", "p", "q", "se_m", "se_p", "se_q"}
+    assert len(pd.read_csv(paths.processed / "gp_participation.csv"))
+
+
+def test_governance_tables(run):
+    paths, _ = run
+    bridge = pd.read_csv(paths.processed / "npv_bridge.csv")
+    assert list(bridge.columns[:4]) == ["step", "change_id", "npv_mnok", "delta_mnok"]
+    summary = pd.read_csv(paths.processed / "cba_summary.csv").set_index("metric")["value"]
+    assert bridge["npv_mnok"].iloc[-1] == pytest.approx(summary["npv_mnok"])
+    assert bridge["delta_mnok"].sum() == pytest.approx(bridge["npv_mnok"].iloc[-1] - bridge["npv_mnok"].iloc[0])
+    sp = pd.read_csv(paths.processed / "stop_points.csv")
+    assert {"stop_point", "criterion", "value", "threshold", "status", "source"} <= set(sp.columns)
+    assert set(sp["stop_point"]) == {"SP1", "SP2", "SP3", "SP4"}
+    assert set(sp["status"]) <= {"met", "not_met", "not_assessable"}
+    goals = pd.read_csv(paths.processed / "goal_register.csv")
+    # the freed-time baseline for home services comes from the time-use baseline
+    tu = pd.read_csv(paths.processed / "timeuse_addressable_by_service.csv").set_index("service")
+    assert goals.set_index("goal_id").loc["D1-HOME", "baseline"] == pytest.approx(
+        float(tu.loc["home_services", "baseline_addressable_minutes"]))
+    html = (paths.appendices / "governance.html").read_text(encoding="utf-8")
+    assert "ej-filterable" in html and "Endringslogg" in html

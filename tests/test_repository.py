@@ -40,7 +40,7 @@ def test_pre_commit_hook_rejects_outputs(root, tmp_path):
     assert res.returncode == 1 and "has outputs" in res.stdout
 
 
-@pytest.mark.parametrize("name", ["cba", "participation", "baseline"])
+@pytest.mark.parametrize("name", ["cba", "participation", "baseline", "governance"])
 def test_real_notebooks_are_registered(root, name):
     from ejournal_lib.notebooks import discover_notebooks
 
