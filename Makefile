@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 
-.PHONY: help setup appendices test lab list clean benchmark
+.PHONY: help setup appendices factsheets test lab list clean benchmark
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -23,6 +23,9 @@ $(STAMP): pyproject.toml
 appendices: setup ## Run every notebook on the embedded data and write reports/ (incremental)
 	$(BIN)/ejournal run --jobs $(JOBS)
 
+factsheets: setup ## A factsheet (HTML + PDF) per municipality outside Midt-Norge, and an index
+	$(BIN)/ejournal factsheets --jobs $(JOBS)
+
 test: setup ## Run the whole test suite
 	$(BIN)/python -m pytest
 
@@ -32,8 +35,9 @@ lab: setup ## Start JupyterLab with the project kernel
 list: setup ## The notebooks and their parameters
 	$(BIN)/ejournal list
 
-benchmark: setup ## Time the cost-benefit Monte Carlo against a plain numpy evaluation
+benchmark: setup ## Time the Monte Carlo and the factsheet batch against plain baselines
 	$(BIN)/python benchmarks/bench_cba.py
+	$(BIN)/python benchmarks/bench_factsheets.py
 
 clean: ## Delete data/processed and reports (raw data is never touched)
 	$(BIN)/ejournal clean

@@ -18,7 +18,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from .publish import EXAMPLE_DATA_LABEL
 
-__all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_html", "write_pdf"]
+__all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_html", "provenance_line", "write_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -83,8 +83,21 @@ def provenance_html(prov: dict) -> str:
     return f'<dl class="ej-provenance">{"".join(items)}</dl>'
 
 
-def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool) -> str:
-    """A complete, self-contained HTML page (CSS inline, no external resources)."""
+def provenance_line(prov: dict) -> str:
+    """One line of provenance (for short documents): scenario and its hash, commit, version, time; the
+    input hashes are in reports/manifest.json."""
+    git = prov.get("git", {})
+    commit = (git.get("commit") or "ukjent")[:12] + (" (ulagrede endringer)" if git.get("dirty") else "")
+    text = (f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
+            f"{prov.get('scenario_name')} (sha256 {str(prov.get('scenario_sha256'))[:12]}…), git {commit}, "
+            f"{prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json.")
+    return f'<p class="ej-provenance">{html.escape(text)}</p>'
+
+
+def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool,
+              compact: bool = False) -> str:
+    """A complete, self-contained HTML page (CSS inline, no external resources); ``compact`` gives a
+    one-line provenance (factsheets)."""
     banner = ""
     if example_data:
         banner = (f'<div class="ej-banner">{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på '
@@ -96,7 +109,7 @@ def page_html(title: str, scenario_title: str, body: str, prov: dict, example_da
 <header class="ej-header"><h1>{html.escape(title)}</h1>
 <p class="ej-subtitle">Scenario: {html.escape(scenario_title)}</p></header>
 {banner}
-{provenance_html(prov)}
+{provenance_line(prov) if compact else provenance_html(prov)}
 <main>{body}</main>
 <script>{_FILTER_JS}</script>
 </body></html>

@@ -62,6 +62,20 @@ def _cmd_validate(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _cmd_factsheets(args, paths: ProjectPaths) -> int:
+    from .factsheets import build_factsheets
+
+    report = build_factsheets(paths, args.config, args.municipality, jobs=args.jobs, pdf=not args.no_pdf)
+    print(f"{len(report.written)} factsheets written to {paths.reports / 'factsheets'} in {report.seconds:.1f} s "
+          f"(index: {paths.reports / 'factsheets' / 'index.html'})")
+    if report.failed:
+        print(f"{len(report.failed)} failed:", file=sys.stderr)
+        for code, msg in sorted(report.failed.items()):
+            print(f"  {code}: {msg}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _cmd_example_data(args, paths: ProjectPaths) -> int:
     from .example_data import write_example_data
 
@@ -98,6 +112,13 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser("validate", help="check raw input files against their schemas")
     val.add_argument("paths", nargs="+", help="files or folders to check")
     val.set_defaults(func=_cmd_validate)
+
+    fs = sub.add_parser("factsheets", help="a factsheet per municipality outside Midt-Norge, and an index")
+    fs.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
+    fs.add_argument("--municipality", nargs="+", metavar="CODE", help="only these municipalities (2020 codes)")
+    fs.add_argument("--jobs", type=int, default=2, help="worker processes (one kernel each)")
+    fs.add_argument("--no-pdf", action="store_true", help="HTML only")
+    fs.set_defaults(func=_cmd_factsheets)
 
     ex = sub.add_parser("example-data", help="write the synthetic example data set (seeded) into data/raw/example")
     ex.add_argument("--to", type=Path, help="folder to write to (default data/raw/example)")

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from .formatting import fmt_number  # noqa: E402
 
-__all__ = ["bridge_chart", "timeline_chart", "timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
+__all__ = ["freed_hours_chart", "bridge_chart", "timeline_chart", "timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
            "tornado_chart"]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
@@ -314,4 +314,16 @@ def timeline_chart(timeline: pd.DataFrame):
     ax.set_xlabel("År")
     ax.set_title("Faser, milepæler og stoppunkter")
     ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def freed_hours_chart(labels, hours, municipality: str):
+    """Small horizontal bars: hours freed per year per service in one municipality."""
+    fig, ax = plt.subplots(figsize=(7, 2.2))
+    ax.barh(list(labels), list(hours), color="#2e6f9e")
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", labelsize=7)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Timer frigjort per år")
+    ax.set_title(f"Frigjort tid per tjeneste, {municipality}")
     return fig

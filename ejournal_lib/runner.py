@@ -30,7 +30,8 @@ from .project import DEFAULT_SCENARIO, ProjectPaths
 from .provenance import environment_versions, git_state, hash_tree, library_hash, sha256_file, utc_now
 from .scenario import Scenario, check_scenario, load_scenario, resolve_scenario_path
 
-__all__ = ["NotebookResult", "RunReport", "plan", "run_pipeline", "KERNEL_NAME", "failure_summary"]
+__all__ = ["NotebookResult", "RunReport", "plan", "run_pipeline", "KERNEL_NAME", "failure_summary",
+           "ipc_kernel_manager_class", "kernel_name", "base_provenance"]
 
 log = logging.getLogger(__name__)
 
@@ -130,6 +131,16 @@ def _input_hashes(paths: ProjectPaths) -> dict[str, str]:
     return hashes
 
 
+def base_provenance(paths: ProjectPaths, scenario: Scenario, inputs: dict[str, str] | None = None,
+                    started: str | None = None) -> dict:
+    """The provenance shared by every output of a run: git state, versions, scenario, input hashes, time."""
+    return {"git": git_state(paths.root), "versions": environment_versions(), "scenario_name": scenario.name,
+            "scenario_path": str(scenario.path.relative_to(paths.root))
+            if scenario.path.is_relative_to(paths.root) else str(scenario.path),
+            "scenario_sha256": scenario.sha256, "inputs": inputs if inputs is not None else _input_hashes(paths),
+            "started_utc": started or utc_now()}
+
+
 def _cache_key(p: Plan, name: str, params: dict, inputs: dict[str, str], lib: str) -> str:
     spec = p.specs[name]
     tables = {}
@@ -149,7 +160,7 @@ def _outputs_present(p: Plan, name: str) -> bool:
     return all(f.is_file() for f in files)
 
 
-def _kernel_name() -> str:
+def kernel_name() -> str:
     from jupyter_client.kernelspec import KernelSpecManager
 
     if KERNEL_NAME in KernelSpecManager().find_kernel_specs():
@@ -158,7 +169,7 @@ def _kernel_name() -> str:
     return "python3"
 
 
-def _ipc_kernel_manager(kernel_log: Path):
+def ipc_kernel_manager_class(kernel_log: Path):
     from jupyter_client.manager import AsyncKernelManager
 
     class IPCKernelManager(AsyncKernelManager):
@@ -195,7 +206,7 @@ def _execute_one(job: dict) -> dict:
         pm.execute_notebook(
             job["input"], str(executed), parameters=job["params"], kernel_name=job["kernel"],
             language="python", cwd=job["cwd"], progress_bar=job["progress_bar"], log_output=False,
-            kernel_manager_class=_ipc_kernel_manager(executed.with_suffix(".kernel.log")), request_save_on_cell_execute=False,
+            kernel_manager_class=ipc_kernel_manager_class(executed.with_suffix(".kernel.log")), request_save_on_cell_execute=False,
         )
     except PapermillExecutionError as exc:
         result.update(status="failed", cell=exc.exec_count if exc.exec_count else exc.cell_index,
@@ -233,12 +244,8 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
         folder.mkdir(parents=True, exist_ok=True)
     inputs = _input_hashes(paths)
     lib = library_hash()
-    base_prov = {"git": git_state(paths.root), "versions": environment_versions(),
-                 "scenario_name": p.scenario.name,
-                 "scenario_path": str(p.scenario.path.relative_to(paths.root))
-                 if p.scenario.path.is_relative_to(paths.root) else str(p.scenario.path),
-                 "scenario_sha256": p.scenario.sha256, "inputs": inputs, "started_utc": started}
-    kernel = _kernel_name()
+    base_prov = base_provenance(paths, p.scenario, inputs, started)
+    kernel = kernel_name()
     total = sum(len(w) for w in p.waves)
     if progress is None:
         progress = sys.stderr.isatty()

@@ -46,6 +46,9 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
                      "ci_high": b["ci_high"], "n_staff_days": len(d), "n_staff": d["staff_id"].nunique(),
                      "n_municipalities": d["municipality_code"].nunique()})
     addressable = pd.DataFrame(rows)
+    by_muni = (days.groupby(["municipality_code", "service"], as_index=False)
+               .agg(baseline_addressable_minutes=(ADDRESSABLE, "mean"), n_staff_days=(ADDRESSABLE, "size"),
+                    n_staff=("staff_id", "nunique")))
     verdict = verify_assumptions(addressable, services["minutes_saved_per_day"], plausible_max, questionable_max)
     national = national_extrapolation(addressable, services, hours_per_fte, working_days)
 
@@ -82,6 +85,8 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
         "timeuse_minutes_per_day": suppress_small_cells(per_cell, value_cols, "n_staff", k),
         "timeuse_addressable_by_service": suppress_small_cells(addressable, ["baseline_addressable_minutes", "ci_low",
                                                                               "ci_high"], "n_staff", k),
+        "timeuse_addressable_by_municipality": suppress_small_cells(by_muni, ["baseline_addressable_minutes"],
+                                                                    "n_staff", k),
         "timeuse_vs_assumption": suppress_small_cells(verdict, ["baseline_addressable_minutes", "implied_reduction",
                                                                 "ci_low", "ci_high", "verdict"], "n_staff", k),
         "timeuse_variance_components": components,
