@@ -130,6 +130,7 @@ def factsheet_row(code: str, root: Path, scenario_path: Path, processed: Path, d
     raise ConfigError."""
     from .municipalities import load_midt_norge
 
+    code = str(code).zfill(4)  # a code given as a number (e.g. by a command line) loses its leading zero
     if data_path:
         key = (str(data_path), Path(data_path).stat().st_mtime_ns)
         if key not in _ROW_CACHE:

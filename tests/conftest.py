@@ -32,3 +32,15 @@ def public_share(inputs, mapping):
     from ejournal_lib.cba import budget_pairs
 
     return public_shares(mapping, budget_pairs(inputs), "ssd2020")
+
+
+@pytest.fixture(scope="session")
+def pipeline_run(tmp_path_factory):
+    """The real pipeline on the embedded data, run once per test session into a temporary folder."""
+    from ejournal_lib.project import ProjectPaths
+    from ejournal_lib.runner import failure_summary, run_pipeline
+
+    paths = ProjectPaths.at(ROOT, tmp_path_factory.mktemp("e2e"))
+    report = run_pipeline(paths, jobs=2)
+    assert report.ok, failure_summary(report)
+    return paths, report

@@ -6,17 +6,12 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from ejournal_lib.project import ProjectPaths
-from ejournal_lib.runner import failure_summary, run_pipeline
+from ejournal_lib.runner import run_pipeline
 
 
 @pytest.fixture(scope="module")
-def run(root, tmp_path_factory):
-    out = tmp_path_factory.mktemp("e2e")
-    paths = ProjectPaths.at(root, out)
-    report = run_pipeline(paths)
-    assert report.ok, failure_summary(report)
-    return paths, report
+def run(pipeline_run):
+    return pipeline_run
 
 
 def table(paths, name):
