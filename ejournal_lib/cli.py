@@ -52,13 +52,16 @@ def _cmd_list(args, paths: ProjectPaths) -> int:
 def _cmd_validate(args, paths: ProjectPaths) -> int:
     from .validation import validate_paths
 
-    problems = validate_paths([Path(p) for p in args.paths])
+    checked: list = []
+    problems = validate_paths([Path(p) for p in args.paths], checked)
+    for f, schema in checked:
+        print(f"{f}: {'schema ' + schema if schema else 'no schema for this file name (not checked)'}")
     for p in problems:
         print(p)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"{len(args.paths)} path(s) checked: no problems")
+    print(f"{sum(1 for _, s in checked if s)} file(s) checked: no problems")
     return 0
 
 

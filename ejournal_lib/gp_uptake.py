@@ -11,7 +11,7 @@ import pandas as pd
 
 from .validation import Column, TableSchema, read_raw_table, register_schema
 
-__all__ = ["gp_file_schema", "gp_survey_schema", "gps_per_municipality", "national_gp_count",
+__all__ = ["gp_file_schema", "gp_survey_schema", "gp_key_figures_schema", "care_services_schema", "load_gp_key_figures", "gps_per_municipality", "national_gp_count",
            "fit_gp_survey", "predicted_share", "SURVEY_FORMULA"]
 
 SURVEY_FORMULA = ("intends_to_join ~ C(employment_form) + municipal_agreement + I(list_size / 1000) + "
@@ -38,6 +38,28 @@ def gp_survey_schema() -> TableSchema:
         Column("incentive", "bool"),
         Column("intends_to_join", "bool"),
     ), unique=("respondent_id",))
+
+
+@register_schema(r"gp_fastlege_national_key_figures.*\.csv")
+def gp_key_figures_schema() -> TableSchema:
+    """Helsedirektoratet's and SSB's national GP figures, one figure per row with its source."""
+    return TableSchema("gp_key_figures", (
+        Column("indicator"), Column("period"), Column("value", "float"), Column("unit"),
+        Column("source_publisher"), Column("source_title"), Column("source_url", pattern=r"https?://\S+"),
+        Column("note", required=False)), unique=("indicator", "period"))
+
+
+@register_schema(r"care_services_national.*\.csv")
+def care_services_schema() -> TableSchema:
+    """SSB's national care-service key figures, one figure per row with its source."""
+    return TableSchema("care_services", (
+        Column("indicator"), Column("year", "int", min=2000, max=2100), Column("value", "float"), Column("unit"),
+        Column("scope"), Column("source_publisher"), Column("source_title"),
+        Column("source_url", pattern=r"https?://\S+"), Column("note", required=False)), unique=("indicator", "year"))
+
+
+def load_gp_key_figures(path: str | Path) -> pd.DataFrame:
+    return read_raw_table(path, gp_key_figures_schema())
 
 
 def national_gp_count(key_figures: pd.DataFrame, period: str = "2019-Q4") -> float:

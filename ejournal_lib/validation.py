@@ -257,15 +257,17 @@ def _load_topic_schemas() -> None:
     import importlib
 
     for module in ("ejournal_lib.municipalities", "ejournal_lib.benefit_realisation", "ejournal_lib.participation",
-                   "ejournal_lib.gp_uptake"):
+                   "ejournal_lib.gp_uptake", "ejournal_lib.timeuse_data"):
         try:
             importlib.import_module(module)
         except ModuleNotFoundError:  # pragma: no cover - topic not present yet
             pass
 
 
-def validate_paths(paths: Iterable[Path]) -> list[InputProblem]:
-    """Validate files (folders: every CSV/Excel file inside) against their registered schemas."""
+def validate_paths(paths: Iterable[Path], checked: list | None = None) -> list[InputProblem]:
+    """Validate files (folders: every CSV/Excel file inside) against their registered schemas.
+
+    ``checked``, if given, receives ``(file, schema name or None)`` for every file looked at."""
     files: list[Path] = []
     problems: list[InputProblem] = []
     for p in paths:
@@ -278,6 +280,8 @@ def validate_paths(paths: Iterable[Path]) -> list[InputProblem]:
             problems.append(InputProblem(str(p), None, None, "file or folder not found"))
     for f in files:
         schema = _schema_for(f)
+        if checked is not None:
+            checked.append((f, schema.name if schema else None))
         if schema is None:
             log.info("no schema for %s; skipped", f)
             continue
