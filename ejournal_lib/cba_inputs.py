@@ -101,6 +101,25 @@ def _check_value(kind: str, value, where: str, problems: list[str]) -> None:
             _check_value("s", v, f"{where}.{y}", problems)
 
 
+def _check_mapping(values: dict, spec: dict, where: str, problems: list[str]) -> None:
+    """Unknown keys, missing keys and each value's kind; table rows are checked the same way."""
+    for key in values:
+        if key not in spec:
+            problems.append(f"{where}: unknown key '{key}'; valid: {sorted(spec)}")
+    for key, kind in spec.items():
+        if key not in values:
+            problems.append(f"{where}.{key} is missing")
+            continue
+        _check_value(kind, values[key], f"{where}.{key}", problems)
+        if kind == "table" and isinstance(values[key], list):
+            row_spec = _TABLE_ROWS[where.split(".")[1]]
+            for i, row in enumerate(values[key]):
+                if isinstance(row, dict):
+                    _check_mapping(row, row_spec, f"{where}.{key}[{i}]", problems)
+                else:
+                    problems.append(f"{where}.{key}[{i}]: expected a mapping")
+
+
 def check_cba_section(section: dict) -> None:
     """Raise ConfigError listing every problem in a scenario's ``cba`` section."""
     problems: list[str] = []
@@ -112,36 +131,11 @@ def check_cba_section(section: dict) -> None:
     for block, spec in _SPEC.items():
         if block not in section:
             problems.append(f"cba: '{block}' is missing")
-            continue
-        if not isinstance(spec, dict):
-            continue
-        values = section[block]
-        if not isinstance(values, dict):
-            problems.append(f"cba.{block}: expected a mapping")
-            continue
-        for key in values:
-            if key not in spec:
-                problems.append(f"cba.{block}: unknown key '{key}'; valid: {sorted(spec)}")
-        for key, kind in spec.items():
-            where = f"cba.{block}.{key}"
-            if key not in values:
-                problems.append(f"{where} is missing")
-                continue
-            _check_value(kind, values[key], where, problems)
-            if kind == "table" and isinstance(values[key], list):
-                row_spec = _TABLE_ROWS[block]
-                for i, row in enumerate(values[key]):
-                    if not isinstance(row, dict):
-                        problems.append(f"{where}[{i}]: expected a mapping")
-                        continue
-                    for k in row:
-                        if k not in row_spec:
-                            problems.append(f"{where}[{i}]: unknown key '{k}'; valid: {sorted(row_spec)}")
-                    for k, kk in row_spec.items():
-                        if k not in row:
-                            problems.append(f"{where}[{i}].{k} is missing")
-                        else:
-                            _check_value(kk, row[k], f"{where}[{i}].{k}", problems)
+        elif isinstance(spec, dict):
+            if isinstance(section[block], dict):
+                _check_mapping(section[block], spec, f"cba.{block}", problems)
+            else:
+                problems.append(f"cba.{block}: expected a mapping")
     if not problems:
         _check_semantics(section, problems)
     if problems:

@@ -251,6 +251,7 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
         progress = sys.stderr.isatty()
     report = RunReport(scenario=p.scenario.name)
     failed: set[str] = set()
+    example: dict[str, bool] = {}  # built from example data, directly or through the tables it reads
     notebooks_manifest = {}
     counter = 0
     ctx = multiprocessing.get_context("spawn")
@@ -267,6 +268,7 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
                 report.results.append(NotebookResult(name, "skipped", error=f"upstream failed: {bad_upstream}"))
                 _say(f"[{counter}/{total}] {name}: hoppet over (avhenger av {', '.join(bad_upstream)} som feilet)")
                 continue
+            example[name] = uses_example_data(params) or any(example.get(u, False) for u in upstream(p.specs, name))
             key = _cache_key(p, name, params, inputs, lib)
             state_file = paths.state / f"{name}.json"
             stable = _stable_params(params, p)
@@ -284,7 +286,7 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
                 "params": params, "kernel": kernel, "cwd": str(paths.root), "progress_bar": progress and jobs == 1,
                 "writes": list(spec.writes), "processed": str(paths.processed), "appendices": str(paths.appendices),
                 "title": spec.title, "scenario_title": p.scenario.title, "provenance": prov,
-                "example_data": uses_example_data(params), "log_level": logging.getLogger().level or logging.WARNING,
+                "example_data": example[name], "log_level": logging.getLogger().level or logging.WARNING,
                 "key": key, "index": counter,
             })
         for job in jobs_in_wave:
