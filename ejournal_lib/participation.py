@@ -122,6 +122,9 @@ def participation_scenario_curves(base_shares: dict[int, float], years, finals: 
     final share (and optionally delayed)."""
     from .cba import municipal_share_curve
 
+    bad = {n: f for n, f in finals.items() if not (isinstance(f, (int, float)) and 0 <= f <= 1)}
+    if bad:
+        raise ValueError(f"participation scenario shares must lie between 0 and 1: {bad}")
     years = np.asarray(years)
     base = municipal_share_curve(base_shares, years)
     out = {}

@@ -25,9 +25,12 @@ def _addressable_days(data: TimeUseData) -> pd.DataFrame:
 def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame, hours_per_fte: float,
                    working_days: float, n_boot: int = 1000, seed: int = 1, level: float = 0.95, k: int = 5,
                    plausible_max: float = 0.30, questionable_max: float = 0.60, margin_minutes: float = 5.0,
-                   z: float = 1.96) -> dict[str, pd.DataFrame]:
+                   z: float = 1.96, planner_variances: dict | None = None) -> dict[str, pd.DataFrame]:
     """Minutes per day, verification against the assumed savings, variance components, design planner,
-    work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed."""
+    work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed.
+
+    The planner uses ``planner_variances`` (var_municipality, var_staff, var_residual) when given, else the
+    mean of the variance components estimated from these data (the pilot)."""
     groups = list(codebook.groups["group"])
     days = staff_day_minutes(data.activities, data.sessions)
     for g in groups:
@@ -63,8 +66,16 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
                         "n_municipalities": d["municipality_code"].nunique(), **vc, "note": ""})
     components = pd.DataFrame(vc_rows)
     fitted = components.dropna(subset=["var_residual"]) if "var_residual" in components else components.iloc[0:0]
-    pooled = fitted[["var_municipality", "var_staff", "var_residual"]].mean() if len(fitted) else pd.Series(
-        {"var_municipality": 100.0, "var_staff": 200.0, "var_residual": 100.0})
+    if planner_variances:
+        missing = {"var_municipality", "var_staff", "var_residual"} - set(planner_variances)
+        if missing:
+            raise ValueError(f"planner_variances lacks {sorted(missing)}")
+        pooled = pd.Series(planner_variances, dtype=float)
+    elif len(fitted):
+        pooled = fitted[["var_municipality", "var_staff", "var_residual"]].mean()
+    else:
+        raise ValueError("no cell has enough municipalities and staff for variance components; "
+                         "give planner_variances (var_municipality, var_staff, var_residual)")
     planner = design_table(margin_minutes, pooled["var_municipality"], pooled["var_staff"], pooled["var_residual"],
                            level=level)
     ws_sizes = pd.DataFrame([{"p": p, "margin": e, "relative": rel, "z": zz,

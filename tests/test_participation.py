@@ -180,3 +180,12 @@ def test_bootstrap_interval_covers_point_and_is_seeded():
     b = bootstrap_forecast(n, 6, n_boot=80, seed=4)
     assert np.array_equal(a["low"], b["low"])
     assert np.all(a["low"] <= a["point"] + 1e-9) and np.all(a["point"] <= a["high"] + 1e-9)
+
+
+def test_scenario_shares_outside_0_1_are_errors():
+    from ejournal_lib.participation import participation_scenario_curves
+
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        participation_scenario_curves({2025: 0.1, 2030: 0.85}, range(2021, 2041), {"høy": 1.2})
+    curves = participation_scenario_curves({2025: 0.1, 2030: 0.85}, range(2021, 2041), {"lav": 0.5})
+    assert curves["lav"].max() == pytest.approx(0.5)
