@@ -171,3 +171,15 @@ def test_list_command(project, capsys):
     out = capsys.readouterr().out
     assert "factor (int, default 2): multiplier" in out
     assert "processed_dir (str, default 'data/processed') (set by the runner)" in out
+
+
+def test_misspelt_model_key_in_the_real_scenario_fails_before_running(root, tmp_path):
+    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text.replace("    discount_rate: 0.04", "    discount_rte: 0.04"), encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        plan(ProjectPaths.at(root, tmp_path), bad)
+    assert "unknown key 'discount_rte'" in str(err.value) and "cba.frame.discount_rate is missing" in str(err.value)
+    bad.write_text(text.replace("    n_iterations: 100000", "    n_iteration: 100000"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="notebooks.cba: unknown parameter 'n_iteration'"):
+        plan(ProjectPaths.at(root, tmp_path), bad)
