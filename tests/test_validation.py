@@ -30,7 +30,7 @@ def test_identity_numbers():
     assert is_national_id(VALID) and is_national_id(D_NUMBER)
     wrong_check = VALID[:-1] + str((int(VALID[-1]) + 1) % 10)
     assert not is_national_id(wrong_check)
-    assert not is_national_id("32135012345")  # impossible date
+    assert not is_national_id("32" + "13" + "5012345")  # impossible date (day 32, month 13)
     assert not is_national_id("1234")
     mask = contains_national_id(pd.Series([f"pas {VALID}", "12345678901", "staff-17"]))
     assert mask.tolist() == [True, False, False]
