@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import html
 import logging
+import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import multiprocessing
 import numpy as np
 import pandas as pd
 
