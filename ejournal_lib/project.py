@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["project_root", "ProjectPaths", "DEFAULT_SCENARIO"]
+__all__ = ["project_root", "use_project_root", "ProjectPaths", "DEFAULT_SCENARIO"]
 
 DEFAULT_SCENARIO = "config/ssd2020.yaml"
 
@@ -26,6 +26,15 @@ def project_root(start: Path | None = None) -> Path:
             if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
                 return folder
     raise FileNotFoundError("could not find the ejournal project root (a folder with pyproject.toml and notebooks/)")
+
+
+def use_project_root() -> Path:
+    """Make the project root the working folder, so that a notebook opened in JupyterLab (whose kernel
+    starts in ``notebooks/``) finds ``config/`` and ``data/`` like a pipeline run does. Returns the root."""
+    root = project_root()
+    if Path.cwd().resolve() != root:
+        os.chdir(root)
+    return root
 
 
 @dataclass(frozen=True)
