@@ -109,8 +109,13 @@ def notebook_parameters(p: Plan, name: str) -> dict:
 
 
 def uses_example_data(params: dict) -> bool:
-    """True when any parameter points into ``data/raw/example/``."""
-    return any(isinstance(v, str) and EXAMPLE_DATA_DIR in v.replace("\\", "/") for v in params.values())
+    """True when any parameter (or an item of a list parameter) points into ``data/raw/example/``."""
+    def points_there(v) -> bool:
+        if isinstance(v, (list, tuple)):
+            return any(points_there(x) for x in v)
+        return isinstance(v, str) and EXAMPLE_DATA_DIR in v.replace("\\", "/")
+
+    return any(points_there(v) for v in params.values())
 
 
 def _stable_params(params: dict, p: Plan) -> dict:

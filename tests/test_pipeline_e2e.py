@@ -156,3 +156,11 @@ def test_governance_tables(run):
         float(tu.loc["home_services", "baseline_addressable_minutes"]))
     html = (paths.appendices / "governance.html").read_text(encoding="utf-8")
     assert "ej-filterable" in html and "Endringslogg" in html
+
+
+def test_every_appendix_on_example_data_says_so_first(run):
+    paths, _ = run
+    for name in ("baseline", "cba", "participation", "governance"):
+        html = (paths.appendices / f"{name}.html").read_text(encoding="utf-8")
+        banner = html.find('class="ej-banner">Eksempeldata (syntetiske): dette vedlegget')
+        assert 0 < banner < html.find("<main>"), name  # in the header, before the body

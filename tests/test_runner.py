@@ -183,3 +183,11 @@ def test_misspelt_model_key_in_the_real_scenario_fails_before_running(root, tmp_
     bad.write_text(text.replace("    n_iterations: 100000", "    n_iteration: 100000"), encoding="utf-8")
     with pytest.raises(ConfigError, match="notebooks.cba: unknown parameter 'n_iteration'"):
         plan(ProjectPaths.at(root, tmp_path), bad)
+
+
+def test_example_data_detection():
+    from ejournal_lib.runner import uses_example_data
+
+    assert uses_example_data({"a": "data/raw/example/x.csv"})
+    assert uses_example_data({"paths": ["data/raw/real", "data/raw/example"]})
+    assert not uses_example_data({"a": "data/raw/population.csv", "n": 5})
