@@ -197,6 +197,7 @@ def ipc_kernel_manager_class(kernel_log: Path):
 
 def _execute_one(job: dict) -> dict:
     """Run one notebook and render its appendix (runs in a worker process)."""
+    import nbformat
     import papermill as pm
     from papermill.exceptions import PapermillExecutionError
 
@@ -207,11 +208,23 @@ def _execute_one(job: dict) -> dict:
     executed = Path(job["executed"])
     executed.parent.mkdir(parents=True, exist_ok=True)
     result = {"name": job["name"], "executed_path": str(executed)}
+    hooks = {}
+    if not job["progress_bar"]:  # without papermill's bar: one line per executed code cell
+        n_code = sum(c.cell_type == "code" for c in nbformat.read(job["input"], as_version=4).cells) + 1
+        done = [0]
+
+        def on_cell_complete(cell, cell_index, **_):
+            if cell.cell_type == "code":
+                done[0] += 1
+                _say(f"    {job['name']}: celle {done[0]}/{n_code}")
+
+        hooks["on_cell_complete"] = on_cell_complete
     try:
         pm.execute_notebook(
             job["input"], str(executed), parameters=job["params"], kernel_name=job["kernel"],
             language="python", cwd=job["cwd"], progress_bar=job["progress_bar"], log_output=False,
             kernel_manager_class=ipc_kernel_manager_class(executed.with_suffix(".kernel.log")), request_save_on_cell_execute=False,
+            **hooks,
         )
     except PapermillExecutionError as exc:
         result.update(status="failed", cell=exc.exec_count if exc.exec_count else exc.cell_index,
