@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["triangular_cdf", "triangular_ppf", "triangular_from_quantiles", "triangular_mean",
+__all__ = ["triangular_cdf", "triangular_ppf", "triangular_from_quantiles",
            "correlated_uniforms", "cost_quantiles", "summarise_draws", "lognormal_from_quantiles"]
 
 SUMMARY_QUANTILES = {"p10": 0.10, "p50": 0.50, "p85": 0.85, "p90": 0.90}
@@ -33,10 +33,6 @@ def triangular_ppf(u, a, c, b):
     left = a + np.sqrt(u * width * (c - a))
     right = b - np.sqrt((1.0 - u) * width * (b - c))
     return np.where(u < fc, left, right)
-
-
-def triangular_mean(a, c, b):
-    return (np.asarray(a) + np.asarray(c) + np.asarray(b)) / 3.0
 
 
 def triangular_from_quantiles(q_low: float, mode: float, q_high: float, p_low: float = 0.10,

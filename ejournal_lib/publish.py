@@ -19,7 +19,7 @@ import pandas as pd
 
 from .formatting import fmt_mnok, fmt_number, fmt_percent
 
-__all__ = ["publish_table", "write_table", "read_table", "show_figure", "show_banner", "show_note", "EXAMPLE_DATA_LABEL"]
+__all__ = ["publish_table", "write_table", "read_table", "show_figure", "show_banner", "EXAMPLE_DATA_LABEL"]
 
 log = logging.getLogger(__name__)
 
@@ -137,11 +137,6 @@ def show_figure(fig, alt: str, show: bool = True, dpi: int = 110):
 def show_banner(text: str, show: bool = True):
     """Show a visible warning box (e.g. that the appendix is built from example data)."""
     return _display(f'<div class="ej-banner">{html.escape(text)}</div>', show)
-
-
-def show_note(text: str, show: bool = True):
-    """Show a short paragraph of (escaped) text."""
-    return _display(f"<p>{html.escape(text)}</p>", show)
 
 
 def _display(fragment: str, show: bool):
