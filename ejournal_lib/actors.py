@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from .scenario import read_yaml
 from .errors import ConfigError
 
 __all__ = ["load_actor_mapping", "actor_shares", "public_shares", "assign_actors", "actor_summary",
@@ -24,9 +24,7 @@ BENEFIT_EFFECTS = ("time_savings", "harms_health_costs", "harms_value_creation",
 def load_actor_mapping(path: str | Path) -> dict:
     """Read and check the actor mapping: known actors, shares in 0–1 summing to 1, known key entries."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"actor mapping not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, "actor mapping")
     problems = []
     actors = data.get("actors") or {}
 

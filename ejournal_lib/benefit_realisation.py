@@ -11,8 +11,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
+from .scenario import read_yaml
 from .errors import ConfigError, InputProblem, InputError
 from .validation import Column, TableSchema, read_raw_table, register_schema
 
@@ -26,9 +26,7 @@ _INDICATOR_FIELDS = {"id", "indicator", "unit", "service", "expected", "low", "h
 def load_plan(path: str | Path) -> dict:
     """Read and check the plan: every benefit has every field; every target has low ≤ expected ≤ high."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"benefit realisation plan not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, "benefit realisation plan")
     problems, seen = [], set()
     for i, b in enumerate(data.get("benefits") or []):
         for f in PLAN_FIELDS:

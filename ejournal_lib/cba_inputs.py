@@ -12,9 +12,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
 from .errors import ConfigError
+from .scenario import read_yaml
 
 __all__ = ["CBAInputs", "parse_cba_inputs", "check_cba_section", "load_cba_inputs", "apply_overrides",
            "SERVICE_COLUMNS", "INTERACTION_KINDS"]
@@ -102,40 +102,36 @@ def _check_value(kind: str, value, where: str, problems: list[str]) -> None:
 
 
 def _check_mapping(values: dict, spec: dict, where: str, problems: list[str]) -> None:
-    """Unknown keys, missing keys and each value's kind; table rows are checked the same way."""
+    """Unknown keys, missing keys and each value's kind; nested blocks (a dict spec) and table rows are
+    checked the same way."""
     for key in values:
         if key not in spec:
             problems.append(f"{where}: unknown key '{key}'; valid: {sorted(spec)}")
     for key, kind in spec.items():
         if key not in values:
             problems.append(f"{where}.{key} is missing")
-            continue
-        _check_value(kind, values[key], f"{where}.{key}", problems)
-        if kind == "table" and isinstance(values[key], list):
-            row_spec = _TABLE_ROWS[where.split(".")[1]]
-            for i, row in enumerate(values[key]):
-                if isinstance(row, dict):
-                    _check_mapping(row, row_spec, f"{where}.{key}[{i}]", problems)
-                else:
-                    problems.append(f"{where}.{key}[{i}]: expected a mapping")
+        elif isinstance(kind, dict):
+            if isinstance(values[key], dict):
+                _check_mapping(values[key], kind, f"{where}.{key}", problems)
+            else:
+                problems.append(f"{where}.{key}: expected a mapping")
+        else:
+            _check_value(kind, values[key], f"{where}.{key}", problems)
+            if kind == "table" and isinstance(values[key], list):
+                row_spec = _TABLE_ROWS[where.split(".")[1]]
+                for i, row in enumerate(values[key]):
+                    if isinstance(row, dict):
+                        _check_mapping(row, row_spec, f"{where}.{key}[{i}]", problems)
+                    else:
+                        problems.append(f"{where}.{key}[{i}]: expected a mapping")
 
 
 def check_cba_section(section: dict) -> None:
     """Raise ConfigError listing every problem in a scenario's ``cba`` section."""
-    problems: list[str] = []
     if not isinstance(section, dict):
         raise ConfigError("cba: expected a mapping")
-    for key in section:
-        if key not in _SPEC:
-            problems.append(f"cba: unknown key '{key}'; valid: {sorted(_SPEC)}")
-    for block, spec in _SPEC.items():
-        if block not in section:
-            problems.append(f"cba: '{block}' is missing")
-        elif isinstance(spec, dict):
-            if isinstance(section[block], dict):
-                _check_mapping(section[block], spec, f"cba.{block}", problems)
-            else:
-                problems.append(f"cba.{block}: expected a mapping")
+    problems: list[str] = []
+    _check_mapping(section, _SPEC, "cba", problems)
     if not problems:
         _check_semantics(section, problems)
     if problems:
@@ -254,9 +250,7 @@ def parse_cba_inputs(section: dict) -> CBAInputs:
 def load_cba_inputs(scenario_path: str | Path, overrides: dict | None = None) -> CBAInputs:
     """Read the ``cba`` section of a scenario file (optionally with dotted-key overrides applied)."""
     path = Path(scenario_path)
-    if not path.is_file():
-        raise ConfigError(f"scenario file not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, "scenario file")
     if "cba" not in data:
         raise ConfigError(f"scenario file {path} has no 'cba' section")
     section = apply_overrides(data["cba"], overrides or {})

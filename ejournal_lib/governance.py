@@ -8,10 +8,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 
-from .cba_inputs import CBAInputs, apply_overrides, parse_cba_inputs
+from .cba_inputs import apply_overrides, parse_cba_inputs
 from .errors import ConfigError
+from .scenario import read_yaml
 
 __all__ = ["STATUSES", "CATEGORIES", "load_change_log", "change_log_table", "overlay_scenarios", "npv_bridge",
            "cost_effects", "load_stop_points", "evaluate_criterion", "evaluate_stop_points", "load_goals",
@@ -38,9 +38,7 @@ def load_change_log(path: str | Path, cba_section: dict) -> list[dict]:
     """Read and check the change log: known status and category, status steps in order and not dated
     backwards, unique ids, overlays that name existing cba keys with ``from`` and ``to`` values."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"change log not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, "change log")
     changes = data.get("changes") or []
     problems, seen = [], set()
     for i, c in enumerate(changes):
@@ -141,9 +139,7 @@ def cost_effects(steps: list[tuple[str, dict]], cost_of) -> pd.DataFrame:
 
 def load_stop_points(path: str | Path) -> dict:
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"stop-point file not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, "stop-point file")
     problems = []
     for sp in data.get("stop_points") or []:
         for c in sp.get("criteria") or []:
@@ -235,9 +231,7 @@ GOAL_FIELDS = ("indicator", "unit", "baseline", "expected", "low", "high", "dead
 
 def load_goals(path: str | Path) -> list[dict]:
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"goal register not found: {path}")
-    goals = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("goals") or []
+    goals = read_yaml(path, "goal register").get("goals") or []
     ids = [g.get("id") for g in goals]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:

@@ -15,7 +15,7 @@ import yaml
 
 from .errors import ConfigError
 
-__all__ = ["Scenario", "load_scenario", "resolve_scenario_path", "check_scenario"]
+__all__ = ["Scenario", "load_scenario", "resolve_scenario_path", "check_scenario", "read_yaml"]
 
 _TOP_LEVEL = {"name", "title", "description", "notebooks"}
 #: Model sections and the function that checks each (module:function, imported lazily).
@@ -33,6 +33,23 @@ class Scenario:
     notebooks: dict[str, dict]
     sections: dict[str, dict] = field(default_factory=dict)
     description: str = ""
+
+
+def read_yaml(path: str | Path, what: str) -> dict:
+    """Read a YAML configuration or data file whose top level is a mapping; ConfigError naming ``what`` and
+    the path when it is missing, unreadable or not a mapping. An empty file gives ``{}``."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{what} not found: {path}")
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{what} {path} is not readable YAML: {exc}") from exc
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{what} {path}: expected a mapping at the top level")
+    return data
 
 
 def resolve_scenario_path(value: str | Path, root: Path) -> Path:

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
+from .scenario import read_yaml
 from .errors import ConfigError, InputError, InputProblem
 from .municipalities import suggest_2020_code
 from .validation import Column, TableSchema, read_table_file, register_schema, validate_table
@@ -40,9 +40,7 @@ class Codebook:
 def load_codebook(path: str | Path) -> Codebook:
     """Read the activity codebook (YAML) and check that every activity names a known group."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"codebook not found: {path}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    data = read_yaml(path, "codebook")
     problems = [f"{path}: '{k}' is missing" for k in ("groups", "activities", "services", "roles") if k not in data]
     if problems:
         raise ConfigError("\n".join(problems))

@@ -7,8 +7,6 @@ g = 0.03, 0.07333, 0.13, 0.215, 0.32167, 0.44167 (2025–2030), new GPs Δg = 0.
 0.10667, 0.12, so R_g(2030) = 0.03 + 0.04333 + 0.05667·0.75 + 0.085·0.5 + 0.10667·0.25 + 0.12·0.1 = 0.19700.
 """
 
-import numpy as np
-import pandas as pd
 import pytest
 
 from ejournal_lib.cba import EFFECTS, run_cba, transition_months_by_year

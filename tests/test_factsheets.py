@@ -5,8 +5,7 @@ import pandas as pd
 import pytest
 
 from ejournal_lib.errors import ConfigError
-from ejournal_lib.factsheets import (build_factsheets, check_codes, factsheet_data, load_factsheet_inputs,
-                                     render_factsheets)
+from ejournal_lib.factsheets import (build_factsheets, check_codes, render_factsheets)
 from ejournal_lib.runner import base_provenance, plan
 
 
