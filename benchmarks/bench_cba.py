@@ -18,10 +18,10 @@ from pathlib import Path
 
 import numpy as np
 
-from ejournal_lib.actors import load_actor_mapping, public_shares
-from ejournal_lib.cba import budget_pairs
-from ejournal_lib.cba_inputs import load_cba_inputs
-from ejournal_lib.cba_uncertainty import sample_draws, simulate
+from ejournal_lib.cba.actors import load_actor_mapping, public_shares
+from ejournal_lib.cba.engine import budget_pairs
+from ejournal_lib.cba.inputs import load_cba_inputs
+from ejournal_lib.cba.uncertainty import sample_draws, simulate
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -29,9 +29,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args()
 
-    from ejournal_lib.factsheets import FACTSHEET_TEMPLATE, build_factsheets, render_factsheets
-    from ejournal_lib.project import ProjectPaths
-    from ejournal_lib.runner import base_provenance, kernel_name, plan
+    from ejournal_lib.factsheets.data import FACTSHEET_TEMPLATE, build_factsheets, render_factsheets
+    from ejournal_lib.pipeline.paths import ProjectPaths
+    from ejournal_lib.pipeline.runner import base_provenance, kernel_name, plan
 
     paths = ProjectPaths.at(ROOT)
     # bring the tables up to date and precompute the factsheet data (not timed: both variants reuse it)

@@ -14,22 +14,22 @@ def root() -> Path:
 
 @pytest.fixture(scope="session")
 def inputs():
-    from ejournal_lib.cba_inputs import load_cba_inputs
+    from ejournal_lib.cba.inputs import load_cba_inputs
 
     return load_cba_inputs(ROOT / "config" / "ssd2020.yaml")
 
 
 @pytest.fixture(scope="session")
 def mapping():
-    from ejournal_lib.actors import load_actor_mapping
+    from ejournal_lib.cba.actors import load_actor_mapping
 
     return load_actor_mapping(ROOT / "config" / "actor_mapping.yaml")
 
 
 @pytest.fixture(scope="session")
 def public_share(inputs, mapping):
-    from ejournal_lib.actors import public_shares
-    from ejournal_lib.cba import budget_pairs
+    from ejournal_lib.cba.actors import public_shares
+    from ejournal_lib.cba.engine import budget_pairs
 
     return public_shares(mapping, budget_pairs(inputs), "ssd2020")
 
@@ -37,8 +37,8 @@ def public_share(inputs, mapping):
 @pytest.fixture(scope="session")
 def pipeline_run(tmp_path_factory):
     """The real pipeline on the embedded data, run once per test session into a temporary folder."""
-    from ejournal_lib.project import ProjectPaths
-    from ejournal_lib.runner import failure_summary, run_pipeline
+    from ejournal_lib.pipeline.paths import ProjectPaths
+    from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
     paths = ProjectPaths.at(ROOT, tmp_path_factory.mktemp("e2e"))
     report = run_pipeline(paths, jobs=2)

@@ -2,10 +2,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ejournal_lib.actors import (actor_summary, annuity_payments, assign_actors, load_actor_mapping,
+from ejournal_lib.cba.actors import (actor_summary, annuity_payments, assign_actors, load_actor_mapping,
                                  municipality_distribution)
-from ejournal_lib.cba import run_cba
-from ejournal_lib.errors import ConfigError
+from ejournal_lib.cba.engine import run_cba
+from ejournal_lib.common.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from ejournal_lib.benefit_realisation import followup_status, load_plan, plan_table
-from ejournal_lib.errors import ConfigError
+from ejournal_lib.cba.benefit_realisation import followup_status, load_plan, plan_table
+from ejournal_lib.common.errors import ConfigError
 
 
 def test_plan_has_the_five_benefits(root):

@@ -9,9 +9,9 @@ g = 0.03, 0.07333, 0.13, 0.215, 0.32167, 0.44167 (2025–2030), new GPs Δg = 0.
 
 import pytest
 
-from ejournal_lib.cba import EFFECTS, run_cba, transition_months_by_year
-from ejournal_lib.cba_inputs import apply_overrides, parse_cba_inputs
-from ejournal_lib.errors import ConfigError
+from ejournal_lib.cba.engine import EFFECTS, run_cba, transition_months_by_year
+from ejournal_lib.cba.inputs import apply_overrides, parse_cba_inputs
+from ejournal_lib.common.errors import ConfigError
 
 R_M_2030 = 0.42
 R_G_2030 = 0.03 + 0.13 / 3 + (0.17 / 3) * 0.75 + 0.085 * 0.5 + (0.32 / 3) * 0.25 + 0.12 * 0.1

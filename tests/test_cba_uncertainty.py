@@ -1,10 +1,10 @@
 import numpy as np
 import pytest
 
-from ejournal_lib.cba import run_cba
-from ejournal_lib.cba_inputs import apply_overrides, parse_cba_inputs
-from ejournal_lib.cba_uncertainty import sample_draws, simulate, summarise_simulation, tornado
-from ejournal_lib.distributions import triangular_from_quantiles, triangular_ppf
+from ejournal_lib.cba.engine import run_cba
+from ejournal_lib.cba.inputs import apply_overrides, parse_cba_inputs
+from ejournal_lib.cba.uncertainty import sample_draws, simulate, summarise_simulation, tornado
+from ejournal_lib.cba.distributions import triangular_from_quantiles, triangular_ppf
 
 
 def only_gp_time_uncertain(inputs):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from ejournal_lib.discounting import R109_SCHEDULE, discount_factors, npv
+from ejournal_lib.cba.discounting import R109_SCHEDULE, discount_factors, npv
 
 
 def test_constant_rate_factors_by_hand():

@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ejournal_lib.distributions import (cost_quantiles, triangular_cdf, triangular_from_quantiles,
+from ejournal_lib.cba.distributions import (cost_quantiles, triangular_cdf, triangular_from_quantiles,
                                         triangular_ppf, lognormal_from_quantiles)
 
 

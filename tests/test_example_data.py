@@ -4,7 +4,7 @@ import filecmp
 
 
 def test_example_data_is_reproducible(root, tmp_path):
-    from ejournal_lib.example_data import write_example_data
+    from ejournal_lib.pipeline.example_data import write_example_data
 
     for path in write_example_data(root, tmp_path):
         committed = root / "data" / "raw" / "example" / path.name

@@ -4,9 +4,9 @@ clear errors for bad codes, and failure isolation in batch mode."""
 import pandas as pd
 import pytest
 
-from ejournal_lib.errors import ConfigError
-from ejournal_lib.factsheets import (build_factsheets, check_codes, render_factsheets)
-from ejournal_lib.runner import base_provenance, plan
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.factsheets.data import (build_factsheets, check_codes, render_factsheets)
+from ejournal_lib.pipeline.runner import base_provenance, plan
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
-from ejournal_lib.formatting import THIN_SPACE as T
-from ejournal_lib.formatting import fmt_by_unit, fmt_mnok, fmt_nok_amount, fmt_number, fmt_percent
+from ejournal_lib.common.formatting import THIN_SPACE as T
+from ejournal_lib.common.formatting import fmt_by_unit, fmt_mnok, fmt_nok_amount, fmt_number, fmt_percent
 
 
 def test_norwegian_numbers():

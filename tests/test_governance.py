@@ -3,10 +3,10 @@ import textwrap
 import pandas as pd
 import pytest
 
-from ejournal_lib.cba_scenarios import npv_with
-from ejournal_lib.cost_estimate import cost_estimate_table
-from ejournal_lib.errors import ConfigError
-from ejournal_lib.governance import (evaluate_criterion, goal_register, load_change_log, npv_bridge,
+from ejournal_lib.cba.scenarios import npv_with
+from ejournal_lib.governance.cost_estimate import cost_estimate_table
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.governance.change_log import (evaluate_criterion, goal_register, load_change_log, npv_bridge,
                                      overlay_scenarios)
 
 GOOD = """

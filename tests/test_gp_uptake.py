@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ejournal_lib.gp_uptake import fit_gp_survey, gps_per_municipality, national_gp_count, predicted_share
+from ejournal_lib.participation.gp_uptake import fit_gp_survey, gps_per_municipality, national_gp_count, predicted_share
 
 
 def test_logit_wrapper_against_published_spector_mazzeo():
@@ -44,7 +44,7 @@ def test_gp_file_replaces_allocation(tmp_path):
     f = tmp_path / "gp_per_municipality.csv"
     f.write_text("municipality_code,gps\n0001,12\n0002,3,5\n")
     area = pd.DataFrame({"municipality_code": ["0001", "0002"], "municipality_name": ["A", "B"], "population": [1, 1]})
-    from ejournal_lib.errors import InputError
+    from ejournal_lib.common.errors import InputError
 
     with pytest.raises(InputError):
         gps_per_municipality(area, 1, 1, f)

@@ -4,11 +4,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ejournal_lib.adoption import bass_new, bootstrap_forecast, check_adoption_series, fit_bass, fit_logistic, logistic_cumulative
-from ejournal_lib.errors import InputError
-from ejournal_lib.municipalities import (fewest_to_reach, load_crosswalk, load_midt_norge, load_population,
+from ejournal_lib.participation.adoption import bass_new, bootstrap_forecast, check_adoption_series, fit_bass, fit_logistic, logistic_cumulative
+from ejournal_lib.common.errors import InputError
+from ejournal_lib.common.municipalities import (fewest_to_reach, load_crosswalk, load_midt_norge, load_population,
                                          map_2019_to_2020, outside_midt_norge, suggest_2020_code)
-from ejournal_lib.participation import coverage_by_date, largest_unsigned, load_commitment_register, target_crossing
+from ejournal_lib.participation.register import coverage_by_date, largest_unsigned, load_commitment_register, target_crossing
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +183,7 @@ def test_bootstrap_interval_covers_point_and_is_seeded():
 
 
 def test_scenario_shares_outside_0_1_are_errors():
-    from ejournal_lib.participation import participation_scenario_curves
+    from ejournal_lib.participation.register import participation_scenario_curves
 
     with pytest.raises(ValueError, match="between 0 and 1"):
         participation_scenario_curves({2025: 0.1, 2030: 0.85}, range(2021, 2041), {"høy": 1.2})

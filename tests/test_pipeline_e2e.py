@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
-from ejournal_lib.runner import run_pipeline
+from ejournal_lib.pipeline.runner import run_pipeline
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_second_run_is_cached_and_deterministic(run):
 
 
 def test_raw_data_untouched(run, root):
-    from ejournal_lib.provenance import hash_tree
+    from ejournal_lib.pipeline.provenance import hash_tree
 
     paths, _ = run
     m = json.loads((paths.reports / "manifest.json").read_text())

@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from ejournal_lib.provenance import sha256_file
+from ejournal_lib.pipeline.provenance import sha256_file
 
 
 def test_every_raw_file_is_documented_with_its_sha256(root):
@@ -42,7 +42,7 @@ def test_pre_commit_hook_rejects_outputs(root, tmp_path):
 
 @pytest.mark.parametrize("name", ["cba", "participation", "baseline", "governance"])
 def test_real_notebooks_are_registered(root, name):
-    from ejournal_lib.notebooks import discover_notebooks
+    from ejournal_lib.pipeline.notebooks import discover_notebooks
 
     specs = discover_notebooks(root / "notebooks")
     assert name in specs and specs[name].writes

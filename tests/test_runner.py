@@ -7,11 +7,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from ejournal_lib.cli import main
-from ejournal_lib.errors import ConfigError
-from ejournal_lib.notebooks import discover_notebooks, execution_order, parse_parameters_cell
-from ejournal_lib.project import ProjectPaths
-from ejournal_lib.runner import failure_summary, plan, run_pipeline
+from ejournal_lib.pipeline.cli import main
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.pipeline.notebooks import discover_notebooks, execution_order, parse_parameters_cell
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.runner import failure_summary, plan, run_pipeline
 
 
 def make_notebook(path: Path, params: str, body: str, reads=(), writes=()):
@@ -40,7 +40,7 @@ def project(tmp_path):
         factor = 2  # multiplier
         ''', '''
         import pandas as pd
-        from ejournal_lib.publish import publish_table
+        from ejournal_lib.publishing.tables import publish_table
         df = pd.read_csv("data/raw/numbers.csv")
         publish_table(df.assign(y=df.x * factor), "t1", processed_dir, caption="T1")
         ''', writes=["t1"])
@@ -48,7 +48,7 @@ def project(tmp_path):
         processed_dir = "data/processed"  # where tables go
         ''', '''
         import pandas as pd
-        from ejournal_lib.publish import publish_table
+        from ejournal_lib.publishing.tables import publish_table
         t1 = pd.read_csv(f"{processed_dir}/t1.csv")
         publish_table(t1.assign(z=t1.y + 1), "t2", processed_dir, caption="T2")
         ''', reads=["t1"], writes=["t2"])
@@ -57,7 +57,7 @@ def project(tmp_path):
         fail = False  # raise an error on purpose
         ''', '''
         import pandas as pd
-        from ejournal_lib.publish import publish_table
+        from ejournal_lib.publishing.tables import publish_table
         if fail:
             raise ValueError("planned failure in c")
         publish_table(pd.DataFrame({"k": [1]}), "t3", processed_dir, caption="T3")
@@ -186,7 +186,7 @@ def test_misspelt_model_key_in_the_real_scenario_fails_before_running(root, tmp_
 
 
 def test_example_data_detection():
-    from ejournal_lib.runner import uses_example_data
+    from ejournal_lib.pipeline.runner import uses_example_data
 
     assert uses_example_data({"a": "data/raw/example/x.csv"})
     assert uses_example_data({"paths": ["data/raw/real", "data/raw/example"]})

@@ -4,12 +4,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ejournal_lib.privacy import suppress_small_cells
-from ejournal_lib.survey_design import design_table, municipalities_needed
-from ejournal_lib.timeuse_estimation import (bootstrap_mean, cluster_bootstrap_weights, design_effect,
+from ejournal_lib.common.disclosure import suppress_small_cells
+from ejournal_lib.timeuse.survey_design import design_table, municipalities_needed
+from ejournal_lib.timeuse.estimation import (bootstrap_mean, cluster_bootstrap_weights, design_effect,
                                              minutes_per_day, naive_mean_interval, national_extrapolation,
                                              staff_day_minutes, variance_components, verify_assumptions)
-from ejournal_lib.work_sampling import wilson_interval, work_sampling_margin, work_sampling_sample_size
+from ejournal_lib.timeuse.work_sampling import wilson_interval, work_sampling_margin, work_sampling_sample_size
 
 
 def test_sample_size_textbook_values():

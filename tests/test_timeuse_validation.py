@@ -2,9 +2,9 @@
 
 import pytest
 
-from ejournal_lib.errors import InputError, PrivacyError
-from ejournal_lib.municipalities import load_crosswalk
-from ejournal_lib.timeuse_data import load_codebook, load_timeuse
+from ejournal_lib.common.errors import InputError, PrivacyError
+from ejournal_lib.common.municipalities import load_crosswalk
+from ejournal_lib.timeuse.data import load_codebook, load_timeuse
 
 SESSIONS = ("session_id,municipality_code,service,unit,role,staff_id,observer_id,date,start,end\n"
             "S1,3024,home_services,Hjemmesykepleie Øst,nurse,P1,O1,2020-02-03,07:30,15:00\n"
@@ -132,8 +132,8 @@ def test_nothing_written_when_validation_fails(root, tmp_path):
     """The baseline notebook fails on bad data before any table is written."""
     import json
 
-    from ejournal_lib.project import ProjectPaths
-    from ejournal_lib.runner import run_pipeline
+    from ejournal_lib.pipeline.paths import ProjectPaths
+    from ejournal_lib.pipeline.runner import run_pipeline
 
     bad = write(tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
                 activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50"))

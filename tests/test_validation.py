@@ -3,10 +3,10 @@
 import pandas as pd
 import pytest
 
-from ejournal_lib.errors import InputError, PrivacyError
-from ejournal_lib.identity import contains_national_id, is_national_id
-from ejournal_lib.municipalities import load_population
-from ejournal_lib.validation import Column, TableSchema, read_raw_table, validate_paths
+from ejournal_lib.common.errors import InputError, PrivacyError
+from ejournal_lib.common.identity_numbers import contains_national_id, is_national_id
+from ejournal_lib.common.municipalities import load_population
+from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, validate_paths
 
 
 def make_fnr(ddmmyy: str, individual: str) -> str:
@@ -88,7 +88,7 @@ def test_shipped_population_file_validates(root):
 
 
 def test_validate_command_reports_problems(tmp_path, capsys):
-    from ejournal_lib.cli import main
+    from ejournal_lib.pipeline.cli import main
 
     bad = tmp_path / "population_municipality_2020.csv"
     bad.write_text("municipality_code,municipality_name,county_code,county_name,population,year,reference_date,"

@@ -1,0 +1,292 @@
+"""Reading raw tables strictly: every problem in a file is collected (file, row, column, expectation)
+before anything is computed, and values that look like national identity numbers are refused.
+
+A :class:`TableSchema` lists the columns and their kinds. Files may be CSV (UTF-8 with or without BOM,
+comma or semicolon separated) or Excel; numbers may use a decimal comma; dates may be ISO text or Excel
+serial numbers.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from ejournal_lib.common.errors import InputError, InputProblem, PrivacyError
+from ejournal_lib.common.identity_numbers import contains_national_id
+
+__all__ = ["Column", "TableSchema", "read_raw_table", "read_table_file", "register_schema", "validate_table", "validate_paths", "SCHEMAS"]
+
+log = logging.getLogger(__name__)
+
+_EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``kind`` is text, code, int, float, share, date, datetime, time (of day) or bool.
+
+    ``allowed`` restricts values (a set, or a callable returning a mask of valid values); ``pattern`` a regex
+    for text codes; ``required=False`` allows empty cells; ``min``/``max`` bound numbers.
+    """
+
+    name: str
+    kind: str = "text"
+    required: bool = True
+    allowed: frozenset | Callable | None = None
+    pattern: str | None = None
+    min: float | None = None
+    max: float | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class TableSchema:
+    name: str
+    columns: tuple[Column, ...]
+    unique: tuple[str, ...] = ()
+    description: str = ""
+    allow_extra: bool = False
+    checks: tuple[Callable, ...] = field(default_factory=tuple)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def read_table_file(path: Path) -> pd.DataFrame:
+    """Read a CSV (UTF-8 with or without BOM; comma or semicolon) or Excel file with every cell as text."""
+    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
+        return pd.read_excel(path, dtype=object)
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")  # strips a BOM if present
+    except UnicodeDecodeError as exc:
+        raise InputError([InputProblem(str(path), None, None, f"not UTF-8 text (byte {exc.start}); "
+                                       "save the file as UTF-8")]) from exc
+    first = text.split("\n", 1)[0]
+    sep = ";" if first.count(";") > first.count(",") else ","
+    from io import StringIO
+
+    try:
+        return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        raise InputError([InputProblem(str(path), None, None, f"not a well-formed table ({exc}); "
+                                       "check separators and quoting (a decimal comma needs quotes in a "
+                                       "comma-separated file)")]) from exc
+
+
+def _blank(s: pd.Series) -> pd.Series:
+    return s.isna() | (s.astype(str).str.strip() == "")
+
+
+def _parse_number(s: pd.Series) -> pd.Series:
+    text = s.astype(str).str.strip().str.replace("\u2009", "", regex=False).str.replace("\u00a0", "", regex=False)
+    text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)  # decimal comma
+    text = text.str.replace("\u2212", "-", regex=False)
+    return pd.to_numeric(text, errors="coerce")
+
+
+def _parse_datetime(s: pd.Series, kind: str) -> pd.Series:
+    text = s.astype(str).str.strip()
+    serial = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
+    is_serial = serial.notna() & (serial > 20000) & (serial < 80000)
+    out = pd.to_datetime(text.where(~is_serial), errors="coerce", format="ISO8601" if kind != "time" else None)
+    out = out.where(~is_serial, _EXCEL_EPOCH + pd.to_timedelta(serial.where(is_serial), unit="D"))
+    if kind == "date":
+        out = out.dt.normalize()
+    return out
+
+
+def _parse_clock(s: pd.Series) -> pd.Series:
+    """Time of day as a Timedelta since midnight: 'HH:MM', 'HH:MM:SS', or an Excel day fraction (0–1)."""
+    text = s.astype(str).str.strip().str.replace(".", ":", regex=False)
+    parts = text.str.extract(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
+    h, m, sec = (pd.to_numeric(parts[i], errors="coerce") for i in range(3))
+    ok = h.notna() & m.notna() & (h < 24) & (m < 60) & (sec.fillna(0) < 60)
+    clock = pd.to_timedelta(h * 3600 + m * 60 + sec.fillna(0), unit="s").where(ok)
+    frac = pd.to_numeric(s.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
+    is_frac = ~ok & frac.notna() & (frac >= 0) & (frac < 1)
+    return clock.where(~is_frac, pd.to_timedelta((frac * 86400).round(), unit="s"))
+
+
+def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[InputProblem]) -> pd.DataFrame:
+    out = pd.DataFrame(index=df.index)
+    for col in schema.columns:
+        s = df[col.name]
+        blank = _blank(s)
+        if col.required:
+            for i in df.index[blank]:
+                problems.append(InputProblem(file, i + 1, col.name, "value is missing"))
+        present = ~blank
+        if col.kind in ("int", "float", "share"):
+            val = _parse_number(s)
+            bad = present & val.isna()
+            if col.kind == "int":
+                bad |= present & val.notna() & (val != np.round(val))
+            for i in df.index[bad]:
+                problems.append(InputProblem(file, i + 1, col.name, f"expected a {'whole ' if col.kind == 'int' else ''}"
+                                             f"number, got {str(s[i])[:40]!r}"))
+            lo, hi = (0.0, 1.0) if col.kind == "share" else (col.min, col.max)
+            if lo is not None:
+                for i in df.index[present & val.notna() & (val < lo)]:
+                    problems.append(InputProblem(file, i + 1, col.name, f"expected a value ≥ {lo}, got {val[i]}"))
+            if hi is not None:
+                for i in df.index[present & val.notna() & (val > hi)]:
+                    problems.append(InputProblem(file, i + 1, col.name, f"expected a value ≤ {hi}, got {val[i]}"))
+            out[col.name] = val.astype("Int64") if col.kind == "int" and not bad.any() else val
+        elif col.kind == "time":
+            val = _parse_clock(s)
+            for i in df.index[present & val.isna()]:
+                problems.append(InputProblem(file, i + 1, col.name, f"expected a time of day (HH:MM), got {str(s[i])[:40]!r}"))
+            out[col.name] = val
+        elif col.kind in ("date", "datetime"):
+            val = _parse_datetime(s, col.kind)
+            for i in df.index[present & val.isna()]:
+                problems.append(InputProblem(file, i + 1, col.name, f"expected a {col.kind} (YYYY-MM-DD"
+                                             f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}"))
+            out[col.name] = val
+        elif col.kind == "bool":
+            text = s.astype(str).str.strip().str.lower()
+            mapping = {"true": True, "false": False, "1": True, "0": False, "ja": True, "nei": False,
+                       "yes": True, "no": False}
+            val = text.map(mapping)
+            for i in df.index[present & val.isna()]:
+                problems.append(InputProblem(file, i + 1, col.name, f"expected True/False, got {str(s[i])[:40]!r}"))
+            out[col.name] = val
+        else:  # text / code
+            val = s.astype(str).str.strip().where(present, None)
+            if col.pattern:
+                bad = present & ~val.fillna("").str.fullmatch(col.pattern)
+                for i in df.index[bad]:
+                    problems.append(InputProblem(file, i + 1, col.name, f"expected a value matching {col.pattern}, "
+                                                 f"got {str(s[i])[:40]!r}"))
+            out[col.name] = val
+        if col.allowed is not None:
+            vals = out[col.name]
+            if callable(col.allowed):
+                ok = col.allowed(vals)
+                bad = present & ~ok
+            else:
+                bad = present & ~vals.isin(col.allowed)
+            for i in df.index[bad]:
+                expected = (f"one of {sorted(col.allowed)[:12]}{' …' if len(col.allowed) > 12 else ''}"
+                            if not callable(col.allowed) else "a known code")
+                problems.append(InputProblem(file, i + 1, col.name, f"unknown value {str(s[i])[:40]!r}; expected {expected}"))
+    return out
+
+
+def validate_table(df: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[InputProblem]]:
+    """Check and convert a raw frame (all cells as text). Returns the typed frame and every problem found.
+
+    Identity numbers are checked first and raise :class:`PrivacyError` at once (naming file, row and column,
+    never the number).
+    """
+    df = df.reset_index(drop=True)
+    df.columns = [str(c).strip() for c in df.columns]
+    privacy = []
+    for c in df.columns:
+        mask = contains_national_id(df[c])
+        for i in df.index[mask]:
+            privacy.append(InputProblem(file, i + 1, c, "holds what looks like a national identity number or "
+                                        "D-number; personal identity numbers must never be in input files "
+                                        "(use pseudonymous ids)"))
+    if privacy:
+        raise PrivacyError(privacy)
+    problems: list[InputProblem] = []
+    missing = [c for c in schema.column_names if c not in df.columns]
+    extra = [c for c in df.columns if c not in schema.column_names]
+    for c in missing:
+        problems.append(InputProblem(file, None, c, f"column is missing (expected columns: {schema.column_names})"))
+    if extra and not schema.allow_extra:
+        for c in extra:
+            problems.append(InputProblem(file, None, c, f"unexpected column (expected columns: {schema.column_names})"))
+    if missing:
+        return df, problems
+    dup = df.duplicated(keep="first")
+    for i in df.index[dup]:
+        problems.append(InputProblem(file, i + 1, None, "duplicated row (identical to an earlier row)"))
+    typed = _coerce(df, schema, file, problems)
+    if schema.unique:
+        key_dup = typed.duplicated(list(schema.unique), keep="first") & ~dup
+        for i in typed.index[key_dup]:
+            problems.append(InputProblem(file, i + 1, ", ".join(schema.unique), "duplicate key: the same "
+                                         f"{'/'.join(schema.unique)} appears in an earlier row"))
+    for check in schema.checks:
+        problems.extend(check(typed, file))
+    return typed, problems
+
+
+def read_raw_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
+    """Read and validate one raw file; raises :class:`InputError` listing every problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([InputProblem(str(path), None, None, "file not found")])
+    typed, problems = validate_table(read_table_file(path), schema, str(path))
+    if problems:
+        raise InputError(problems)
+    return typed
+
+
+#: Schemas by file name pattern, used by ``ejournal validate`` (filled by the topic modules).
+SCHEMAS: dict[str, Callable[[], TableSchema]] = {}
+
+
+def register_schema(pattern: str):
+    """Decorator: register a schema factory for raw files whose name matches ``pattern`` (a regex)."""
+    def deco(factory):
+        SCHEMAS[pattern] = factory
+        return factory
+    return deco
+
+
+def _schema_for(path: Path) -> TableSchema | None:
+    _load_topic_schemas()
+    for pattern, factory in SCHEMAS.items():
+        if re.fullmatch(pattern, path.name):
+            return factory()
+    return None
+
+
+def _load_topic_schemas() -> None:
+    import importlib
+
+    for module in ("ejournal_lib.common.municipalities", "ejournal_lib.cba.benefit_realisation", "ejournal_lib.participation.register",
+                   "ejournal_lib.participation.gp_uptake", "ejournal_lib.timeuse.data"):
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError:  # pragma: no cover - topic not present yet
+            pass
+
+
+def validate_paths(paths: Iterable[Path], checked: list | None = None) -> list[InputProblem]:
+    """Validate files (folders: every CSV/Excel file inside) against their registered schemas.
+
+    ``checked``, if given, receives ``(file, schema name or None)`` for every file looked at."""
+    files: list[Path] = []
+    problems: list[InputProblem] = []
+    for p in paths:
+        p = Path(p)
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".xlsx")))
+        elif p.is_file():
+            files.append(p)
+        else:
+            problems.append(InputProblem(str(p), None, None, "file or folder not found"))
+    for f in files:
+        schema = _schema_for(f)
+        if checked is not None:
+            checked.append((f, schema.name if schema else None))
+        if schema is None:
+            log.info("no schema for %s; skipped", f)
+            continue
+        try:
+            read_raw_table(f, schema)
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return problems

@@ -1,0 +1,135 @@
+"""Municipal commitments (intention agreements) and coverage of the population outside Midt-Norge.
+
+The register (``data/raw/.../commitment_register.csv``) has one row per municipality: municipality_code
+(2020 codes), status (signed, declined, undecided), date of the status, optional note.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ejournal_lib.common.errors import InputError, InputProblem
+from ejournal_lib.common.municipalities import suggest_2020_code
+from ejournal_lib.common.validation import Column, TableSchema, read_table_file, register_schema, validate_table
+
+__all__ = ["commitment_register_schema", "load_commitment_register", "coverage_by_date", "target_crossing",
+           "largest_unsigned", "STATUSES", "adoption_series", "participation_scenario_curves"]
+
+STATUSES = ("signed", "declined", "undecided")
+
+
+@register_schema(r".*commitment_register.*\.(csv|xlsx)")
+def commitment_register_schema() -> TableSchema:
+    return TableSchema(
+        name="commitment_register",
+        columns=(Column("municipality_code", "code", pattern=r"\d{4}"),
+                 Column("status", "code", allowed=frozenset(STATUSES)),
+                 Column("date", "date", required=False),
+                 Column("note", "text", required=False)),
+        unique=("municipality_code",),
+    )
+
+
+def load_commitment_register(path: str | Path, area: pd.DataFrame, crosswalk: pd.DataFrame,
+                             as_of: str) -> pd.DataFrame:
+    """Read and check the register against the area's 2020 municipalities.
+
+    Errors (all at once): schema problems, codes that are not 2020 codes in the area (a retired 2019 code
+    gets its 2020 code suggested; a Midt-Norge code is named as outside the area), dates after ``as_of``,
+    signed or declined rows without a date.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError([InputProblem(str(path), None, None, "file not found")])
+    df, problems = validate_table(read_table_file(path), commitment_register_schema(), str(path))
+    if "municipality_code" in df.columns and "status" in df.columns:
+        known = set(area["municipality_code"])
+        as_of_ts = pd.Timestamp(as_of)
+        for i, row in df.iterrows():
+            code = row["municipality_code"]
+            if code and code not in known:
+                suggestion = suggest_2020_code(code, crosswalk)
+                if suggestion and suggestion != code:
+                    msg = f"{code} is a 2019 code, not a 2020 code; use {suggestion}"
+                elif suggestion == code or code in set(crosswalk["municipality_code_2020"]):
+                    msg = f"{code} is not in the area (it is excluded, e.g. Midt-Norge)"
+                else:
+                    msg = f"unknown municipality code {code!r}; expected a 2020 code outside Midt-Norge"
+                problems.append(InputProblem(str(path), i + 1, "municipality_code", msg))
+            if "date" in df.columns:
+                d = row["date"]
+                if pd.notna(d) and d > as_of_ts:
+                    problems.append(InputProblem(str(path), i + 1, "date",
+                                                 f"date {d.date()} is after the analysis date {as_of_ts.date()}"))
+                if row["status"] in ("signed", "declined") and pd.isna(d):
+                    problems.append(InputProblem(str(path), i + 1, "date", f"a '{row['status']}' row needs a date"))
+    if problems:
+        raise InputError(problems)
+    return df
+
+
+def coverage_by_date(register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:
+    """Cumulative signed municipalities and population share after each signing date."""
+    pop = area.set_index("municipality_code")["population"]
+    total = pop.sum()
+    signed = register[register["status"] == "signed"].copy()
+    signed["population"] = signed["municipality_code"].map(pop)
+    daily = signed.groupby("date").agg(new=("municipality_code", "size"), pop=("population", "sum")).sort_index()
+    out = pd.DataFrame({
+        "date": daily.index.strftime("%Y-%m-%d"),
+        "municipalities_signed": daily["new"].cumsum().to_numpy(),
+        "population_signed": daily["pop"].cumsum().to_numpy(),
+    })
+    out["share_of_population_outside_midt_norge"] = out["population_signed"] / total
+    return out
+
+
+def target_crossing(coverage: pd.DataFrame, target: float):
+    """The first date at which the signed share reaches ``target`` (None if not reached)."""
+    hit = coverage[coverage["share_of_population_outside_midt_norge"] >= target - 1e-12]
+    return None if hit.empty else hit["date"].iloc[0]
+
+
+def largest_unsigned(register: pd.DataFrame, ranked: pd.DataFrame, n: int = 15) -> pd.DataFrame:
+    """The largest municipalities not signed, with the population share each would add."""
+    status = register.set_index("municipality_code")["status"]
+    out = ranked[~ranked["municipality_code"].map(status).eq("signed")].head(n).copy()
+    out["status"] = out["municipality_code"].map(status).fillna("ikke registrert")
+    out["adds_share"] = out["share_of_outside"]
+    return out[["rank", "municipality_code", "municipality_name", "population", "adds_share", "status"]]
+
+
+def adoption_series(register: pd.DataFrame, area: pd.DataFrame, freq: str = "QS",
+                    start: str | None = None, end: str | None = None) -> pd.DataFrame:
+    """New signatures per period (count of municipalities and population share), periods with none included."""
+    pop = area.set_index("municipality_code")["population"]
+    signed = register[register["status"] == "signed"].copy()
+    signed["share"] = signed["municipality_code"].map(pop) / pop.sum()
+    periods = pd.period_range(start or signed["date"].min(), end or signed["date"].max(), freq=freq[0])
+    key = signed["date"].dt.to_period(freq[0])
+    counts = signed.groupby(key).size().reindex(periods, fill_value=0)
+    shares = signed.groupby(key)["share"].sum().reindex(periods, fill_value=0.0)
+    return pd.DataFrame({"period": periods.astype(str), "new_municipalities": counts.to_numpy(),
+                         "new_population_share": shares.to_numpy()})
+
+
+def participation_scenario_curves(base_shares: dict[int, float], years, finals: dict[str, float],
+                                  delay_years: dict[str, int] | None = None) -> dict[str, np.ndarray]:
+    """Yearly municipal population shares for named scenarios: the base roll-out curve scaled to each
+    final share (and optionally delayed)."""
+    from ejournal_lib.cba.engine import municipal_share_curve
+
+    bad = {n: f for n, f in finals.items() if not (isinstance(f, (int, float)) and 0 <= f <= 1)}
+    if bad:
+        raise ValueError(f"participation scenario shares must lie between 0 and 1: {bad}")
+    years = np.asarray(years)
+    base = municipal_share_curve(base_shares, years)
+    out = {}
+    for name, final in finals.items():
+        d = (delay_years or {}).get(name, 0)
+        shifted = np.concatenate([np.zeros(d), base])[: len(years)] if d else base
+        out[name] = np.clip(shifted * final / base.max(), 0.0, 1.0)
+    return out

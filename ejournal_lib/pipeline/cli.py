@@ -1,0 +1,152 @@
+"""The ``ejournal`` command line: run the pipeline, list notebooks, validate raw inputs."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from pathlib import Path
+
+from ejournal_lib.common.errors import EjournalError
+from ejournal_lib.pipeline.paths import DEFAULT_SCENARIO, ProjectPaths
+
+__all__ = ["main"]
+
+
+def _cmd_run(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
+
+    start = time.perf_counter()
+    report = run_pipeline(paths, args.config, only=args.only, jobs=args.jobs, force=args.force)
+    elapsed = time.perf_counter() - start
+    ran = sum(r.status == "ran" for r in report.results)
+    cached = sum(r.status == "cached" for r in report.results)
+    print(f"scenario {report.scenario}: {ran} run, {cached} unchanged, {len(report.failed)} failed "
+          f"in {elapsed:.1f} s; appendices in {paths.appendices}")
+    print(f"manifest: {report.manifest_path}\nworkbook: {report.workbook_path}")
+    if not report.ok:
+        print(failure_summary(report), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_list(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.pipeline.notebooks import RUNNER_PARAMETERS, discover_notebooks, execution_order
+
+    specs = discover_notebooks(paths.notebooks)
+    for wave in execution_order(specs):
+        for name in wave:
+            s = specs[name]
+            print(f"{name}: {s.title}")
+            if s.reads:
+                print(f"  reads:  {', '.join(s.reads)}")
+            if s.writes:
+                print(f"  writes: {', '.join(s.writes)}")
+            for p in s.parameters.values():
+                note = " (set by the runner)" if p.name in RUNNER_PARAMETERS else ""
+                print(f"  - {p.name} ({p.type}, default {p.default!r}){note}: {p.help}")
+    return 0
+
+
+def _cmd_validate(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.common.validation import validate_paths
+
+    checked: list = []
+    problems = validate_paths([Path(p) for p in args.paths], checked)
+    for f, schema in checked:
+        print(f"{f}: {'schema ' + schema if schema else 'no schema for this file name (not checked)'}")
+    for p in problems:
+        print(p)
+    if problems:
+        print(f"{len(problems)} problem(s) found", file=sys.stderr)
+        return 1
+    print(f"{sum(1 for _, s in checked if s)} file(s) checked: no problems")
+    return 0
+
+
+def _cmd_factsheets(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.factsheets.data import build_factsheets
+
+    report = build_factsheets(paths, args.config, args.municipality, jobs=args.jobs, pdf=not args.no_pdf)
+    print(f"{len(report.written)} factsheets written to {paths.reports / 'factsheets'} in {report.seconds:.1f} s "
+          f"(index: {paths.reports / 'factsheets' / 'index.html'})")
+    if report.failed:
+        print(f"{len(report.failed)} failed:", file=sys.stderr)
+        for code, msg in sorted(report.failed.items()):
+            print(f"  {code}: {msg}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _cmd_example_data(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.pipeline.example_data import write_example_data
+
+    for p in write_example_data(paths.root, args.to, args.seed):
+        print(f"wrote {p}")
+    return 0
+
+
+def _cmd_clean(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.pipeline.runner import clean_outputs
+
+    clean_outputs(paths)
+    print(f"removed outputs in {paths.processed} and {paths.reports}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="ejournal", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
+    parser.add_argument("--root", type=Path, help="project folder (default: found from the current folder)")
+    parser.add_argument("--out", type=Path, help="write data/processed and reports below this folder instead")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="run the notebooks and render every appendix")
+    run.add_argument("--config", default=DEFAULT_SCENARIO, help=f"scenario file or name (default {DEFAULT_SCENARIO})")
+    run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (and what they depend on)")
+    run.add_argument("--jobs", type=int, default=1, help="independent notebooks to run in parallel")
+    run.add_argument("--force", action="store_true", help="run even notebooks whose inputs are unchanged")
+    run.set_defaults(func=_cmd_run)
+
+    lst = sub.add_parser("list", help="the notebooks and their parameters")
+    lst.set_defaults(func=_cmd_list)
+
+    val = sub.add_parser("validate", help="check raw input files against their schemas")
+    val.add_argument("paths", nargs="+", help="files or folders to check")
+    val.set_defaults(func=_cmd_validate)
+
+    fs = sub.add_parser("factsheets", help="a factsheet per municipality outside Midt-Norge, and an index")
+    fs.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
+    fs.add_argument("--municipality", nargs="+", metavar="CODE", help="only these municipalities (2020 codes)")
+    fs.add_argument("--jobs", type=int, default=2, help="worker processes (one kernel each)")
+    fs.add_argument("--no-pdf", action="store_true", help="HTML only")
+    fs.set_defaults(func=_cmd_factsheets)
+
+    ex = sub.add_parser("example-data", help="write the synthetic example data set (seeded) into data/raw/example")
+    ex.add_argument("--to", type=Path, help="folder to write to (default data/raw/example)")
+    ex.add_argument("--seed", type=int, default=20200315, help="random seed")
+    ex.set_defaults(func=_cmd_example_data)
+
+    clean = sub.add_parser("clean", help="delete data/processed and reports (raw data untouched)")
+    clean.set_defaults(func=_cmd_clean)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        paths = ProjectPaths.at(args.root, args.out)
+        return args.func(args, paths)
+    except EjournalError as exc:
+        print(f"ejournal: error: {exc}", file=sys.stderr)
+        return 2
+    except FileNotFoundError as exc:
+        print(f"ejournal: error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

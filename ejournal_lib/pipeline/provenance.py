@@ -1,0 +1,80 @@
+"""What produced an output: git commit, package and dependency versions, input hashes, parameters."""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import subprocess
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+__all__ = ["sha256_file", "hash_tree", "git_state", "environment_versions", "utc_now", "library_hash"]
+
+KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill",
+                "nbconvert", "nbclient", "weasyprint", "openpyxl", "pyyaml")
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def hash_tree(folder: Path, relative_to: Path) -> dict[str, str]:
+    """sha256 of every file below ``folder`` (hidden files skipped), keyed by path relative to ``relative_to``."""
+    folder = Path(folder)
+    if not folder.exists():
+        return {}
+    files = [folder] if folder.is_file() else sorted(
+        p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    return {str(p.relative_to(relative_to)): sha256_file(p) for p in files}
+
+
+def library_hash() -> str:
+    """Hash of the ejournal_lib source code, so that a change to the library invalidates cached runs."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    for p in sorted(root.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            h.update(str(p.relative_to(root)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+def git_state(root: Path) -> dict:
+    """Commit id and whether tracked files differ from it; ``None`` values outside a git checkout."""
+    def git(*args):
+        return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
+
+    try:
+        head = git("rev-parse", "HEAD")
+        if head.returncode != 0:
+            return {"commit": None, "dirty": None}
+        dirty = git("status", "--porcelain", "--untracked-files=no")
+        return {"commit": head.stdout.strip(), "dirty": bool(dirty.stdout.strip())}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "dirty": None}
+
+
+def environment_versions() -> dict:
+    """Python and key dependency versions."""
+    versions = {"python": platform.python_version()}
+    try:
+        versions["ejournal"] = metadata.version("ejournal")
+    except metadata.PackageNotFoundError:
+        from ejournal_lib import __version__
+
+        versions["ejournal"] = __version__
+    for name in KEY_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = None
+    return versions
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()

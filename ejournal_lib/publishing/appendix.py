@@ -1,0 +1,141 @@
+"""Turning an executed notebook into a KS2 appendix: self-contained HTML and an A4 PDF, code hidden.
+
+The page opens with a title, the scenario, an example-data warning where it applies, and a provenance
+block; nothing is fetched from the internet (WeasyPrint renders the PDF from the same HTML).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import logging
+import re
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+from nbconvert.preprocessors import TagRemovePreprocessor
+
+from ejournal_lib.publishing.tables import EXAMPLE_DATA_LABEL
+
+__all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_html", "provenance_line", "write_pdf"]
+
+log = logging.getLogger(__name__)
+
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link"[^>]*>.*?</a>', re.S)
+_CSS = (Path(__file__).parent / "templates" / "appendix.css").read_text(encoding="utf-8")
+_FILTER_JS = """
+document.querySelectorAll('table.ej-filterable').forEach(function (t) {
+  var box = document.createElement('input');
+  box.className = 'ej-filter'; box.placeholder = 'Filtrer tabellen …';
+  box.addEventListener('input', function () {
+    var q = box.value.toLowerCase();
+    t.querySelectorAll('tbody tr').forEach(function (r) {
+      r.style.display = r.textContent.toLowerCase().indexOf(q) >= 0 ? '' : 'none'; });
+  });
+  t.parentNode.insertBefore(box, t);
+});
+"""
+
+
+def _strip_for_report(nb):
+    """Drop cells tagged remove-cell, inputs tagged remove-input/hide-input (all inputs are hidden anyway)
+    and stderr streams (warnings are for the log, not the appendix)."""
+    nb = copy.deepcopy(nb)
+    pre = TagRemovePreprocessor(remove_cell_tags={"remove-cell"},
+                                remove_input_tags={"remove-input", "hide-input"}, enabled=True)
+    nb, _ = pre.preprocess(nb, {})
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.get("outputs", [])
+                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+    return nb
+
+
+def notebook_body_html(nb) -> str:
+    """The notebook's markdown and outputs as an HTML fragment, without code."""
+    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
+                            exclude_output_prompt=True, anchor_link_text="")
+    body, _ = exporter.from_notebook_node(_strip_for_report(nb))
+    return _ANCHOR_LINK.sub("", body)
+
+
+def provenance_html(prov: dict) -> str:
+    """A compact definition list of what produced the appendix."""
+    git = prov.get("git", {})
+    commit = git.get("commit") or "ukjent (ikke en git-sjekkut)"
+    dirty = {True: " (med ulagrede endringer)", False: "", None: ""}[git.get("dirty")]
+    versions = ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items() if v)
+    inputs = "<br/>".join(f"{html.escape(k)}: {v[:16]}…" for k, v in sorted(prov.get("inputs", {}).items()))
+    params = ", ".join(f"{k}={v!r}" for k, v in sorted(prov.get("parameters", {}).items()))
+    rows = [
+        ("Scenario", f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 {str(prov.get('scenario_sha256'))[:16]}…)"),
+        ("Git-commit", commit + dirty),
+        ("Versjoner", versions),
+        ("Parametre", params or "standardverdier"),
+        ("Inndata (sha256)", None),
+        ("Kjørt (UTC)", prov.get("started_utc", "")),
+    ]
+    items = []
+    for label, value in rows:
+        shown = inputs if value is None else html.escape(str(value))
+        items.append(f"<dt>{label}</dt><dd>{shown or '–'}</dd>")
+    return f'<dl class="ej-provenance">{"".join(items)}</dl>'
+
+
+def provenance_line(prov: dict) -> str:
+    """One line of provenance (for short documents): scenario and its hash, commit, version, time; the
+    input hashes are in reports/manifest.json."""
+    git = prov.get("git", {})
+    commit = (git.get("commit") or "ukjent")[:12] + (" (ulagrede endringer)" if git.get("dirty") else "")
+    text = (f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
+            f"{prov.get('scenario_name')} (sha256 {str(prov.get('scenario_sha256'))[:12]}…), git {commit}, "
+            f"{prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json.")
+    return f'<p class="ej-provenance">{html.escape(text)}</p>'
+
+
+def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool,
+              compact: bool = False) -> str:
+    """A complete, self-contained HTML page (CSS inline, no external resources); ``compact`` gives a
+    one-line provenance (factsheets)."""
+    banner = ""
+    if example_data:
+        banner = (f'<div class="ej-banner">{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på '
+                  f'syntetiske eksempeldata, ikke på faktiske målinger.</div>')
+    return f"""<!DOCTYPE html>
+<html lang="nb"><head><meta charset="utf-8"/><title>{html.escape(title)}</title>
+<style>{_CSS}</style></head>
+<body>
+<header class="ej-header"><h1>{html.escape(title)}</h1>
+<p class="ej-subtitle">Scenario: {html.escape(scenario_title)}</p></header>
+{banner}
+{provenance_line(prov) if compact else provenance_html(prov)}
+<main>{body}</main>
+<script>{_FILTER_JS}</script>
+</body></html>
+"""
+
+
+def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:
+    import weasyprint
+
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    tmp = pdf_path.with_suffix(".pdf.tmp")
+    weasyprint.HTML(string=page, base_url=str(base_url)).write_pdf(str(tmp))
+    tmp.replace(pdf_path)
+
+
+def render_appendix(executed_path: Path, out_dir: Path, name: str, title: str, scenario_title: str,
+                    prov: dict, example_data: bool) -> tuple[Path, Path]:
+    """Write ``<out_dir>/<name>.html`` and ``<name>.pdf`` from an executed notebook; return both paths."""
+    nb = nbformat.read(executed_path, as_version=4)
+    page = page_html(title, scenario_title, notebook_body_html(nb), prov, example_data)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    html_path, pdf_path = out_dir / f"{name}.html", out_dir / f"{name}.pdf"
+    tmp = html_path.with_suffix(".html.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(html_path)
+    write_pdf(page, pdf_path, out_dir)
+    log.info("appendix %s written", html_path)
+    return html_path, pdf_path

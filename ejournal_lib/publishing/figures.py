@@ -1,0 +1,329 @@
+"""Charts for the appendices (matplotlib; each function takes data, returns a Figure with title, axis
+labels with units and Norwegian number formatting). Computation never happens here."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from ejournal_lib.common.formatting import fmt_number  # noqa: E402
+
+__all__ = ["freed_hours_chart", "bridge_chart", "timeline_chart", "timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
+           "tornado_chart"]
+
+_NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
+_PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
+
+
+def _fig(width=8.0, height=4.2):
+    fig, ax = plt.subplots(figsize=(width, height))
+    ax.grid(axis="y", alpha=0.3)
+    return fig, ax
+
+
+def _year_axis(ax):
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
+
+
+def stacked_pv_by_actor(actor_pv: pd.DataFrame, effect_labels: dict, actor_labels: dict):
+    """Stacked bars: present value per actor, split by effect (MNOK)."""
+    table = actor_pv.pivot_table(index="actor", columns="effect", values="npv_mnok", aggfunc="sum").fillna(0.0)
+    table = table.reindex([a for a in actor_labels if a in table.index])
+    fig, ax = _fig(9, 4.8)
+    x = np.arange(len(table))
+    pos, neg = np.zeros(len(table)), np.zeros(len(table))
+    for i, effect in enumerate([e for e in effect_labels if e in table.columns]):
+        v = table[effect].to_numpy()
+        bottom = np.where(v >= 0, pos, neg)
+        ax.bar(x, v, bottom=bottom, label=effect_labels[effect], color=_PALETTE[i % len(_PALETTE)])
+        pos += np.where(v >= 0, v, 0)
+        neg += np.where(v < 0, v, 0)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x, [actor_labels[a] for a in table.index], rotation=20, ha="right")
+    ax.yaxis.set_major_formatter(_NOK)
+    ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
+    ax.set_title("Nåverdi per aktør fordelt på virkning")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def net_by_actor(summary: pd.DataFrame):
+    """Horizontal bars: net present value per actor (MNOK)."""
+    fig, ax = _fig(8, 3.6)
+    colors = np.where(summary["net_mnok"] >= 0, "#2e6f9e", "#c8553d")
+    ax.barh(summary["label"], summary["net_mnok"], color=colors)
+    ax.axvline(0, color="black", lw=0.8)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Netto nåverdi (mill. kr, 2019-kroner)")
+    ax.set_title("Netto posisjon per aktør")
+    ax.invert_yaxis()
+    ax.grid(axis="x", alpha=0.3)
+    return fig
+
+
+def cumulative_net(cumulative: pd.DataFrame, positive_year):
+    """Line: cumulative discounted net value by year (MNOK), marking the year it turns positive."""
+    fig, ax = _fig()
+    ax.plot(cumulative["year"], cumulative["cumulative_discounted_mnok"], marker="o", color="#14365d")
+    ax.bar(cumulative["year"], cumulative["discounted_mnok"], color="#a3cce9", label="Neddiskontert netto per år")
+    ax.axhline(0, color="black", lw=0.8)
+    if positive_year is not None:
+        ax.axvline(positive_year, color="#e39c37", ls="--", label=f"Positiv fra {positive_year}")
+    ax.yaxis.set_major_formatter(_NOK)
+    _year_axis(ax)
+    ax.set_xlabel("År")
+    ax.set_ylabel("Mill. kr (nåverdi 2019)")
+    ax.set_title("Akkumulert netto nåverdi per år")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def budget_burden(profile: pd.DataFrame, actor_labels: dict, actors=("municipalities", "state", "gps")):
+    """Lines: yearly budget effect per actor, with and without loan financing (MNOK, undiscounted)."""
+    fig, ax = _fig(9, 4.6)
+    for i, actor in enumerate(actors):
+        sub = profile[profile["actor"] == actor]
+        if sub.empty:
+            continue
+        ax.plot(sub["year"], sub["without_loan_mnok"], color=_PALETTE[i * 2], label=f"{actor_labels[actor]}")
+        if actor == "municipalities":
+            ax.plot(sub["year"], sub["with_loan_mnok"], color=_PALETTE[i * 2], ls="--",
+                    label=f"{actor_labels[actor]}, med låneopptak")
+    ax.axhline(0, color="black", lw=0.8)
+    ax.yaxis.set_major_formatter(_NOK)
+    _year_axis(ax)
+    ax.set_xlabel("År")
+    ax.set_ylabel("Budsjettvirkning (mill. kr per år)")
+    ax.set_title("Årlig budsjettbelastning per aktør (negativ = utgift)")
+    ax.legend(fontsize=8)
+    return fig
+
+
+def npv_distribution(npv_draws: np.ndarray, summary: dict):
+    """Histogram and S-curve of the simulated net present value (MNOK)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    ax1.hist(npv_draws, bins=80, color="#5fa2ce")
+    for key, ls in (("p10", ":"), ("p50", "-"), ("p90", ":")):
+        ax1.axvline(summary[key], color="#14365d", ls=ls, label=f"{key.upper()}: {fmt_number(summary[key], 0)}")
+    ax1.axvline(0, color="#c8553d", lw=1)
+    ax1.xaxis.set_major_formatter(_NOK)
+    ax1.set_xlabel("Netto nåverdi (mill. kr)")
+    ax1.set_ylabel("Antall trekk")
+    ax1.set_title("Fordeling av netto nåverdi")
+    ax1.legend(fontsize=7)
+    xs = np.sort(npv_draws)
+    ax2.plot(xs, np.linspace(0, 1, len(xs)), color="#14365d")
+    ax2.axvline(0, color="#c8553d", lw=1)
+    ax2.xaxis.set_major_formatter(_NOK)
+    ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(100 * v, 0)} %"))
+    ax2.set_xlabel("Netto nåverdi (mill. kr)")
+    ax2.set_ylabel("Kumulativ sannsynlighet")
+    ax2.set_title("S-kurve")
+    ax2.grid(alpha=0.3)
+    fig.tight_layout()
+    return fig
+
+
+def tornado_chart(tornado: pd.DataFrame, top: int = 12):
+    """Tornado: net present value with each input at P10 and P90, the others at base values (MNOK)."""
+    t = tornado.head(top).iloc[::-1]
+    base = float(t["base_npv_mnok"].iloc[0])
+    fig, ax = _fig(9, 0.35 * len(t) + 1.5)
+    y = np.arange(len(t))
+    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Input på P10")
+    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Input på P90")
+    ax.axvline(base, color="black", lw=0.8)
+    ax.set_yticks(y, [str(s)[:55] for s in t["label"]], fontsize=7)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Netto nåverdi (mill. kr)")
+    ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8)
+    return fig
+
+
+_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "undecided": "#b0b0b0", "ikke registrert": "#dddddd"}
+_STATUS_LABELS = {"signed": "Signert", "declined": "Avslått", "undecided": "Ikke avklart", "ikke registrert": "Ikke registrert"}
+
+
+def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int | None = None):
+    """Bars: the largest municipalities by population, coloured by commitment status."""
+    t = ranking.head(top)
+    fig, ax = _fig(10, 4.6)
+    x = np.arange(len(t))
+    ax.bar(x, t["population"] / 1000, color=[_STATUS_COLORS.get(s, "#999") for s in t["status"]])
+    if target_rank:
+        ax.axvline(target_rank - 0.5, color="#e39c37", ls="--", label=f"De {target_rank} største når halvparten")
+    ax.set_xticks(x, t["municipality_name"], rotation=70, ha="right", fontsize=7)
+    ax.set_ylabel("Innbyggere 1.1.2020 (tusen)")
+    ax.set_title(f"De {top} største kommunene utenfor Midt-Norge etter status")
+    for status, color in _STATUS_COLORS.items():
+        if status in set(t["status"]):
+            ax.bar([], [], color=color, label=_STATUS_LABELS[status])
+    ax.legend(fontsize=8)
+    return fig
+
+
+def coverage_curve(coverage: pd.DataFrame, forecast: pd.DataFrame, target: float):
+    """Signed share of the population outside Midt-Norge over time, with the Bass forecast and interval."""
+    fig, ax = _fig(9, 4.2)
+    d = pd.to_datetime(coverage["date"])
+    ax.step(d, coverage["share_of_population_outside_midt_norge"] * 100, where="post", color="#14365d",
+            label="Signert (observert)")
+    f = forecast.copy()
+    f["when"] = pd.PeriodIndex(f["period"], freq="Q").end_time
+    ax.plot(f["when"], f["forecast_share"] * 100, color="#e39c37", label="Bass-prognose")
+    ax.fill_between(f["when"], f["low"] * 100, f["high"] * 100, color="#e39c37", alpha=0.2,
+                    label="80 % prognoseintervall (parametrisk bootstrap)")
+    ax.axhline(target * 100, color="#c8553d", ls="--", label=f"Mål: {fmt_number(target * 100, 0)} % av befolkningen")
+    ax.set_ylim(0, 100)
+    ax.set_ylabel("Andel av befolkningen utenfor Midt-Norge (%)")
+    ax.set_xlabel("Dato")
+    ax.set_title("Dekning av intensjonsavtaler over tid")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def participation_forecast_chart(forecast: pd.DataFrame):
+    """Lines: municipal population share and GP share per year for each scenario (%)."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
+    for i, (name, sub) in enumerate(forecast.groupby("scenario", sort=False)):
+        color = _PALETTE[i * 2 % len(_PALETTE)]
+        ax1.plot(sub["year"], sub["municipal_population_share"] * 100, color=color, label=name)
+        if sub["low"].notna().any():
+            ax1.fill_between(sub["year"], sub["low"] * 100, sub["high"] * 100, color=color, alpha=0.15)
+        ax2.plot(sub["year"], sub["gp_share"] * 100, color=color, label=name)
+    for ax, title in ((ax1, "Kommuner i drift (befolkningsandel)"), (ax2, "Fastleger som er med")):
+        _year_axis(ax)
+        ax.set_title(title)
+        ax.set_xlabel("År")
+        ax.grid(alpha=0.3)
+    ax1.set_ylabel("Prosent")
+    ax1.legend(fontsize=8)
+    fig.suptitle("Deltakelse per år i hvert scenario")
+    fig.tight_layout()
+    return fig
+
+
+def timeuse_by_group(table: pd.DataFrame, group_labels: dict, service_labels: dict, role_labels: dict):
+    """Horizontal bars with interval whiskers: minutes per staff-day by addressable activity group for each
+    service and role (suppressed cells left out)."""
+    t = table[~table["suppressed"] & table["activity_group"].isin(group_labels)].copy()
+    t["cell"] = [f"{service_labels.get(s, s)} – {role_labels.get(r, r)}" for s, r in zip(t["service"], t["role"])]
+    cells = sorted(t["cell"].unique())
+    groups = [g for g in group_labels if g in set(t["activity_group"])]
+    fig, ax = _fig(9, 0.45 * len(cells) + 2.0)
+    height = 0.8 / max(len(groups), 1)
+    for j, g in enumerate(groups):
+        sub = t[t["activity_group"] == g].set_index("cell").reindex(cells)
+        y = np.arange(len(cells)) + j * height
+        v = sub["minutes_per_day"].astype(float).to_numpy()
+        err = np.vstack([v - sub["ci_low"].astype(float).to_numpy(), sub["ci_high"].astype(float).to_numpy() - v])
+        ax.barh(y, v, height=height, xerr=err, color=_PALETTE[j % len(_PALETTE)], label=group_labels[g],
+                error_kw={"elinewidth": 0.8, "capsize": 2})
+    ax.set_yticks(np.arange(len(cells)) + 0.4 - height / 2, cells, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("Minutter per ansatt per dag (95 % klyngebootstrap-intervall)")
+    ax.set_title("Tid på aktiviteter som ny løsning kan påvirke, per tjeneste og rolle")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=7, loc="lower right")
+    return fig
+
+
+def timeuse_staff_distribution(staff_means: pd.DataFrame, service_labels: dict, column: str):
+    """Box plot: each staff member's mean addressable minutes per day, by service."""
+    services = sorted(staff_means["service"].unique())
+    fig, ax = _fig(9, 4)
+    data = [staff_means.loc[staff_means["service"] == s, column].to_numpy() for s in services]
+    ax.boxplot(data, vert=True, patch_artist=True, boxprops={"facecolor": "#a3cce9"})
+    ax.set_xticks(np.arange(1, len(services) + 1), [service_labels.get(s, s) for s in services], rotation=20,
+                  ha="right", fontsize=8)
+    ax.set_ylabel("Minutter per dag (snitt per ansatt)")
+    ax.set_title("Spredning mellom ansatte: påvirkbar tid per dag")
+    return fig
+
+
+def design_effect_chart(planner: pd.DataFrame):
+    """Lines: staff-days needed against days per staff, one line per number of staff per municipality."""
+    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
+    for i, (k, sub) in enumerate(planner.groupby("staff_per_municipality")):
+        c = _PALETTE[i * 2 % len(_PALETTE)]
+        ax1.plot(sub["days_per_staff"], sub["staff_days"], marker="o", color=c, label=f"{k} ansatte per kommune")
+        ax2.plot(sub["days_per_staff"], sub["design_effect"], marker="o", color=c, label=f"{k} ansatte per kommune")
+    ax1.set_title("Ansattdager som trengs")
+    ax1.set_ylabel("Ansattdager")
+    ax2.set_title("Designeffekt")
+    ax2.set_ylabel("Designeffekt (varians / enkel tilfeldig utvalg)")
+    for ax in (ax1, ax2):
+        ax.set_xlabel("Dager per ansatt")
+        ax.grid(alpha=0.3)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax1.legend(fontsize=8)
+    m = planner["margin_minutes"].iloc[0]
+    fig.suptitle(f"Planlegging: presisjon ±{fmt_number(m, 0)} minutter per dag")
+    fig.tight_layout()
+    return fig
+
+
+def bridge_chart(bridge: pd.DataFrame, labels: dict):
+    """Waterfall: net present value from the previous baseline through each change to the current estimate."""
+    fig, ax = _fig(9, 4.4)
+    x = np.arange(len(bridge) + 1)
+    start = float(bridge["npv_mnok"].iloc[0])
+    ax.bar(0, start, color="#14365d")
+    level = start
+    for i, row in enumerate(bridge.itertuples(), start=0):
+        if i == 0:
+            continue
+        d = row.delta_mnok
+        ax.bar(i, d, bottom=level, color="#2e6f9e" if d >= 0 else "#c8553d")
+        level += d
+    ax.bar(len(bridge), level, color="#14365d")
+    names = ["Før endringene"] + [labels.get(c, c) for c in bridge["change_id"].iloc[1:]] + ["Nå"]
+    ax.set_xticks(x, names, rotation=25, ha="right", fontsize=8)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.yaxis.set_major_formatter(_NOK)
+    ax.set_ylabel("Netto nåverdi (mill. kr)")
+    ax.set_title("Bro: fra forrige basis til gjeldende anslag")
+    return fig
+
+
+def timeline_chart(timeline: pd.DataFrame):
+    """Gantt-like chart of phases, with milestones and stop points as markers."""
+    t = timeline.copy()
+    t["start"], t["end"] = pd.to_datetime(t["start"]), pd.to_datetime(t["end"])
+    phases = t[t["kind"] == "fase"].reset_index(drop=True)
+    fig, ax = _fig(10, 0.45 * len(phases) + 2.2)
+    for i, r in phases.iterrows():
+        ax.barh(i, (r["end"] - r["start"]).days, left=r["start"], color="#a3cce9")
+    ax.set_yticks(range(len(phases)), phases["name"], fontsize=8)
+    for kind, marker, color in (("milepæl", "D", "#e39c37"), ("stoppunkt", "v", "#c8553d")):
+        pts = t[t["kind"] == kind]
+        ax.scatter(pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=kind.capitalize(), zorder=3)
+        for _, r in pts.iterrows():
+            if kind == "stoppunkt":
+                ax.axvline(r["start"], color=color, lw=0.6, ls=":")
+                ax.annotate(r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlabel("År")
+    ax.set_title("Faser, milepæler og stoppunkter")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def freed_hours_chart(labels, hours, municipality: str):
+    """Small horizontal bars: hours freed per year per service in one municipality."""
+    fig, ax = plt.subplots(figsize=(7, 2.2))
+    ax.barh(list(labels), list(hours), color="#2e6f9e")
+    ax.invert_yaxis()
+    ax.tick_params(axis="y", labelsize=7)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Timer frigjort per år")
+    ax.set_title(f"Frigjort tid per tjeneste, {municipality}")
+    return fig

@@ -1,0 +1,123 @@
+"""All tables of the baseline time-use appendix, from checked registrations in one call."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ejournal_lib.common.disclosure import suppress_small_cells
+from ejournal_lib.timeuse.survey_design import design_table
+from ejournal_lib.timeuse.data import Codebook, TimeUseData
+from ejournal_lib.timeuse.estimation import (bootstrap_mean, minutes_per_day, national_extrapolation, staff_day_minutes,
+                                 variance_components, verify_assumptions)
+from ejournal_lib.timeuse.work_sampling import sampling_proportions, work_sampling_margin, work_sampling_sample_size
+
+__all__ = ["timeuse_tables", "ADDRESSABLE"]
+
+ADDRESSABLE = "addressable_total"
+
+
+def _addressable_days(data: TimeUseData) -> pd.DataFrame:
+    acts = data.activities.assign(kind=np.where(data.activities["addressable"], ADDRESSABLE, "not_addressable"))
+    return staff_day_minutes(acts, data.sessions, by="kind")
+
+
+def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame, hours_per_fte: float,
+                   working_days: float, n_boot: int = 1000, seed: int = 1, level: float = 0.95, k: int = 5,
+                   plausible_max: float = 0.30, questionable_max: float = 0.60, margin_minutes: float = 5.0,
+                   z: float = 1.96, planner_variances: dict | None = None) -> dict[str, pd.DataFrame]:
+    """Minutes per day, verification against the assumed savings, variance components, design planner,
+    work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed.
+
+    The planner uses ``planner_variances`` (var_municipality, var_staff, var_residual) when given, else the
+    mean of the variance components estimated from these data (the pilot)."""
+    groups = list(codebook.groups["group"])
+    days = staff_day_minutes(data.activities, data.sessions)
+    for g in groups:
+        if g not in days:
+            days[g] = 0.0
+    addr = _addressable_days(data)
+    days[ADDRESSABLE] = addr.set_index("session_id").reindex(days["session_id"])[ADDRESSABLE].fillna(0.0).to_numpy()
+    per_cell = minutes_per_day(days, groups + [ADDRESSABLE], n_boot=n_boot, seed=seed, level=level)
+    value_cols = ["minutes_per_day", "ci_low", "ci_high", "share_of_time", "share_ci_low", "share_ci_high"]
+
+    # addressable minutes per service (roles pooled as observed)
+    rows = []
+    for service, d in days.groupby("service"):
+        b = bootstrap_mean(d[ADDRESSABLE].to_numpy(), d["municipality_code"], d["staff_id"], n_boot, seed, level)
+        rows.append({"service": service, "baseline_addressable_minutes": b["estimate"], "ci_low": b["ci_low"],
+                     "ci_high": b["ci_high"], "n_staff_days": len(d), "n_staff": d["staff_id"].nunique(),
+                     "n_municipalities": d["municipality_code"].nunique()})
+    addressable = pd.DataFrame(rows)
+    by_muni = (days.groupby(["municipality_code", "service"], as_index=False)
+               .agg(baseline_addressable_minutes=(ADDRESSABLE, "mean"), n_staff_days=(ADDRESSABLE, "size"),
+                    n_staff=("staff_id", "nunique")))
+    verdict = verify_assumptions(addressable, services["minutes_saved_per_day"], plausible_max, questionable_max)
+    national = national_extrapolation(addressable, services, hours_per_fte, working_days)
+
+    vc_rows = []
+    for (service, role), d in days.groupby(["service", "role"]):
+        if d["municipality_code"].nunique() < 3 or d["staff_id"].nunique() < k:
+            vc_rows.append({"service": service, "role": role, "n_staff": d["staff_id"].nunique(),
+                            "n_municipalities": d["municipality_code"].nunique(), "note": "for få enheter til modellen"})
+            continue
+        vc = variance_components(d[ADDRESSABLE].to_numpy(), d["municipality_code"].to_numpy(), d["staff_id"].to_numpy())
+        vc_rows.append({"service": service, "role": role, "n_staff": d["staff_id"].nunique(),
+                        "n_municipalities": d["municipality_code"].nunique(), **vc, "note": ""})
+    components = pd.DataFrame(vc_rows)
+    fitted = components.dropna(subset=["var_residual"]) if "var_residual" in components else components.iloc[0:0]
+    if planner_variances:
+        missing = {"var_municipality", "var_staff", "var_residual"} - set(planner_variances)
+        if missing:
+            raise ValueError(f"planner_variances lacks {sorted(missing)}")
+        pooled = pd.Series(planner_variances, dtype=float)
+    elif len(fitted):
+        pooled = fitted[["var_municipality", "var_staff", "var_residual"]].mean()
+    else:
+        raise ValueError("no cell has enough municipalities and staff for variance components; "
+                         "give planner_variances (var_municipality, var_staff, var_residual)")
+    planner = design_table(margin_minutes, pooled["var_municipality"], pooled["var_staff"], pooled["var_residual"],
+                           level=level)
+    ws_sizes = pd.DataFrame([{"p": p, "margin": e, "relative": rel, "z": zz,
+                              "n_observations": work_sampling_sample_size(p, e, zz, rel)}
+                             for p in (0.05, 0.10, 0.20, 0.50) for e, rel in ((0.02, False), (0.05, False), (0.20, True))
+                             for zz in (1.96, 2.0)])
+    sampling = sampling_proportions(data.sampling, data.sessions, groups, z) if len(data.sampling) else pd.DataFrame()
+    if len(sampling):
+        sampling["margin_achieved"] = [work_sampling_margin(max(min(p, 0.999), 0.001), n, z)
+                                       for p, n in zip(sampling["proportion"], sampling["n_observations"])]
+    staff_means = (days.groupby(["service", "role", "staff_id"], as_index=False)[ADDRESSABLE].mean()
+                   .merge(days.groupby("service")["staff_id"].nunique().rename("service_staff"), on="service"))
+    labelled = {name: _with_labels(df, codebook) for name, df in {
+        "timeuse_addressable_by_service": addressable, "timeuse_vs_assumption": verdict, "timeuse_national": national,
+        "timeuse_variance_components": components, "timeuse_work_sampling": sampling}.items()}
+    addressable, verdict, national, components, sampling = labelled.values()
+    return {
+        "timeuse_minutes_per_day": suppress_small_cells(per_cell, value_cols, "n_staff", k),
+        "timeuse_addressable_by_service": suppress_small_cells(addressable, ["baseline_addressable_minutes", "ci_low",
+                                                                              "ci_high"], "n_staff", k),
+        "timeuse_addressable_by_municipality": suppress_small_cells(by_muni, ["baseline_addressable_minutes"],
+                                                                    "n_staff", k),
+        "timeuse_vs_assumption": suppress_small_cells(verdict, ["baseline_addressable_minutes", "implied_reduction",
+                                                                "ci_low", "ci_high", "verdict"], "n_staff", k),
+        "timeuse_variance_components": components,
+        "timeuse_sample_size": planner,
+        "timeuse_work_sampling_sample_size": ws_sizes,
+        "timeuse_work_sampling": suppress_small_cells(sampling, ["proportion", "ci_low", "ci_high", "minutes_per_day",
+                                                                 "count"], "n_staff", k) if len(sampling) else sampling,
+        "timeuse_national": suppress_small_cells(national, [c for c in national.columns if c.startswith(
+            ("hours", "mnok", "baseline", "ci_"))], "n_staff", k),
+        "_staff_means": staff_means[staff_means["service_staff"] >= k],
+        "_pooled_components": pooled,
+    }
+
+
+def _with_labels(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
+    """Add Norwegian labels for the service (and role) codes right after the code columns."""
+    if df.empty or "service" not in df:
+        return df
+    out = df.copy()
+    out.insert(out.columns.get_loc("service") + 1, "service_label", out["service"].map(codebook.services))
+    if "role" in out:
+        out.insert(out.columns.get_loc("role") + 1, "role_label", out["role"].map(codebook.roles))
+    return out
