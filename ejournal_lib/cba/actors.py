@@ -1,6 +1,6 @@
 """Distribution between actors: who gains and who pays, financing keys, yearly budgets and loans.
 
-The mapping file (``config/actor_mapping.yaml``) assigns every effect × service to actors with shares;
+The mapping (``config/actor_mapping.yaml``, typed as :class:`ActorMapping`) assigns every effect × service to actors with shares;
 investment and operation follow the chosen financing key. Amounts are MNOK, 2019 prices.
 """
 
@@ -11,75 +11,41 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.pipeline.scenario_file import read_yaml
 from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario.actors import ActorMapping
 
-__all__ = ["load_actor_mapping", "actor_shares", "public_shares", "assign_actors", "actor_summary",
+__all__ = ["actor_shares", "public_shares", "assign_actors", "actor_summary",
            "annuity_payments", "budget_profile", "municipality_distribution", "BENEFIT_EFFECTS"]
 
 #: Effects counted as benefits in the per-actor table; the others are costs.
 BENEFIT_EFFECTS = ("time_savings", "harms_health_costs", "harms_value_creation", "legacy_avoided")
 
 
-def load_actor_mapping(path: str | Path) -> dict:
-    """Read and check the actor mapping: known actors, shares in 0–1 summing to 1, known key entries."""
-    path = Path(path)
-    data = read_yaml(path, "actor mapping")
-    problems = []
-    actors = data.get("actors") or {}
-
-    def check(rule, where):
-        if rule == "benefit_share":
-            return
-        if not isinstance(rule, dict) or not rule:
-            problems.append(f"{where}: expected actor: share pairs or 'benefit_share'")
-            return
-        for a, s in rule.items():
-            if a not in actors:
-                problems.append(f"{where}: unknown actor '{a}'; valid: {sorted(actors)}")
-            if not isinstance(s, (int, float)) or not 0 <= s <= 1:
-                problems.append(f"{where}.{a}: expected a share between 0 and 1, got {s!r}")
-        if abs(sum(v for v in rule.values() if isinstance(v, (int, float))) - 1) > 1e-9:
-            problems.append(f"{where}: shares must sum to 1")
-
-    for effect, spec in (data.get("effects") or {}).items():
-        check(spec.get("default"), f"{path}: effects.{effect}.default")
-        for svc, rule in (spec.get("services") or {}).items():
-            check(rule, f"{path}: effects.{effect}.services.{svc}")
-    for key, spec in (data.get("financing_keys") or {}).items():
-        for item, rule in (spec.get("investment") or {}).items():
-            check(rule, f"{path}: financing_keys.{key}.investment.{item}")
-        check(spec.get("operation"), f"{path}: financing_keys.{key}.operation")
-    if problems:
-        raise ConfigError("invalid actor mapping:\n" + "\n".join(f"  - {p}" for p in problems))
-    return data
-
-
-def actor_shares(mapping: dict, effect: str, service: str, financing_key: str):
+def actor_shares(mapping: ActorMapping, effect: str, service: str, financing_key: str):
     """Shares by actor for one effect × service (or the string 'benefit_share')."""
-    keys = mapping["financing_keys"]
+    keys = mapping.financing_keys
     if financing_key not in keys:
         raise ConfigError(f"unknown financing key '{financing_key}'; valid: {sorted(keys)}")
     if effect == "investment":
-        rule = keys[financing_key]["investment"].get(service)
+        rule = keys[financing_key].investment.get(service)
         if rule is None:
             raise ConfigError(f"financing key '{financing_key}' does not assign investment item '{service}'")
         return rule
     if effect == "operation":
-        return keys[financing_key]["operation"]
-    spec = mapping["effects"].get(effect)
+        return keys[financing_key].operation
+    spec = mapping.effects.get(effect)
     if spec is None:
         raise ConfigError(f"actor mapping has no rule for effect '{effect}'")
-    return (spec.get("services") or {}).get(service, spec["default"])
+    return spec.services.get(service, spec.default)
 
 
-def public_shares(mapping: dict, pairs, financing_key: str) -> dict[tuple[str, str], float]:
+def public_shares(mapping: ActorMapping, pairs, financing_key: str) -> dict[tuple[str, str], float]:
     """Share of each effect × service that falls on public actors (base of the tax financing cost).
 
     Items financed by benefit share are taken as fully public: the state and municipalities finance them
     up front and recover them through prices.
     """
-    public = {a for a, spec in mapping["actors"].items() if spec.get("public")}
+    public = mapping.public_actors
     out = {}
     for effect, service in pairs:
         rule = actor_shares(mapping, effect, service, financing_key)
@@ -87,7 +53,7 @@ def public_shares(mapping: dict, pairs, financing_key: str) -> dict[tuple[str, s
     return out
 
 
-def assign_actors(df: pd.DataFrame, value_cols: list[str], mapping: dict, financing_key: str) -> pd.DataFrame:
+def assign_actors(df: pd.DataFrame, value_cols: list[str], mapping: ActorMapping, financing_key: str) -> pd.DataFrame:
     """Split rows with columns effect, service and ``value_cols`` into one row per actor."""
     benefit_rule = None
     if any(actor_shares(mapping, e, s, financing_key) == "benefit_share"
@@ -110,20 +76,19 @@ def assign_actors(df: pd.DataFrame, value_cols: list[str], mapping: dict, financ
     return out[cols]
 
 
-def _benefit_shares(df: pd.DataFrame, value_col: str, mapping: dict, financing_key: str) -> dict[str, float]:
+def _benefit_shares(df: pd.DataFrame, value_col: str, mapping: ActorMapping, financing_key: str) -> dict[str, float]:
     benefits = df[df["effect"].isin(BENEFIT_EFFECTS)]
     split = assign_actors(benefits, [value_col], mapping, financing_key)
     by_actor = split.groupby("actor")[value_col].sum().clip(lower=0)
     return (by_actor / by_actor.sum()).to_dict()
 
 
-def actor_summary(actor_pv: pd.DataFrame, mapping: dict, value_col: str = "npv_mnok") -> pd.DataFrame:
+def actor_summary(actor_pv: pd.DataFrame, mapping: ActorMapping, value_col: str = "npv_mnok") -> pd.DataFrame:
     """Per actor: benefits, costs and net present value (MNOK). Rows for every actor in the mapping."""
     is_benefit = actor_pv["effect"].isin(BENEFIT_EFFECTS)
     benefits = actor_pv[is_benefit].groupby("actor")[value_col].sum()
     costs = actor_pv[~is_benefit].groupby("actor")[value_col].sum()
-    out = pd.DataFrame({"actor": list(mapping["actors"])})
-    out["label"] = [mapping["actors"][a]["label"] for a in out["actor"]]
+    out = pd.DataFrame({"actor": list(mapping.actors)})
     out["benefits_mnok"] = out["actor"].map(benefits).fillna(0.0)
     out["costs_mnok"] = out["actor"].map(costs).fillna(0.0)
     out["net_mnok"] = out["benefits_mnok"] + out["costs_mnok"]
@@ -172,7 +137,7 @@ def budget_profile(actor_yearly: pd.DataFrame, budget_effects, loan_years: int, 
     return pd.DataFrame(rows)
 
 
-def municipality_distribution(actor_pv: pd.DataFrame, municipalities: pd.DataFrame, null_alternative: dict,
+def municipality_distribution(actor_pv: pd.DataFrame, municipalities: pd.DataFrame, null_alternative,
                               value_col: str = "npv_mnok") -> pd.DataFrame:
     """Each municipality's share of the municipalities' benefits and costs, and net value per inhabitant.
 
@@ -185,8 +150,8 @@ def municipality_distribution(actor_pv: pd.DataFrame, municipalities: pd.DataFra
     procurement = muni["service"] == "municipal_record_procurement"
     pop = municipalities["population"].to_numpy(float)
     pop_share = pop / pop.sum()
-    weight = np.where(pop > null_alternative["large_municipality_threshold"], 1.0,
-                      1.0 / null_alternative["small_municipality_group_size"])
+    weight = np.where(pop > null_alternative.large_municipality_threshold, 1.0,
+                      1.0 / null_alternative.small_municipality_group_size)
     proc_share = weight / weight.sum()
     benefits = muni.loc[is_benefit & ~procurement, value_col].sum() * pop_share + \
         muni.loc[procurement, value_col].sum() * proc_share

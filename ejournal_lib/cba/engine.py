@@ -12,33 +12,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.cba.inputs import CBAInputs
+from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.cba.discounting import discount_factors
 
-__all__ = ["EFFECTS", "EFFECT_LABELS", "Draws", "deterministic_draws", "Curves", "participation_curves",
+__all__ = ["EFFECTS", "LEGACY_ITEMS", "Draws", "deterministic_draws", "Curves", "participation_curves",
            "municipal_share_curve", "evaluate", "YearlySink", "PresentValueSink", "CBAResult", "run_cba",
            "operation_cost_per_share", "cohort_convolve", "transition_months_by_year", "growth_index",
-           "BUDGET_EFFECTS", "CROSS_CUTTING", "budget_pairs", "year_turning_positive"]
+           "BUDGET_EFFECTS", "budget_pairs", "year_turning_positive"]
 
-EFFECT_LABELS = {
-    "time_savings": "Frigjort tid",
-    "harms_health_costs": "Unngåtte helsetjenestekostnader (uønskede hendelser)",
-    "harms_value_creation": "Økt verdiskaping (unngått produktivitetstap)",
-    "transition_cost": "Omstillings- og overgangskostnader",
-    "legacy_avoided": "Unngåtte kostnader i nullalternativet",
-    "investment": "Investeringer",
-    "operation": "Drift, forvaltning og videreutvikling",
-    "tax_financing": "Skattefinansieringskostnad",
-}
-EFFECTS = tuple(EFFECT_LABELS)
+#: The priced effects, in the order of the 2020 analysis's table (labels: the catalogue's ``effect`` domain).
+EFFECTS = ("time_savings", "harms_health_costs", "harms_value_creation", "transition_cost", "legacy_avoided",
+           "investment", "operation", "tax_financing")
 #: Effects that change public budgets (the base of the tax financing cost), together with public actors' shares.
 BUDGET_EFFECTS = ("transition_cost", "legacy_avoided", "investment", "operation")
-#: "Service" names used for items that do not belong to one service.
-CROSS_CUTTING = {"municipal_record_procurement": "Kommunale journalanskaffelser",
-                 "municipal_record_operation": "Kommunal drift av dagens systemer",
-                 "gp_record_systems": "Fastlegenes journalsystemer",
-                 "other_contractor_systems": "Andre private avtaleparters systemer",
-                 "operation": "Ny løsning", "tax_financing": "Offentlige budsjettvirkninger"}
+#: The old systems whose costs the null alternative avoids (the "service" of the legacy_avoided effect).
+LEGACY_ITEMS = ("municipal_record_procurement", "municipal_record_operation", "gp_record_systems",
+                "other_contractor_systems")
 
 
 @dataclass(frozen=True)
@@ -63,9 +52,9 @@ class Draws:
 
 def deterministic_draws(inputs: CBAInputs, n: int = 1) -> Draws:
     ones = np.ones(n)
-    return Draws(time=np.ones((n, len(inputs.services))), transition=ones, legacy_municipal=ones,
+    return Draws(time=np.ones((n, len(inputs.service_table))), transition=ones, legacy_municipal=ones,
                  legacy_other=ones, rollout_scale=ones, gp_scale=ones, realisation_pace=ones, scope=ones,
-                 delay=np.zeros(n, dtype=int), investment=np.ones((n, len(inputs.investment))))
+                 delay=np.zeros(n, dtype=int), investment=np.ones((n, len(inputs.investment_table))))
 
 
 @dataclass(frozen=True)
@@ -106,19 +95,20 @@ def _shift(a: np.ndarray, lag) -> np.ndarray:
     return np.where(idx >= 0, np.take_along_axis(a, np.clip(idx, 0, T - 1), axis=1), 0.0)
 
 
-def transition_months_by_year(phases: list[dict], golive_month: float, n_years: int) -> np.ndarray:
-    """Months of lost labour per FTE in each year after go-live (year 0 = go-live year).
+def transition_months_by_year(phases, golive_month: float, n_years: int) -> np.ndarray:
+    """Months of lost labour per FTE in each year after go-live (year 0 = go-live year); ``phases`` are
+    ``(loss, months)`` pairs in order.
 
-    >>> transition_months_by_year([{"loss": .2, "months": 6}, {"loss": .1, "months": 18}], 0, 4).round(2).tolist()
+    >>> transition_months_by_year([(.2, 6), (.1, 18)], 0, 4).round(2).tolist()
     [1.8, 1.2, 0.0, 0.0]
     """
     out = np.zeros(n_years)
     start = float(golive_month)
-    for ph in phases:
-        end = start + ph["months"]
+    for loss, months in phases:
+        end = start + months
         for year in range(n_years):
             lo, hi = 12 * year, 12 * (year + 1)
-            out[year] += ph["loss"] * max(0.0, min(end, hi) - max(start, lo))
+            out[year] += loss * max(0.0, min(end, hi) - max(start, lo))
         start = end
     return out
 
@@ -126,8 +116,8 @@ def transition_months_by_year(phases: list[dict], golive_month: float, n_years: 
 def growth_index(inputs: CBAInputs) -> np.ndarray:
     """(S, T) activity index: linear from 1 in the growth base year to the 2040 level."""
     f = inputs.frame
-    g = inputs.services["activity_growth_2040"].to_numpy(float)[:, None]
-    t = (inputs.years[None, :] - f["growth_base_year"]) / (f["growth_target_year"] - f["growth_base_year"])
+    g = inputs.service_table["activity_growth_2040"].to_numpy(float)[:, None]
+    t = (inputs.years[None, :] - f.growth_base_year) / (f.growth_target_year - f.growth_base_year)
     return 1.0 + (g - 1.0) * t
 
 
@@ -141,15 +131,15 @@ def participation_curves(inputs: CBAInputs, draws: Draws, municipal_share: np.nd
     p = inputs.participation
     years = inputs.years
     T, n = len(years), draws.n
-    base = municipal_share_curve(p["municipal_share_by_year"], years) if municipal_share is None \
+    base = municipal_share_curve(p.municipal_share_by_year, years) if municipal_share is None \
         else np.asarray(municipal_share, dtype=float)
     m = _shift(np.broadcast_to(base, (n, T)).astype(float), draws.delay)
     m = np.clip(m * draws.rollout_scale[:, None], 0.0, 1.0)
     dm = np.diff(m, axis=1, prepend=0.0)
     k = np.arange(T, dtype=float)
-    ramp = p["gp_rampup_years"]
+    ramp = p.gp_rampup_years
     progress = np.minimum(k / ramp, 1.0) if ramp > 0 else np.ones(T)
-    uptake = p["gp_join_share_at_golive"] + (p["gp_final_share"] - p["gp_join_share_at_golive"]) * progress
+    uptake = p.gp_join_share_at_golive + (p.gp_final_share - p.gp_join_share_at_golive) * progress
     uptake = np.clip(uptake[None, :] * draws.gp_scale[:, None], 0.0, 1.0)
     if gp_share is None:
         g = cohort_convolve(dm, uptake)
@@ -157,12 +147,12 @@ def participation_curves(inputs: CBAInputs, draws: Draws, municipal_share: np.nd
         g = _shift(np.broadcast_to(np.asarray(gp_share, dtype=float), (n, T)).astype(float), draws.delay)
     dg = np.diff(g, axis=1, prepend=0.0)
     real = np.ones(T)
-    ramp_r = np.asarray(p["realisation_by_year_since_golive"], dtype=float)[:T]
+    ramp_r = np.asarray(p.realisation_by_year_since_golive, dtype=float)[:T]
     real[: len(ramp_r)] = ramp_r
     real = np.clip(real[None, :] * draws.realisation_pace[:, None], 0.0, 1.0)
     real[:, len(ramp_r):] = 1.0
-    tr = inputs.section("transition")
-    months = transition_months_by_year(tr["productivity_loss_phases"], tr["golive_month"], T)[None, :]
+    tr = inputs.transition
+    months = transition_months_by_year([(ph.loss, ph.months) for ph in tr.productivity_loss_phases], tr.golive_month, T)[None, :]
     return Curves(m, g, cohort_convolve(dm, real), cohort_convolve(dg, real),
                   cohort_convolve(dm, months), cohort_convolve(dg, months))
 
@@ -178,9 +168,9 @@ def _service_factor(kinds: np.ndarray, R_m: np.ndarray, R_g: np.ndarray, indepen
 def operation_cost_per_share(inputs: CBAInputs) -> float:
     """Yearly operation cost (MNOK, negative) at 100 % participation, calibrated so that the scenario's own
     participation curve gives the published present value."""
-    m = municipal_share_curve(inputs.participation["municipal_share_by_year"], inputs.years)
-    df = discount_factors(inputs.years, inputs.frame["base_year"], inputs.schedule)
-    return inputs.section("operation")["published_pv_mnok"] / float(m @ df)
+    m = municipal_share_curve(inputs.participation.municipal_share_by_year, inputs.years)
+    df = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
+    return inputs.operation.published_pv_mnok / float(m @ df)
 
 
 class YearlySink:
@@ -213,47 +203,47 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
     """
     f = inputs.frame
     p = inputs.participation
-    svc = inputs.services
+    svc = inputs.service_table
     names = list(svc.index)
     years = inputs.years
     n, T = draws.n, len(years)
     c = curves or participation_curves(inputs, draws)
     growth = growth_index(inputs)[None, :, :]                       # (1, S, T)
     kinds = svc["gp_interaction"].to_numpy()
-    hourly = svc["monthly_labour_cost"].to_numpy(float) * 12.0 / f["hours_per_fte"]
+    hourly = svc["monthly_labour_cost"].to_numpy(float) * 12.0 / f.hours_per_fte
     ftes = svc["ftes"].to_numpy(float)
     tax_base = np.zeros((n, T))
 
     def emit(effect, services, values):
         nonlocal tax_base
-        if effect in BUDGET_EFFECTS and (effect != "transition_cost" or f["tax_financing_on_transition"]):
+        if effect in BUDGET_EFFECTS and (effect != "transition_cost" or f.tax_financing_on_transition):
             shares = np.array([public_share.get((effect, s), 0.0) for s in services])
             tax_base = tax_base + np.einsum("nst,s->nt", values, shares)
         sink.add(effect, services, values)
 
     # Time savings: minutes/60 × days × FTEs × hourly cost × growth × participation/realisation.
-    full = svc["minutes_saved_per_day"].to_numpy(float) / 60.0 * f["working_days_per_year"] * ftes * hourly / 1e6
+    full = svc["minutes_saved_per_day"].to_numpy(float) / 60.0 * f.working_days_per_year * ftes * hourly / 1e6
     factor = _service_factor(kinds, c.municipal_realised, c.gp_realised,
-                             p["close_interaction_gp_independent_share_time"])
+                             p.close_interaction_gp_independent_share_time)
     time = full[None, :, None] * growth * factor * draws.time[:, :, None] * draws.scope[:, None, None]
     emit("time_savings", names, time)
 
     # Adverse events: avoided harms × expected cost per harm (health services; value creation for GP/OOH).
-    ae = inputs.section("adverse_events")
-    harms = inputs.harms
+    ae = inputs.adverse_events
+    harms = inputs.harm_table
     h_idx = [names.index(s) for s in harms.index]
-    mix = ae["severity_mix"]
-    health_cost = sum(mix[k] * ae["cost_per_harm"][k]["health"] for k in mix)
-    prod_cost = sum(mix[k] * ae["cost_per_harm"][k]["productivity"] for k in mix)
-    avoided = (harms["harms_per_year"] * ae["avoidable_share"] * harms["affectable_share"]).to_numpy(float)
-    h_growth = growth[:, h_idx, :] if ae["harms_follow_activity_growth"] else 1.0
+    mix = ae.severity_mix
+    health_cost = sum(mix[k] * ae.cost_per_harm[k].health for k in mix)
+    prod_cost = sum(mix[k] * ae.cost_per_harm[k].productivity for k in mix)
+    avoided = (harms["harms_per_year"] * ae.avoidable_share * harms["affectable_share"]).to_numpy(float)
+    h_growth = growth[:, h_idx, :] if ae.harms_follow_activity_growth else 1.0
     h_factor = _service_factor(kinds[h_idx], c.municipal_realised, c.gp_realised,
-                               p["close_interaction_gp_independent_share_harms"])
+                               p.close_interaction_gp_independent_share_harms)
     avoided_t = avoided[None, :, None] * h_growth * h_factor * draws.scope[:, None, None]
     emit("harms_health_costs", list(harms.index), avoided_t * health_cost / 1e6)
-    prod_mask = np.array([s in ae["productivity_services"] for s in harms.index], dtype=float)
+    prod_mask = np.array([s in ae.productivity_services for s in harms.index], dtype=float)
     emit("harms_value_creation", list(harms.index),
-         avoided_t * (prod_cost * ae["working_share_of_patients"] / 1e6) * prod_mask[None, :, None])
+         avoided_t * (prod_cost * ae.working_share_of_patients / 1e6) * prod_mask[None, :, None])
 
     # Change and transition cost: months of lost labour × monthly labour cost × FTEs × growth.
     months = np.where((kinds == "gp")[None, :, None], c.gp_transition[:, None, :], c.municipal_transition[:, None, :])
@@ -262,31 +252,30 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
          -(ftes * monthly)[None, :, None] / 1e6 * growth * months * draws.transition[:, None, None])
 
     # Null alternative: costs avoided once old systems are shut down.
-    na = inputs.section("null_alternative")
-    lag = na["shutdown_lag_years"]
+    na = inputs.null_alternative
+    lag = na.shutdown_lag_years
     shut_m = _shift(c.municipal_share, lag)
     shut_g = _shift(c.gp_share, lag)
-    period = na["procurement_period_years"]
-    in_period = np.minimum(1.0, (f["last_year"] - years + 1) / period)   # reinvestments net of residual value
-    procure = na["municipal_procurements_per_period"] / period * na["procurement_cost_mnok"] * in_period
-    muni_ops = na["municipal_operation_per_inhabitant"] * f["area_population"] / 1e6
-    gp_cost = na["gp_count"] * (na["gp_operation_per_gp"] + na["gp_investment_per_gp"] / period * in_period) / 1e6
-    other = na["other_contractor_count"] * na["other_contractor_cost_per_year"] / 1e6
+    period = na.procurement_period_years
+    in_period = np.minimum(1.0, (f.last_year - years + 1) / period)   # reinvestments net of residual value
+    procure = na.municipal_procurements_per_period / period * na.procurement_cost_mnok * in_period
+    muni_ops = na.municipal_operation_per_inhabitant * f.area_population / 1e6
+    gp_cost = na.gp_count * (na.gp_operation_per_gp + na.gp_investment_per_gp / period * in_period) / 1e6
+    other = na.other_contractor_count * na.other_contractor_cost_per_year / 1e6
     lm = draws.legacy_municipal[:, None]
     lo = draws.legacy_other[:, None]
     legacy = np.stack([procure[None, :] * shut_m * lm, muni_ops * shut_m * lm,
                        gp_cost[None, :] * shut_g * lo, other * shut_m * lo], axis=1)
-    emit("legacy_avoided", ["municipal_record_procurement", "municipal_record_operation",
-                            "gp_record_systems", "other_contractor_systems"], legacy)
+    emit("legacy_avoided", list(LEGACY_ITEMS), legacy)
 
     # Investment: P50 without VAT; programme items by the profile, local costs with the go-live cohorts.
-    inv = inputs.section("investment")
-    items = inputs.investment
-    profile = np.array([inv["programme_profile"].get(int(y), 0.0) for y in years])
+    inv = inputs.investment
+    items = inputs.investment_table
+    profile = np.array([inv.programme_profile.get(int(y), 0.0) for y in years])
     dm = np.diff(c.municipal_share, axis=1, prepend=0.0)
-    if not inv["local_costs_scale_with_participation"]:
+    if not inv.local_costs_scale_with_participation:
         dm = dm / np.maximum(c.municipal_share[:, -1:], 1e-12)
-    p50 = items["p50_mnok"].to_numpy(float) / (1.0 + f["vat_rate"])
+    p50 = items["p50_mnok"].to_numpy(float) / (1.0 + f.vat_rate)
     timing = np.where((items["timing"] == "programme").to_numpy()[None, :, None], profile[None, None, :], dm[:, None, :])
     emit("investment", list(items.index), -(p50[None, :, None] * draws.investment[:, :, None] * timing))
 
@@ -294,7 +283,7 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
     emit("operation", ["operation"], (operation_cost_per_share(inputs) * c.municipal_share)[:, None, :])
 
     # Tax financing cost on the net public budget effect (negative when public spending rises).
-    sink.add("tax_financing", ["tax_financing"], (f["tax_financing_cost"] * tax_base)[:, None, :])
+    sink.add("tax_financing", ["tax_financing"], (f.tax_financing_cost * tax_base)[:, None, :])
     return c
 
 
@@ -330,7 +319,7 @@ def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, *
     curves = participation_curves(inputs, draws, **curve_kwargs)
     evaluate(inputs, draws, sink, public_share, curves)
     years = inputs.years
-    df = discount_factors(years, inputs.frame["base_year"], inputs.schedule)
+    df = discount_factors(years, inputs.frame.base_year, inputs.schedule)
     frames = []
     for effect, (services, values) in sink.streams.items():
         v = values[0]  # (S_e, T)
@@ -347,10 +336,8 @@ def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, *
 
 def budget_pairs(inputs: CBAInputs) -> list[tuple[str, str]]:
     """Every (effect, service) of the budget effects, as the engine emits them."""
-    legacy = ["municipal_record_procurement", "municipal_record_operation", "gp_record_systems",
-              "other_contractor_systems"]
-    return ([("transition_cost", s) for s in inputs.services.index] + [("legacy_avoided", s) for s in legacy]
-            + [("investment", s) for s in inputs.investment.index] + [("operation", "operation")])
+    return ([("transition_cost", s) for s in inputs.service_table.index] + [("legacy_avoided", s) for s in LEGACY_ITEMS]
+            + [("investment", s) for s in inputs.investment_table.index] + [("operation", "operation")])
 
 
 def year_turning_positive(cumulative: pd.DataFrame):

@@ -12,7 +12,7 @@ import pandas as pd
 from scipy import optimize
 
 from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, deterministic_draws, evaluate, municipal_share_curve, participation_curves
-from ejournal_lib.cba.inputs import CBAInputs, apply_overrides, parse_cba_inputs
+from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.cba.discounting import discount_factors
 
 __all__ = ["npv_with", "participation_scenarios", "break_even", "DEFAULT_MUNICIPAL_SHARES",
@@ -24,18 +24,18 @@ DEFAULT_GP_FINAL_SHARES = (0.50, 0.70, 1.00)
 
 
 def _with_participation(inputs: CBAInputs, **changes) -> CBAInputs:
-    return parse_cba_inputs(apply_overrides(inputs.raw, {f"participation.{k}": v for k, v in changes.items()}))
+    return inputs.with_overrides({f"participation.{k}": v for k, v in changes.items()})
 
 
 def _scaled_curve(inputs: CBAInputs, final_share: float) -> np.ndarray:
-    base = municipal_share_curve(inputs.participation["municipal_share_by_year"], inputs.years)
+    base = municipal_share_curve(inputs.participation.municipal_share_by_year, inputs.years)
     return np.clip(base * final_share / base.max(), 0.0, 1.0)
 
 
 def npv_with(inputs: CBAInputs, public_share: dict, municipal_share=None, gp_share=None) -> float:
     """Deterministic net present value (MNOK) with optional replacement participation curves."""
     draws = deterministic_draws(inputs)
-    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame["base_year"], inputs.schedule))
+    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule))
     curves = participation_curves(inputs, draws, municipal_share=municipal_share, gp_share=gp_share)
     evaluate(inputs, draws, sink, public_share, curves)
     return float(sum(sink.pv[e][1].sum() for e in EFFECTS))
@@ -47,13 +47,13 @@ def participation_scenarios(inputs: CBAInputs, public_share: dict, municipal_sha
     """Net present value for each final municipal share (GP rule unchanged) and each GP assumption
     (municipal curve unchanged). Also the GP share reached three years after the last roll-out year."""
     rows = []
-    base_final = max(inputs.participation["municipal_share_by_year"].values())
+    base_final = max(inputs.participation.municipal_share_by_year.values())
     p = inputs.participation
     for share in municipal_shares:
         curve = _scaled_curve(inputs, share)
         curves = participation_curves(inputs, deterministic_draws(inputs), municipal_share=curve)
-        rows.append({"scenario_type": "kommuner", "municipal_final_share": share,
-                     "gp_join_share": p["gp_join_share_at_golive"], "gp_final_share": p["gp_final_share"],
+        rows.append({"scenario_type": "municipal", "municipal_final_share": share,
+                     "gp_join_share": p.gp_join_share_at_golive, "gp_final_share": p.gp_final_share,
                      "gp_share_end": float(curves.gp_share[0, -1]),
                      "npv_mnok": npv_with(inputs, public_share, municipal_share=curve)})
     for join in gp_join_shares:
@@ -62,7 +62,7 @@ def participation_scenarios(inputs: CBAInputs, public_share: dict, municipal_sha
                 continue
             alt = _with_participation(inputs, gp_join_share_at_golive=join, gp_final_share=final)
             curves = participation_curves(alt, deterministic_draws(alt))
-            rows.append({"scenario_type": "fastleger", "municipal_final_share": base_final, "gp_join_share": join,
+            rows.append({"scenario_type": "gp", "municipal_final_share": base_final, "gp_join_share": join,
                          "gp_final_share": final, "gp_share_end": float(curves.gp_share[0, -1]),
                          "npv_mnok": npv_with(alt, public_share)})
     return pd.DataFrame(rows)
@@ -77,23 +77,22 @@ def break_even(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     def muni(x):
         return npv_with(inputs, public_share, municipal_share=_scaled_curve(inputs, x))
 
-    join = inputs.participation["gp_join_share_at_golive"]
+    join = inputs.participation.gp_join_share_at_golive
 
     def gp(x):
         return npv_with(_with_participation(inputs, gp_final_share=x, gp_join_share_at_golive=min(join, x)),
                         public_share)
 
     rows = []
-    for name, label, fn in (("municipal_final_share", "Kommunal deltakelse (andel av befolkningen i 2030)", muni),
-                            ("gp_final_share", "Fastlegenes endelige deltakelse i deltakende kommuner", gp)):
+    for name, fn in (("municipal_final_share", muni), ("gp_final_share", gp)):
         lo, hi = 1e-6, 1.0
         f_lo, f_hi = fn(lo), fn(hi)
         if f_lo > 0:
-            value, status = 0.0, "positiv nåverdi også uten deltakelse"
+            value, status = 0.0, "positive_without_participation"
         elif f_hi < 0:
-            value, status = float("nan"), "nåverdien er negativ selv ved 100 % deltakelse"
+            value, status = float("nan"), "negative_at_full_participation"
         else:
-            value, status = float(optimize.brentq(fn, lo, hi, xtol=1e-7)), "nullpunkt funnet"
-        rows.append({"quantity": name, "label": label, "break_even_share": value, "npv_at_0_mnok": f_lo,
+            value, status = float(optimize.brentq(fn, lo, hi, xtol=1e-7)), "found"
+        rows.append({"quantity": name, "break_even_share": value, "npv_at_0_mnok": f_lo,
                      "npv_at_100_mnok": f_hi, "status": status})
     return pd.DataFrame(rows)

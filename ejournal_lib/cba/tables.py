@@ -1,4 +1,4 @@
-"""All tables of the socio-economic analysis appendix, from the inputs in one call.
+"""All tables of the socio-economic analysis appendix, from the scenario in one call.
 
 The notebook ``notebooks/cba.ipynb`` shows these tables; tests check them; nothing here draws.
 """
@@ -7,21 +7,32 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ejournal_lib.cba.actors import actor_summary, assign_actors, budget_profile, municipality_distribution, public_shares
-from ejournal_lib.cba.engine import BUDGET_EFFECTS, EFFECT_LABELS, budget_pairs, operation_cost_per_share, run_cba, year_turning_positive
-from ejournal_lib.cba.inputs import CBAInputs
+from ejournal_lib.cba.actors import (BENEFIT_EFFECTS, actor_summary, assign_actors, budget_profile,
+                                     municipality_distribution, public_shares)
+from ejournal_lib.cba.engine import (BUDGET_EFFECTS, EFFECTS, budget_pairs, operation_cost_per_share, run_cba,
+                                     year_turning_positive)
 from ejournal_lib.cba.scenarios import break_even, participation_scenarios
 from ejournal_lib.cba.uncertainty import simulate, summarise_simulation, tornado
+from ejournal_lib.scenario.model import Scenario
 
-__all__ = ["cba_tables"]
+__all__ = ["cba_tables", "scenario_public_shares"]
 
 
-def cba_tables(inputs: CBAInputs, mapping: dict, municipalities: pd.DataFrame, financing_key: str = "ssd2020",
-               loan_years: int = 20, loan_rate: float = 0.025, inflation: float = 0.0,
-               n_iterations: int = 100_000, seed: int = 2020) -> dict[str, pd.DataFrame]:
+def scenario_public_shares(scenario: Scenario) -> dict:
+    """Share of each budget effect × service falling on public actors under the scenario's financing key
+    (the base of the tax financing cost). ``benefit_share`` items count as public (financed up front)."""
+    key = scenario.settings.financing_key
+    return public_shares(scenario.actor_mapping, budget_pairs(scenario.cba),
+                         "ssd2020" if key == "benefit_share" else key)
+
+
+def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """Compute every table of the analysis. ``municipalities``: the municipalities in the area (code, name,
     population). Returns frames keyed by their processed-table name, plus ``_simulation`` (the draws)."""
-    ps = public_shares(mapping, budget_pairs(inputs), "ssd2020" if financing_key == "benefit_share" else financing_key)
+    inputs, mapping = scenario.cba, scenario.actor_mapping
+    financing_key = scenario.settings.financing_key
+    budget, n_iterations, seed = scenario.analysis.budget, scenario.analysis.simulation.n_iterations, scenario.settings.seed
+    ps = scenario_public_shares(scenario)
     result = run_cba(inputs, ps)
     yearly = assign_actors(result.yearly, ["value_mnok", "discounted_mnok"], mapping, financing_key)
     effects = (yearly.groupby(["effect", "service", "actor"], sort=False, as_index=False)["discounted_mnok"].sum()
@@ -34,33 +45,32 @@ def cba_tables(inputs: CBAInputs, mapping: dict, municipalities: pd.DataFrame, f
     tor = tornado(inputs, ps)
     scenarios = participation_scenarios(inputs, ps)
     be = break_even(inputs, ps)
-    budget = budget_profile(yearly, BUDGET_EFFECTS, loan_years, loan_rate, inflation, inputs.frame["base_year"])
-    per_muni = municipality_distribution(effects, municipalities, inputs.section("null_alternative"))
+    budget_table = budget_profile(yearly, BUDGET_EFFECTS, budget.loan_years, budget.loan_rate, budget.inflation,
+                                  inputs.frame.base_year)
+    per_muni = municipality_distribution(effects, municipalities, inputs.null_alternative)
 
     by_effect = effects.groupby("effect", sort=False)["npv_mnok"].sum()
-    benefits = by_effect[by_effect.index.isin(["time_savings", "harms_health_costs", "harms_value_creation",
-                                               "legacy_avoided"])].sum()
+    benefits = by_effect[by_effect.index.isin(BENEFIT_EFFECTS)].sum()
     npv_row = uncertainty.set_index("quantity").loc["npv"]
+    be_share = be.set_index("quantity")["break_even_share"]
     summary = pd.DataFrame([
-        ("npv_mnok", "Netto nåverdi (forventet, deterministisk)", result.npv, "mill. kr"),
-        ("pv_benefits_mnok", "Nåverdi av nyttevirkninger", benefits, "mill. kr"),
-        ("pv_costs_mnok", "Nåverdi av kostnader (inkl. skattefinansiering)", result.npv - benefits, "mill. kr"),
-        *[(f"pv_{e}_mnok", EFFECT_LABELS[e], float(by_effect.get(e, 0.0)), "mill. kr") for e in EFFECT_LABELS],
-        ("year_turning_positive", "Første år akkumulert nåverdi er positiv", positive_year, "år"),
-        ("operation_cost_full_participation_mnok", "Kalibrert årlig driftskostnad ved 100 % deltakelse",
-         operation_cost_per_share(inputs), "mill. kr per år"),
-        ("mc_npv_mean_mnok", "Simulert netto nåverdi, forventning", npv_row["mean"], "mill. kr"),
-        ("mc_npv_p10_mnok", "Simulert netto nåverdi, P10", npv_row["p10"], "mill. kr"),
-        ("mc_npv_p50_mnok", "Simulert netto nåverdi, P50", npv_row["p50"], "mill. kr"),
-        ("mc_npv_p90_mnok", "Simulert netto nåverdi, P90", npv_row["p90"], "mill. kr"),
-        ("mc_prob_negative", "Sannsynlighet for negativ netto nåverdi", npv_row["prob_negative"], "andel"),
-        ("break_even_municipal_share", "Kommunal deltakelse som gir nåverdi null",
-         float(be.loc[be["quantity"] == "municipal_final_share", "break_even_share"].iloc[0]), "andel"),
-        ("break_even_gp_share", "Fastlegenes deltakelse som gir nåverdi null",
-         float(be.loc[be["quantity"] == "gp_final_share", "break_even_share"].iloc[0]), "andel"),
-        ("n_iterations", "Antall Monte Carlo-trekk", n_iterations, "antall"),
-        ("seed", "Frø for tilfeldige tall", seed, ""),
-    ], columns=["metric", "label", "value", "unit"])
+        ("npv_mnok", result.npv, "mnok"),
+        ("pv_benefits_mnok", benefits, "mnok"),
+        ("pv_costs_mnok", result.npv - benefits, "mnok"),
+        *[(f"pv_{e}_mnok", float(by_effect.get(e, 0.0)), "mnok") for e in EFFECTS],
+        ("year_turning_positive", positive_year, "year"),
+        ("operation_cost_full_participation_mnok", operation_cost_per_share(inputs), "mnok_per_year"),
+        ("mc_npv_mean_mnok", npv_row["mean"], "mnok"),
+        ("mc_npv_p10_mnok", npv_row["p10"], "mnok"),
+        ("mc_npv_p50_mnok", npv_row["p50"], "mnok"),
+        ("mc_npv_p90_mnok", npv_row["p90"], "mnok"),
+        ("mc_prob_negative", npv_row["prob_negative"], "share"),
+        ("break_even_municipal_share", float(be_share["municipal_final_share"]), "share"),
+        ("break_even_gp_share", float(be_share["gp_final_share"]), "share"),
+        ("n_iterations", n_iterations, "count"),
+        ("seed", seed, "code"),
+    ], columns=["metric", "value", "unit"])
+    summary["value"] = summary["value"].astype(float)
     curves = pd.DataFrame({"year": inputs.years, "municipal_share": result.curves.municipal_share[0],
                            "gp_share": result.curves.gp_share[0],
                            "municipal_realised": result.curves.municipal_realised[0],
@@ -72,7 +82,7 @@ def cba_tables(inputs: CBAInputs, mapping: dict, municipalities: pd.DataFrame, f
         "cba_cumulative": cumulative,
         "cba_curves": curves,
         "benefit_distribution": distribution,
-        "budget_profile": budget,
+        "budget_profile": budget_table,
         "municipality_distribution": per_muni,
         "uncertainty_summary": uncertainty,
         "tornado": tor,
@@ -80,5 +90,3 @@ def cba_tables(inputs: CBAInputs, mapping: dict, municipalities: pd.DataFrame, f
         "break_even": be,
         "_simulation": sim,
     }
-
-

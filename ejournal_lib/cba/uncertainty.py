@@ -15,51 +15,53 @@ import pandas as pd
 from scipy import stats
 
 from ejournal_lib.cba.engine import EFFECTS, Draws, PresentValueSink, deterministic_draws, evaluate
-from ejournal_lib.cba.inputs import CBAInputs
+from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.distributions import (correlated_uniforms, lognormal_from_quantiles, summarise_draws,
                             triangular_from_quantiles, triangular_ppf)
 
 __all__ = ["uncertain_inputs", "sample_draws", "simulate", "summarise_simulation", "tornado"]
 
-_SCALAR_INPUTS = {  # draws field -> (p10 key, p90 key, Norwegian label)
-    "transition": ("transition_p10", "transition_p90", "Omstillingskostnad"),
-    "legacy_municipal": ("legacy_municipal_p10", "legacy_municipal_p90", "Unngåtte kostnader, kommuner"),
-    "legacy_other": ("legacy_other_p10", "legacy_other_p90", "Unngåtte kostnader, andre"),
-    "rollout_scale": ("rollout_pace_p10", "rollout_pace_p90", "Kommunal utrullingstakt"),
-    "gp_scale": ("gp_participation_p10", "gp_participation_p90", "Fastlegenes deltakelse"),
-    "realisation_pace": ("realisation_pace_p10", "realisation_pace_p90", "Gevinstrealiseringstakt"),
+_SCALAR_INPUTS = {  # draws field -> (p10 key, p90 key) in the scenario's uncertainty section
+    "transition": ("transition_p10", "transition_p90"),
+    "legacy_municipal": ("legacy_municipal_p10", "legacy_municipal_p90"),
+    "legacy_other": ("legacy_other_p10", "legacy_other_p90"),
+    "rollout_scale": ("rollout_pace_p10", "rollout_pace_p90"),
+    "gp_scale": ("gp_participation_p10", "gp_participation_p90"),
+    "realisation_pace": ("realisation_pace_p10", "realisation_pace_p90"),
 }
 
 
 def uncertain_inputs(inputs: CBAInputs) -> pd.DataFrame:
-    """One row per uncertain input: field, index, label, family and the parameters of its distribution
-    (for triangular ones ``a, c, b`` as relative deviations from the base; for cost items mu, sigma)."""
-    u = inputs.section("uncertainty")
+    """One row per uncertain input: ``input`` (a code such as ``time:home_services``), field, index, family
+    and the parameters of its distribution (for triangular ones ``a, c, b`` as relative deviations from the
+    base; for cost items mu, sigma)."""
+    u = inputs.uncertainty
     rows = []
-    for i, (svc, r) in enumerate(inputs.services.iterrows()):
+    for i, (svc, r) in enumerate(inputs.service_table.iterrows()):
         a, c, b = triangular_from_quantiles(r["time_p10"], 0.0, r["time_p90"])
-        rows.append(dict(field="time", index=i, label=f"Tidsgevinst: {r['label']}", family="triangular",
+        rows.append(dict(input=f"time:{svc}", field="time", index=i, family="triangular",
                          p10=r["time_p10"], p90=r["time_p90"], a=a, c=c, b=b))
-    for fld, (lo, hi, label) in _SCALAR_INPUTS.items():
-        a, c, b = triangular_from_quantiles(u[lo], 0.0, u[hi])
-        rows.append(dict(field=fld, index=None, label=label, family="triangular", p10=u[lo], p90=u[hi], a=a, c=c, b=b))
-    lo, hi = u["functional_scope_min"], u["functional_scope_max"]
-    rows.append(dict(field="scope", index=None, label="Funksjonelt omfang", family="triangular (min–maks)",
+    for fld, (lo, hi) in _SCALAR_INPUTS.items():
+        p10, p90 = getattr(u, lo), getattr(u, hi)
+        a, c, b = triangular_from_quantiles(p10, 0.0, p90)
+        rows.append(dict(input=fld, field=fld, index=None, family="triangular", p10=p10, p90=p90, a=a, c=c, b=b))
+    lo, hi = u.functional_scope_min, u.functional_scope_max
+    rows.append(dict(input="scope", field="scope", index=None, family="triangular_min_max",
                      p10=float(triangular_ppf(0.1, lo, lo, hi)), p90=float(triangular_ppf(0.9, lo, lo, hi)),
                      a=lo, c=lo, b=hi))
-    probs = u["delay_years_probabilities"]
+    probs = u.delay_years_probabilities
     years = sorted(probs)
     cum = np.cumsum([probs[y] for y in years])
-    rows.append(dict(field="delay", index=None, label="Forsinkelse (år)", family="diskret",
+    rows.append(dict(input="delay", field="delay", index=None, family="discrete",
                      p10=float(years[int(np.searchsorted(cum, 0.1 - 1e-12))]),
                      p90=float(years[int(np.searchsorted(cum, 0.9 - 1e-12))])))
-    if u["investment_from_cost_frames"]:
-        for i, (item, r) in enumerate(inputs.investment.iterrows()):
+    if u.investment_from_cost_frames:
+        for i, (item, r) in enumerate(inputs.investment_table.iterrows()):
             mu, sigma = lognormal_from_quantiles(r["p50_mnok"], r["p85_mnok"])
             p10 = float(np.exp(mu + sigma * stats.norm.ppf(0.1))) / r["p50_mnok"] - 1
             p90 = float(np.exp(mu + sigma * stats.norm.ppf(0.9))) / r["p50_mnok"] - 1
-            rows.append(dict(field="investment", index=i, label=f"Investering: {r['label']}", family="log-normal",
+            rows.append(dict(input=f"investment:{item}", field="investment", index=i, family="lognormal",
                              p10=p10, p90=p90, mu=mu, sigma=sigma))
     return pd.DataFrame(rows)
 
@@ -68,9 +70,9 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
     """``n`` joint draws of every uncertain input (seeded; identical for the same seed)."""
     table = uncertain_inputs(inputs)
     rng = np.random.default_rng(seed)
-    u_cfg = inputs.section("uncertainty")
-    S, I = len(inputs.services), len(inputs.investment)
-    time_u = correlated_uniforms(n, S, rng, u_cfg["time_savings_correlation"] or None)
+    u_cfg = inputs.uncertainty
+    S, I = len(inputs.service_table), len(inputs.investment_table)
+    time_u = correlated_uniforms(n, S, rng, u_cfg.time_savings_correlation or None)
     other_u = rng.random((n, len(table) - S))
     draws = deterministic_draws(inputs, n)
     values: dict[str, np.ndarray] = {"time": np.ones((n, S)), "investment": np.ones((n, I))}
@@ -82,12 +84,12 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
         uu = other_u[:, col]
         col += 1
         if row.field == "delay":
-            probs = u_cfg["delay_years_probabilities"]
+            probs = u_cfg.delay_years_probabilities
             years = np.array(sorted(probs))
             cum = np.cumsum([probs[y] for y in years])
             values["delay"] = years[np.minimum(np.searchsorted(cum, uu, side="right"), len(years) - 1)]
         elif row.field == "investment":
-            r = inputs.investment.iloc[int(row.index)]
+            r = inputs.investment_table.iloc[int(row.index)]
             values["investment"][:, int(row.index)] = np.exp(row.mu + row.sigma * stats.norm.ppf(uu)) / r["p50_mnok"]
         else:
             values[row.field] = 1.0 + triangular_ppf(uu, row.a, row.c, row.b)
@@ -101,7 +103,7 @@ def simulate(inputs: CBAInputs, public_share: dict, n: int = 100_000, seed: int 
     Draws are made at once (so results do not depend on ``chunk``) and evaluated in chunks to bound memory.
     """
     draws = sample_draws(inputs, n, seed)
-    factors = discount_factors(inputs.years, inputs.frame["base_year"], inputs.schedule)
+    factors = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
     parts = []
     for start in range(0, n, chunk):
         sl = slice(start, min(start + chunk, n))
@@ -138,12 +140,12 @@ def tornado(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
                 values["delay"][i] = int(q)
             else:
                 values[row.field][i] = 1.0 + q
-    factors = discount_factors(inputs.years, inputs.frame["base_year"], inputs.schedule)
+    factors = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
     sink = PresentValueSink(factors)
     evaluate(inputs, replace(draws, **values), sink, public_share)
     npv = sum(sink.pv[e][1].sum(axis=1) for e in EFFECTS)
     base = float(npv[-1])
-    out = table[["label", "field", "p10", "p90"]].copy()
+    out = table[["input", "field", "p10", "p90"]].copy()
     out["npv_at_p10_mnok"] = npv[0 : 2 * k : 2]
     out["npv_at_p90_mnok"] = npv[1 : 2 * k : 2]
     out["base_npv_mnok"] = base

@@ -1,22 +1,35 @@
-"""Norwegian number formatting for appendices: thin space for thousands, decimal comma, "mill. kr"/"mrd. kr"."""
+"""Norwegian number formatting for readers: thin space for thousands, decimal comma, proper minus sign,
+"mill. kr", percent, years and dates. Data keep full precision; only what readers see is formatted.
+
+>>> fmt_number(1234567.891, 1) == "1\u2009234\u2009567,9"
+True
+>>> fmt_value(0.125, "percent"), fmt_value(2038.0, "year"), fmt_value("2020-06-26", "date")
+('12,5\u2009%', '2038', '26. juni 2020')
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import math
+from typing import Callable
 
-__all__ = ["THIN_SPACE", "fmt_number", "fmt_percent", "fmt_mnok", "fmt_nok_amount", "fmt_by_unit", "SUPPRESSED"]
+__all__ = ["THIN_SPACE", "SUPPRESSED", "fmt_number", "fmt_percent", "fmt_mnok", "fmt_nok_amount", "fmt_date",
+           "fmt_value", "fmt_by_unit", "FORMATS"]
 
 THIN_SPACE = "\u2009"
-#: What a suppressed small cell shows in a published table.
+#: What a suppressed small cell shows to readers (the data hold an empty cell and a ``suppressed`` flag).
 SUPPRESSED = "–"
+_MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
+           "november", "desember")
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or str(value) in ("nan", "NaT", "<NA>")
 
 
 def fmt_number(value, decimals: int = 0) -> str:
-    """Format a number the Norwegian way: ``fmt_number(1234567.891, 1) == '1 234 567,9'`` (thin spaces).
-
-    Missing values give an empty string; negative numbers get a proper minus sign.
-    """
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Format a number the Norwegian way (thin-space thousands, decimal comma, minus sign); missing → ""."""
+    if _missing(value):
         return ""
     if isinstance(value, str):
         return value
@@ -28,21 +41,21 @@ def fmt_number(value, decimals: int = 0) -> str:
 
 def fmt_percent(share, decimals: int = 1) -> str:
     """Format a share (0–1) as a Norwegian percentage: ``fmt_percent(0.125) == '12,5 %'``."""
-    if share is None or (isinstance(share, float) and math.isnan(share)):
+    if _missing(share):
         return ""
     return f"{fmt_number(100 * float(share), decimals)}{THIN_SPACE}%"
 
 
 def fmt_mnok(value_mnok, decimals: int = 0) -> str:
     """Format an amount in MNOK: ``fmt_mnok(5279) == '5 279 mill. kr'``."""
-    if value_mnok is None or (isinstance(value_mnok, float) and math.isnan(value_mnok)):
+    if _missing(value_mnok):
         return ""
     return f"{fmt_number(value_mnok, decimals)} mill. kr"
 
 
 def fmt_nok_amount(value_nok, decimals: int = 1) -> str:
     """Format an amount in NOK with a readable unit: billions as "mrd. kr", millions as "mill. kr"."""
-    if value_nok is None or (isinstance(value_nok, float) and math.isnan(value_nok)):
+    if _missing(value_nok):
         return ""
     v = float(value_nok)
     if abs(v) >= 1e9:
@@ -52,16 +65,53 @@ def fmt_nok_amount(value_nok, decimals: int = 1) -> str:
     return f"{fmt_number(v, 0)} kr"
 
 
+def fmt_date(value) -> str:
+    """An ISO date as Norwegian prose: ``fmt_date("2020-06-26") == '26. juni 2020'``."""
+    if _missing(value) or value == "":
+        return ""
+    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{d.day}. {_MONTHS[d.month - 1]} {d.year}"
+
+
+def _year(value) -> str:
+    return "" if _missing(value) else str(int(float(value)))
+
+
+#: Format names used by the label catalogue's ``format`` key.
+FORMATS: dict[str, Callable] = {
+    "int": lambda v: fmt_number(v, 0),
+    "dec1": lambda v: fmt_number(v, 1),
+    "dec2": lambda v: fmt_number(v, 2),
+    "dec3": lambda v: fmt_number(v, 3),
+    "mnok": lambda v: fmt_number(v, 0),
+    "mnok1": lambda v: fmt_number(v, 1),
+    "nok": lambda v: fmt_number(v, 0),
+    "percent": lambda v: fmt_percent(v, 1),
+    "percent0": lambda v: fmt_percent(v, 0),
+    "year": _year,
+    "date": fmt_date,
+    "text": lambda v: "" if _missing(v) else str(v),
+    "code": lambda v: "" if _missing(v) else str(v),
+}
+
+
+def fmt_value(value, fmt: str) -> str:
+    """Format one value by a format name of :data:`FORMATS`."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; valid: {', '.join(sorted(FORMATS))}")
+    return FORMATS[fmt](value)
+
+
 def fmt_by_unit(value, unit: str) -> str:
-    """Format a key figure by its unit: "mill. kr" → MNOK, "andel" → percent, "år" → plain year."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "–"
-    if unit.startswith("mill. kr"):
-        return fmt_mnok(value) + unit[len("mill. kr"):]
-    if unit == "andel":
+    """Format a key figure by its unit code (``mnok``, ``mnok_per_year``, ``share``, ``year``, ``count``)."""
+    if _missing(value):
+        return SUPPRESSED
+    if unit == "mnok":
+        return fmt_mnok(value)
+    if unit == "mnok_per_year":
+        return fmt_mnok(value) + " per år"
+    if unit == "share":
         return fmt_percent(value)
-    if unit == "år":
+    if unit in ("year", "code"):
         return str(int(value))
-    if unit == "antall" or float(value).is_integer():
-        return fmt_number(value, 0)
-    return fmt_number(value, 2)
+    return fmt_number(value, 0 if unit == "count" or float(value).is_integer() else 2)

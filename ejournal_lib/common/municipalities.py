@@ -133,8 +133,7 @@ def map_2019_to_2020(df: pd.DataFrame, crosswalk: pd.DataFrame, code_col: str = 
     unknown = merged["municipality_code_2020"].isna()
     split = merged["split_2019_municipality"].fillna(False).astype(bool)
     flagged = merged[split | unknown].copy()
-    flagged["reason"] = flagged["split_2019_municipality"].map(
-        {True: "delt kommune: fordeles manuelt"}).fillna("ukjent 2019-kode")
+    flagged["reason"] = flagged["split_2019_municipality"].map({True: "split"}).fillna("unknown_2019_code")
     flagged = (flagged.groupby(code_col, as_index=False)
                .agg(municipality_codes_2020=("municipality_code_2020", lambda s: "/".join(sorted(s.dropna()))),
                     reason=("reason", "first")))
@@ -149,13 +148,14 @@ def map_2019_to_2020(df: pd.DataFrame, crosswalk: pd.DataFrame, code_col: str = 
     return mapped.rename(columns={"municipality_code_2020": code_col}), flagged
 
 
-#: Municipality size classes by population (upper bounds exclusive), for tables by municipality size.
-SIZE_CLASSES = ((5_000, "under 5 000"), (20_000, "5 000–19 999"), (50_000, "20 000–49 999"),
-                (float("inf"), "50 000 og over"))
+#: Municipality size classes by population (upper bounds exclusive), for tables by municipality size
+#: (labels: the catalogue's ``size_class`` domain).
+SIZE_CLASSES = ((5_000, "under_5000"), (20_000, "from_5000_to_19999"), (50_000, "from_20000_to_49999"),
+                (float("inf"), "from_50000"))
 
 
 def size_class(population) -> pd.Series:
-    """Norwegian size-class label for each population figure (an ordered categorical)."""
+    """Size-class code for each population figure (an ordered categorical)."""
     pop = pd.Series(population)
     labels = [label for _, label in SIZE_CLASSES]
     bins = [-1] + [b for b, _ in SIZE_CLASSES]

@@ -20,7 +20,7 @@ import pandas as pd
 from ejournal_lib.common.errors import InputError, InputProblem, PrivacyError
 from ejournal_lib.common.identity_numbers import contains_national_id
 
-__all__ = ["Column", "TableSchema", "read_raw_table", "read_table_file", "register_schema", "validate_table", "validate_paths", "SCHEMAS"]
+__all__ = ["Column", "TableSchema", "read_raw_table", "read_table_file", "register_schema", "validate_table", "SCHEMAS"]
 
 log = logging.getLogger(__name__)
 
@@ -233,60 +233,15 @@ def read_raw_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     return typed
 
 
-#: Schemas by file name pattern, used by ``ejournal validate`` (filled by the topic modules).
-SCHEMAS: dict[str, Callable[[], TableSchema]] = {}
+#: Schemas by file name pattern, used by ``ejournal validate`` (filled by the topic modules). A factory
+#: takes the scenario (for code lists such as the time-use codebook) and returns the schema.
+SCHEMAS: dict[str, Callable] = {}
 
 
 def register_schema(pattern: str):
-    """Decorator: register a schema factory for raw files whose name matches ``pattern`` (a regex)."""
+    """Decorator: register a schema factory ``factory(scenario) -> TableSchema`` for raw files whose name
+    matches ``pattern`` (a regex)."""
     def deco(factory):
         SCHEMAS[pattern] = factory
         return factory
     return deco
-
-
-def _schema_for(path: Path) -> TableSchema | None:
-    _load_topic_schemas()
-    for pattern, factory in SCHEMAS.items():
-        if re.fullmatch(pattern, path.name):
-            return factory()
-    return None
-
-
-def _load_topic_schemas() -> None:
-    import importlib
-
-    for module in ("ejournal_lib.common.municipalities", "ejournal_lib.cba.benefit_realisation", "ejournal_lib.participation.register",
-                   "ejournal_lib.participation.gp_uptake", "ejournal_lib.timeuse.data"):
-        try:
-            importlib.import_module(module)
-        except ModuleNotFoundError:  # pragma: no cover - topic not present yet
-            pass
-
-
-def validate_paths(paths: Iterable[Path], checked: list | None = None) -> list[InputProblem]:
-    """Validate files (folders: every CSV/Excel file inside) against their registered schemas.
-
-    ``checked``, if given, receives ``(file, schema name or None)`` for every file looked at."""
-    files: list[Path] = []
-    problems: list[InputProblem] = []
-    for p in paths:
-        p = Path(p)
-        if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.suffix.lower() in (".csv", ".xlsx")))
-        elif p.is_file():
-            files.append(p)
-        else:
-            problems.append(InputProblem(str(p), None, None, "file or folder not found"))
-    for f in files:
-        schema = _schema_for(f)
-        if checked is not None:
-            checked.append((f, schema.name if schema else None))
-        if schema is None:
-            log.info("no schema for %s; skipped", f)
-            continue
-        try:
-            read_raw_table(f, schema)
-        except InputError as exc:
-            problems.extend(exc.problems)
-    return problems

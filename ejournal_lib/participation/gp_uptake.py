@@ -12,10 +12,15 @@ import pandas as pd
 from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, register_schema
 
 __all__ = ["gp_file_schema", "gp_survey_schema", "gp_key_figures_schema", "care_services_schema", "load_gp_key_figures", "gps_per_municipality", "national_gp_count",
-           "fit_gp_survey", "predicted_share", "SURVEY_FORMULA"]
+           "fit_gp_survey", "predicted_share", "SURVEY_FORMULA", "SURVEY_TERMS"]
 
 SURVEY_FORMULA = ("intends_to_join ~ C(employment_form) + municipal_agreement + I(list_size / 1000) + "
                   "I(age / 10) + C(record_system) + incentive")
+#: Codes for the terms of :data:`SURVEY_FORMULA` as the model names them (labels: ``survey_term``).
+SURVEY_TERMS = {"Intercept": "intercept", "C(employment_form)[T.self_employed]": "self_employed",
+                "municipal_agreement": "municipal_agreement", "I(list_size / 1000)": "list_size_per_1000",
+                "I(age / 10)": "age_per_10", "C(record_system)[T.infodoc]": "record_system_infodoc",
+                "C(record_system)[T.other]": "record_system_other", "incentive": "incentive"}
 
 
 @register_schema(r"gp_per_municipality.*\.(csv|xlsx)")
@@ -77,10 +82,10 @@ def gps_per_municipality(area: pd.DataFrame, national_gps: float, national_popul
     if per_municipality_file:
         f = read_raw_table(per_municipality_file, gp_file_schema()).set_index("municipality_code")["gps"]
         out["gps"] = out["municipality_code"].map(f).fillna(0.0)
-        out["gp_source"] = "fil"
+        out["gp_source"] = "file"
     else:
         out["gps"] = national_gps * out["population"] / national_population
-        out["gp_source"] = "fordelt etter folketall"
+        out["gp_source"] = "allocated_by_population"
     return out
 
 
@@ -118,16 +123,16 @@ def predicted_share(fit, data: pd.DataFrame, incentive: bool | None = None, n_dr
     draws = rng.multivariate_normal(beta, fit.cov_params().to_numpy(), size=n_draws)
     p_hat = 1.0 / (1.0 + np.exp(-X @ beta))
     p_draw = 1.0 / (1.0 + np.exp(-X @ draws.T))          # (respondents, draws)
-    labels = pd.Series("alle", index=d.index) if groups is None else groups.reindex(d.index)
+    labels = pd.Series("all", index=d.index) if groups is None else groups.reindex(d.index)
     rows = []
     if groups is None:
-        keys = ["alle"]
+        keys = ["all"]
     elif isinstance(labels.dtype, pd.CategoricalDtype):
-        keys = ["alle"] + [c for c in labels.cat.categories if (labels == c).any()]
+        keys = ["all"] + [c for c in labels.cat.categories if (labels == c).any()]
     else:
-        keys = ["alle"] + sorted(labels.unique())
+        keys = ["all"] + sorted(labels.unique())
     for key in keys:
-        mask = np.ones(len(d), bool) if key == "alle" else (labels == key).to_numpy()
+        mask = np.ones(len(d), bool) if key == "all" else (labels == key).to_numpy()
         rows.append({"group": str(key), "n": int(mask.sum()), "expected_share": float(p_hat[mask].mean()),
                      "lower_bound": float(np.quantile(p_draw[mask].mean(axis=0), lower)),
                      "upper_bound": float(np.quantile(p_draw[mask].mean(axis=0), 1 - lower))})

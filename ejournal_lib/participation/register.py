@@ -18,6 +18,8 @@ from ejournal_lib.common.validation import Column, TableSchema, read_table_file,
 __all__ = ["commitment_register_schema", "load_commitment_register", "coverage_by_date", "target_crossing",
            "largest_unsigned", "STATUSES", "adoption_series", "participation_scenario_curves"]
 
+#: Commitment status codes in a register (labels: the catalogue's ``commitment_status`` domain);
+#: a municipality absent from the register is ``not_registered``.
 STATUSES = ("signed", "declined", "undecided")
 
 
@@ -97,7 +99,7 @@ def largest_unsigned(register: pd.DataFrame, ranked: pd.DataFrame, n: int = 15) 
     """The largest municipalities not signed, with the population share each would add."""
     status = register.set_index("municipality_code")["status"]
     out = ranked[~ranked["municipality_code"].map(status).eq("signed")].head(n).copy()
-    out["status"] = out["municipality_code"].map(status).fillna("ikke registrert")
+    out["status"] = out["municipality_code"].map(status).fillna("not_registered")
     out["adds_share"] = out["share_of_outside"]
     return out[["rank", "municipality_code", "municipality_name", "population", "adds_share", "status"]]
 

@@ -7,11 +7,11 @@ import pandas as pd
 
 from ejournal_lib.participation.adoption import bootstrap_forecast, fit_bass, fit_logistic
 from ejournal_lib.cba.engine import deterministic_draws, participation_curves
-from ejournal_lib.cba.inputs import CBAInputs
+from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.cba.scenarios import break_even, npv_with
 from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
 from ejournal_lib.cba.discounting import discount_factors
-from ejournal_lib.participation.gp_uptake import fit_gp_survey, predicted_share
+from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
 from ejournal_lib.common.municipalities import fewest_to_reach, size_class
 from ejournal_lib.participation.register import (adoption_series, coverage_by_date, largest_unsigned, participation_scenario_curves,
                             target_crossing)
@@ -38,13 +38,13 @@ def coverage_key_figures(areas: dict[str, pd.DataFrame], national_population: in
                      "signed_municipalities": int(cov["municipalities_signed"].iloc[-1]) if len(cov) else 0,
                      "signed_share": float(cov["share_of_population_outside_midt_norge"].iloc[-1]) if len(cov) else 0.0,
                      "target_met": bool(len(cov) and cov["share_of_population_outside_midt_norge"].iloc[-1] >= target),
-                     "target_crossed_on": target_crossing(cov, target) or ""})
+                     "target_crossed_on": target_crossing(cov, target)})
     return pd.DataFrame(rows)
 
 
 def _costs_pv(inputs: CBAInputs, public_share: dict, curve: np.ndarray) -> float:
     draws = deterministic_draws(inputs)
-    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame["base_year"], inputs.schedule))
+    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule))
     evaluate(inputs, draws, sink, public_share, participation_curves(inputs, draws, municipal_share=curve))
     return float(sum(sink.pv[e][1].sum() for e in _COST_EFFECTS if e in EFFECTS))
 
@@ -62,7 +62,7 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
                                             "cumulative_population", "cumulative_share"]]
     ranked = area.copy()
     status = register.set_index("municipality_code")["status"]
-    ranked["status"] = ranked["municipality_code"].map(status).fillna("ikke registrert")
+    ranked["status"] = ranked["municipality_code"].map(status).fillna("not_registered")
 
     # adoption models on quarterly new signatures
     series = adoption_series(register, area)
@@ -88,11 +88,11 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
 
     # roll-out scenarios → yearly municipal and GP shares for the cost–benefit model
     years = inputs.years
-    base_shares = inputs.participation["municipal_share_by_year"]
+    base_shares = inputs.participation.municipal_share_by_year
     base_final = max(base_shares.values())
-    finals = {"ssd2020": base_final, "lav": low_final, "høy": high_final, "forpliktelser_bass": min(m_hat, 1.0)}
+    finals = {"ssd2020": base_final, "low": low_final, "high": high_final, "commitments_bass": min(m_hat, 1.0)}
     curves = participation_scenario_curves(base_shares, years, finals)
-    bands = {"forpliktelser_bass": participation_scenario_curves(base_shares, years, {"lo": min(m_low, 1.0),
+    bands = {"commitments_bass": participation_scenario_curves(base_shares, years, {"lo": min(m_low, 1.0),
                                                                                       "hi": min(m_high, 1.0)})}
     forecast_rows, gp_rows, consequence_rows = [], [], []
     be = break_even(inputs, public_share)
@@ -122,12 +122,12 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
     groups = size_class(survey["municipality_code"].map(pops).to_numpy())
     groups.index = survey.index
     est = []
-    for label, inc in (("uten insentiv", False), ("med insentiv", True)):
+    for label, inc in (("no_incentive", False), ("incentive", True)):
         t = predicted_share(fit, survey, incentive=inc, seed=seed, groups=groups)
         t.insert(0, "scenario", label)
         est.append(t)
     survey_est = pd.concat(est, ignore_index=True)
-    coef = pd.DataFrame({"term": fit.params.index, "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
+    coef = pd.DataFrame({"term": [SURVEY_TERMS.get(n, n) for n in fit.params.index], "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
                          "p_value": fit.pvalues.to_numpy()})
     return {
         "participation_coverage": coverage[main_area],

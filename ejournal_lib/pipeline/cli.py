@@ -9,7 +9,9 @@ import time
 from pathlib import Path
 
 from ejournal_lib.common.errors import EjournalError
-from ejournal_lib.pipeline.paths import DEFAULT_SCENARIO, ProjectPaths
+from ejournal_lib.common.project import DEFAULT_SCENARIO
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.progress import progress
 
 __all__ = ["main"]
 
@@ -39,6 +41,8 @@ def _cmd_list(args, paths: ProjectPaths) -> int:
         for name in wave:
             s = specs[name]
             print(f"{name}: {s.title}")
+            if s.inputs:
+                print(f"  inputs: {', '.join(s.inputs)} (the scenario's data section)")
             if s.reads:
                 print(f"  reads:  {', '.join(s.reads)}")
             if s.writes:
@@ -50,10 +54,11 @@ def _cmd_list(args, paths: ProjectPaths) -> int:
 
 
 def _cmd_validate(args, paths: ProjectPaths) -> int:
-    from ejournal_lib.common.validation import validate_paths
+    from ejournal_lib.pipeline.validate import validate_paths
+    from ejournal_lib.scenario import load_scenario
 
     checked: list = []
-    problems = validate_paths([Path(p) for p in args.paths], checked)
+    problems = validate_paths([Path(p) for p in args.paths], load_scenario(args.config, root=paths.root), checked)
     for f, schema in checked:
         print(f"{f}: {'schema ' + schema if schema else 'no schema for this file name (not checked)'}")
     for p in problems:
@@ -66,7 +71,7 @@ def _cmd_validate(args, paths: ProjectPaths) -> int:
 
 
 def _cmd_factsheets(args, paths: ProjectPaths) -> int:
-    from ejournal_lib.factsheets.data import build_factsheets
+    from ejournal_lib.pipeline.factsheet_batch import build_factsheets
 
     report = build_factsheets(paths, args.config, args.municipality, jobs=args.jobs, pdf=not args.no_pdf)
     print(f"{len(report.written)} factsheets written to {paths.reports / 'factsheets'} in {report.seconds:.1f} s "
@@ -114,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     val = sub.add_parser("validate", help="check raw input files against their schemas")
     val.add_argument("paths", nargs="+", help="files or folders to check")
+    val.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario whose code lists apply")
     val.set_defaults(func=_cmd_validate)
 
     fs = sub.add_parser("factsheets", help="a factsheet per municipality outside Midt-Norge, and an index")
@@ -136,7 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
-    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=level, format="%(message)s")
+    progress.setLevel(logging.INFO)
     try:
         paths = ProjectPaths.at(args.root, args.out)
         return args.func(args, paths)

@@ -1,7 +1,9 @@
 """The notebook catalogue: each template's parameters cell and the processed tables it reads and writes.
 
-A template declares in its metadata (``metadata.ejournal``) a Norwegian ``title``, the processed tables it
-``reads`` and ``writes``; its cell tagged ``parameters`` holds one ``name = literal  # help`` per line.
+A template declares in its metadata (``metadata.ejournal``) a Norwegian ``title``, the scenario data paths
+it reads (``inputs``, field names of the scenario's ``data`` section) and the processed tables it ``reads``
+and ``writes``; its cell tagged ``parameters`` holds one ``name = literal  # help`` per line (the runner
+fills ``scenario_path`` and ``processed_dir``; everything else comes from the scenario).
 """
 
 from __future__ import annotations
@@ -37,15 +39,11 @@ class NotebookSpec:
     path: Path
     title: str
     parameters: dict[str, Parameter]
+    inputs: tuple[str, ...] = ()
     reads: tuple[str, ...] = ()
     writes: tuple[str, ...] = ()
     description: str = ""
     extra: dict = field(default_factory=dict)
-
-    @property
-    def user_parameters(self) -> dict[str, Parameter]:
-        """Parameters a scenario file may set (the runner's own ones excluded)."""
-        return {k: v for k, v in self.parameters.items() if k not in RUNNER_PARAMETERS}
 
 
 def parse_parameters_cell(source: str, where: str) -> dict[str, Parameter]:
@@ -84,10 +82,11 @@ def load_notebook_spec(path: Path) -> NotebookSpec:
         path=path,
         title=meta["title"],
         parameters=parse_parameters_cell(cells[0].source, str(path)),
+        inputs=tuple(meta.get("inputs", ())),
         reads=tuple(meta.get("reads", ())),
         writes=tuple(meta.get("writes", ())),
         description=meta.get("description", ""),
-        extra={k: v for k, v in meta.items() if k not in {"title", "reads", "writes", "description"}},
+        extra={k: v for k, v in meta.items() if k not in {"title", "inputs", "reads", "writes", "description"}},
     )
 
 

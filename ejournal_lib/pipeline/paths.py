@@ -1,40 +1,13 @@
-"""Where things live: the project root and the standard folders of the pipeline."""
+"""Where a run writes: processed tables, reports and the runner's state, below an output folder."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["project_root", "use_project_root", "ProjectPaths", "DEFAULT_SCENARIO"]
+from ejournal_lib.common.project import project_root
 
-DEFAULT_SCENARIO = "config/ssd2020.yaml"
-
-
-def project_root(start: Path | None = None) -> Path:
-    """Return the folder holding ``pyproject.toml`` and ``notebooks/``.
-
-    ``EJOURNAL_ROOT`` overrides the search; otherwise the search walks up from ``start`` (default: the
-    current directory), then from this package's location.
-    """
-    env = os.environ.get("EJOURNAL_ROOT")
-    if env:
-        return Path(env).resolve()
-    candidates = [Path(start or Path.cwd()).resolve(), Path(__file__).resolve().parent]
-    for base in candidates:
-        for folder in [base, *base.parents]:
-            if (folder / "pyproject.toml").is_file() and (folder / "notebooks").is_dir():
-                return folder
-    raise FileNotFoundError("could not find the ejournal project root (a folder with pyproject.toml and notebooks/)")
-
-
-def use_project_root() -> Path:
-    """Make the project root the working folder, so that a notebook opened in JupyterLab (whose kernel
-    starts in ``notebooks/``) finds ``config/`` and ``data/`` like a pipeline run does. Returns the root."""
-    root = project_root()
-    if Path.cwd().resolve() != root:
-        os.chdir(root)
-    return root
+__all__ = ["ProjectPaths"]
 
 
 @dataclass(frozen=True)

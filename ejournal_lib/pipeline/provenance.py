@@ -9,9 +9,10 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["sha256_file", "hash_tree", "git_state", "environment_versions", "utc_now", "library_hash"]
+__all__ = ["sha256_file", "hash_tree", "git_state", "environment_versions", "utc_now", "library_hash",
+           "scenario_input_hashes"]
 
-KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "matplotlib", "seaborn", "papermill",
+KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "pydantic", "matplotlib", "papermill",
                 "nbconvert", "nbclient", "weasyprint", "openpyxl", "pyyaml")
 
 
@@ -31,6 +32,19 @@ def hash_tree(folder: Path, relative_to: Path) -> dict[str, str]:
     files = [folder] if folder.is_file() else sorted(
         p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
     return {str(p.relative_to(relative_to)): sha256_file(p) for p in files}
+
+
+def scenario_input_hashes(scenario, keys=None) -> dict[str, str]:
+    """sha256 of every file the scenario names (``keys``: only these data fields), wherever it lies; files
+    in a named folder count one by one. Paths below the project root are shown relative to it."""
+    out = {}
+    for name, path in scenario.data.named_paths():
+        if keys is not None and name.split("[")[0] not in keys:
+            continue
+        for file, digest in hash_tree(path, path.parent if path.is_file() else path).items():
+            full = path if path.is_file() else path / file
+            out[scenario.relative(full)] = digest
+    return dict(sorted(out.items()))
 
 
 def library_hash() -> str:

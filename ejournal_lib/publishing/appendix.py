@@ -7,7 +7,6 @@ block; nothing is fetched from the internet (WeasyPrint renders the PDF from the
 from __future__ import annotations
 
 import copy
-import html
 import logging
 import re
 from pathlib import Path
@@ -16,9 +15,10 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
-from ejournal_lib.publishing.tables import EXAMPLE_DATA_LABEL
+from ejournal_lib.publishing.display import EXAMPLE_DATA_LABEL
+from ejournal_lib.publishing.render import render_template
 
-__all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_html", "provenance_line", "write_pdf"]
+__all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_rows", "provenance_line", "write_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -60,27 +60,19 @@ def notebook_body_html(nb) -> str:
     return _ANCHOR_LINK.sub("", body)
 
 
-def provenance_html(prov: dict) -> str:
-    """A compact definition list of what produced the appendix."""
+def provenance_rows(prov: dict) -> list[tuple[str, list[str]]]:
+    """What produced the appendix, as (term, lines) pairs: scenario, commit, versions, settings, inputs, time."""
     git = prov.get("git", {})
-    commit = git.get("commit") or "ukjent (ikke en git-sjekkut)"
-    dirty = {True: " (med ulagrede endringer)", False: "", None: ""}[git.get("dirty")]
+    commit = (git.get("commit") or "ukjent (ikke en git-sjekkut)") + (" (med ulagrede endringer)" if git.get("dirty") else "")
     versions = ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items() if v)
-    inputs = "<br/>".join(f"{html.escape(k)}: {v[:16]}…" for k, v in sorted(prov.get("inputs", {}).items()))
-    params = ", ".join(f"{k}={v!r}" for k, v in sorted(prov.get("parameters", {}).items()))
-    rows = [
-        ("Scenario", f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 {str(prov.get('scenario_sha256'))[:16]}…)"),
-        ("Git-commit", commit + dirty),
-        ("Versjoner", versions),
-        ("Parametre", params or "standardverdier"),
-        ("Inndata (sha256)", None),
-        ("Kjørt (UTC)", prov.get("started_utc", "")),
+    return [
+        ("Scenario", [f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 "
+                      f"{str(prov.get('scenario_sha256'))[:16]}…)"]),
+        ("Git-commit", [commit]),
+        ("Versjoner", [versions]),
+        ("Inndata (sha256)", [f"{k}: {v[:16]}…" for k, v in sorted(prov.get("inputs", {}).items())]),
+        ("Kjørt (UTC)", [prov.get("started_utc", "")]),
     ]
-    items = []
-    for label, value in rows:
-        shown = inputs if value is None else html.escape(str(value))
-        items.append(f"<dt>{label}</dt><dd>{shown or '–'}</dd>")
-    return f'<dl class="ej-provenance">{"".join(items)}</dl>'
 
 
 def provenance_line(prov: dict) -> str:
@@ -88,32 +80,20 @@ def provenance_line(prov: dict) -> str:
     input hashes are in reports/manifest.json."""
     git = prov.get("git", {})
     commit = (git.get("commit") or "ukjent")[:12] + (" (ulagrede endringer)" if git.get("dirty") else "")
-    text = (f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
+    return (f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
             f"{prov.get('scenario_name')} (sha256 {str(prov.get('scenario_sha256'))[:12]}…), git {commit}, "
             f"{prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json.")
-    return f'<p class="ej-provenance">{html.escape(text)}</p>'
 
 
 def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool,
               compact: bool = False) -> str:
     """A complete, self-contained HTML page (CSS inline, no external resources); ``compact`` gives a
     one-line provenance (factsheets)."""
-    banner = ""
-    if example_data:
-        banner = (f'<div class="ej-banner">{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på '
-                  f'syntetiske eksempeldata, ikke på faktiske målinger.</div>')
-    return f"""<!DOCTYPE html>
-<html lang="nb"><head><meta charset="utf-8"/><title>{html.escape(title)}</title>
-<style>{_CSS}</style></head>
-<body>
-<header class="ej-header"><h1>{html.escape(title)}</h1>
-<p class="ej-subtitle">Scenario: {html.escape(scenario_title)}</p></header>
-{banner}
-{provenance_line(prov) if compact else provenance_html(prov)}
-<main>{body}</main>
-<script>{_FILTER_JS}</script>
-</body></html>
-"""
+    banner = (f"{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på syntetiske eksempeldata, "
+              "ikke på faktiske målinger.") if example_data else ""
+    return render_template("page.html.j2", title=title, scenario_title=scenario_title, banner=banner, compact=compact,
+                           provenance_line=provenance_line(prov), provenance_rows=provenance_rows(prov), body=body,
+                           css=_CSS, filter_js=_FILTER_JS)
 
 
 def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:

@@ -12,6 +12,7 @@ import pandas as pd  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from ejournal_lib.common.formatting import fmt_number  # noqa: E402
+from ejournal_lib.common.labels import label, labels  # noqa: E402
 
 __all__ = ["freed_hours_chart", "bridge_chart", "timeline_chart", "timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
            "tornado_chart"]
@@ -31,8 +32,9 @@ def _year_axis(ax):
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:.0f}"))
 
 
-def stacked_pv_by_actor(actor_pv: pd.DataFrame, effect_labels: dict, actor_labels: dict):
+def stacked_pv_by_actor(actor_pv: pd.DataFrame):
     """Stacked bars: present value per actor, split by effect (MNOK)."""
+    effect_labels, actor_labels = labels("effect"), labels("actor")
     table = actor_pv.pivot_table(index="actor", columns="effect", values="npv_mnok", aggfunc="sum").fillna(0.0)
     table = table.reindex([a for a in actor_labels if a in table.index])
     fig, ax = _fig(9, 4.8)
@@ -57,7 +59,7 @@ def net_by_actor(summary: pd.DataFrame):
     """Horizontal bars: net present value per actor (MNOK)."""
     fig, ax = _fig(8, 3.6)
     colors = np.where(summary["net_mnok"] >= 0, "#2e6f9e", "#c8553d")
-    ax.barh(summary["label"], summary["net_mnok"], color=colors)
+    ax.barh([label("actor", a) for a in summary["actor"]], summary["net_mnok"], color=colors)
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(_NOK)
     ax.set_xlabel("Netto nåverdi (mill. kr, 2019-kroner)")
@@ -84,8 +86,9 @@ def cumulative_net(cumulative: pd.DataFrame, positive_year):
     return fig
 
 
-def budget_burden(profile: pd.DataFrame, actor_labels: dict, actors=("municipalities", "state", "gps")):
+def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps")):
     """Lines: yearly budget effect per actor, with and without loan financing (MNOK, undiscounted)."""
+    actor_labels = labels("actor")
     fig, ax = _fig(9, 4.6)
     for i, actor in enumerate(actors):
         sub = profile[profile["actor"] == actor]
@@ -139,7 +142,7 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Input på P10")
     ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Input på P90")
     ax.axvline(base, color="black", lw=0.8)
-    ax.set_yticks(y, [str(s)[:55] for s in t["label"]], fontsize=7)
+    ax.set_yticks(y, [label("uncertain_input", s) for s in t["input"]], fontsize=7)
     ax.xaxis.set_major_formatter(_NOK)
     ax.set_xlabel("Netto nåverdi (mill. kr)")
     ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
@@ -148,8 +151,7 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     return fig
 
 
-_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "undecided": "#b0b0b0", "ikke registrert": "#dddddd"}
-_STATUS_LABELS = {"signed": "Signert", "declined": "Avslått", "undecided": "Ikke avklart", "ikke registrert": "Ikke registrert"}
+_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "undecided": "#b0b0b0", "not_registered": "#dddddd"}
 
 
 def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int | None = None):
@@ -165,7 +167,7 @@ def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int
     ax.set_title(f"De {top} største kommunene utenfor Midt-Norge etter status")
     for status, color in _STATUS_COLORS.items():
         if status in set(t["status"]):
-            ax.bar([], [], color=color, label=_STATUS_LABELS[status])
+            ax.bar([], [], color=color, label=label("commitment_status", status))
     ax.legend(fontsize=8)
     return fig
 
@@ -195,10 +197,11 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for i, (name, sub) in enumerate(forecast.groupby("scenario", sort=False)):
         color = _PALETTE[i * 2 % len(_PALETTE)]
-        ax1.plot(sub["year"], sub["municipal_population_share"] * 100, color=color, label=name)
+        ax1.plot(sub["year"], sub["municipal_population_share"] * 100, color=color,
+                 label=label("participation_scenario", name))
         if sub["low"].notna().any():
             ax1.fill_between(sub["year"], sub["low"] * 100, sub["high"] * 100, color=color, alpha=0.15)
-        ax2.plot(sub["year"], sub["gp_share"] * 100, color=color, label=name)
+        ax2.plot(sub["year"], sub["gp_share"] * 100, color=color, label=label("participation_scenario", name))
     for ax, title in ((ax1, "Kommuner i drift (befolkningsandel)"), (ax2, "Fastleger som er med")):
         _year_axis(ax)
         ax.set_title(title)
@@ -211,13 +214,13 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     return fig
 
 
-def timeuse_by_group(table: pd.DataFrame, group_labels: dict, service_labels: dict, role_labels: dict):
-    """Horizontal bars with interval whiskers: minutes per staff-day by addressable activity group for each
+def timeuse_by_group(table: pd.DataFrame, groups: list[str]):
+    """Horizontal bars with interval whiskers: minutes per staff-day by activity group (``groups``) for each
     service and role (suppressed cells left out)."""
-    t = table[~table["suppressed"] & table["activity_group"].isin(group_labels)].copy()
-    t["cell"] = [f"{service_labels.get(s, s)} – {role_labels.get(r, r)}" for s, r in zip(t["service"], t["role"])]
+    t = table[~table["suppressed"].astype(bool) & table["activity_group"].isin(groups)].copy()
+    t["cell"] = [f"{label('service', s)} – {label('role', r)}" for s, r in zip(t["service"], t["role"])]
     cells = sorted(t["cell"].unique())
-    groups = [g for g in group_labels if g in set(t["activity_group"])]
+    groups = [g for g in groups if g in set(t["activity_group"])]
     fig, ax = _fig(9, 0.45 * len(cells) + 2.0)
     height = 0.8 / max(len(groups), 1)
     for j, g in enumerate(groups):
@@ -225,7 +228,7 @@ def timeuse_by_group(table: pd.DataFrame, group_labels: dict, service_labels: di
         y = np.arange(len(cells)) + j * height
         v = sub["minutes_per_day"].astype(float).to_numpy()
         err = np.vstack([v - sub["ci_low"].astype(float).to_numpy(), sub["ci_high"].astype(float).to_numpy() - v])
-        ax.barh(y, v, height=height, xerr=err, color=_PALETTE[j % len(_PALETTE)], label=group_labels[g],
+        ax.barh(y, v, height=height, xerr=err, color=_PALETTE[j % len(_PALETTE)], label=label("activity_group", g),
                 error_kw={"elinewidth": 0.8, "capsize": 2})
     ax.set_yticks(np.arange(len(cells)) + 0.4 - height / 2, cells, fontsize=7)
     ax.invert_yaxis()
@@ -236,13 +239,13 @@ def timeuse_by_group(table: pd.DataFrame, group_labels: dict, service_labels: di
     return fig
 
 
-def timeuse_staff_distribution(staff_means: pd.DataFrame, service_labels: dict, column: str):
+def timeuse_staff_distribution(staff_means: pd.DataFrame, column: str):
     """Box plot: each staff member's mean addressable minutes per day, by service."""
     services = sorted(staff_means["service"].unique())
     fig, ax = _fig(9, 4)
     data = [staff_means.loc[staff_means["service"] == s, column].to_numpy() for s in services]
     ax.boxplot(data, vert=True, patch_artist=True, boxprops={"facecolor": "#a3cce9"})
-    ax.set_xticks(np.arange(1, len(services) + 1), [service_labels.get(s, s) for s in services], rotation=20,
+    ax.set_xticks(np.arange(1, len(services) + 1), [label("service", s) for s in services], rotation=20,
                   ha="right", fontsize=8)
     ax.set_ylabel("Minutter per dag (snitt per ansatt)")
     ax.set_title("Spredning mellom ansatte: påvirkbar tid per dag")
@@ -271,7 +274,7 @@ def design_effect_chart(planner: pd.DataFrame):
     return fig
 
 
-def bridge_chart(bridge: pd.DataFrame, labels: dict):
+def bridge_chart(bridge: pd.DataFrame, titles: dict):
     """Waterfall: net present value from the previous baseline through each change to the current estimate."""
     fig, ax = _fig(9, 4.4)
     x = np.arange(len(bridge) + 1)
@@ -285,7 +288,7 @@ def bridge_chart(bridge: pd.DataFrame, labels: dict):
         ax.bar(i, d, bottom=level, color="#2e6f9e" if d >= 0 else "#c8553d")
         level += d
     ax.bar(len(bridge), level, color="#14365d")
-    names = ["Før endringene"] + [labels.get(c, c) for c in bridge["change_id"].iloc[1:]] + ["Nå"]
+    names = ["Før endringene"] + [titles.get(c, c) for c in bridge["change_id"].iloc[1:]] + ["Nå"]
     ax.set_xticks(x, names, rotation=25, ha="right", fontsize=8)
     ax.axhline(0, color="black", lw=0.8)
     ax.yaxis.set_major_formatter(_NOK)
@@ -298,16 +301,16 @@ def timeline_chart(timeline: pd.DataFrame):
     """Gantt-like chart of phases, with milestones and stop points as markers."""
     t = timeline.copy()
     t["start"], t["end"] = pd.to_datetime(t["start"]), pd.to_datetime(t["end"])
-    phases = t[t["kind"] == "fase"].reset_index(drop=True)
+    phases = t[t["kind"] == "phase"].reset_index(drop=True)
     fig, ax = _fig(10, 0.45 * len(phases) + 2.2)
     for i, r in phases.iterrows():
         ax.barh(i, (r["end"] - r["start"]).days, left=r["start"], color="#a3cce9")
     ax.set_yticks(range(len(phases)), phases["name"], fontsize=8)
-    for kind, marker, color in (("milepæl", "D", "#e39c37"), ("stoppunkt", "v", "#c8553d")):
+    for kind, marker, color in (("milestone", "D", "#e39c37"), ("stop_point", "v", "#c8553d")):
         pts = t[t["kind"] == kind]
-        ax.scatter(pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=kind.capitalize(), zorder=3)
+        ax.scatter(pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=label("timeline_kind", kind), zorder=3)
         for _, r in pts.iterrows():
-            if kind == "stoppunkt":
+            if kind == "stop_point":
                 ax.axvline(r["start"], color=color, lw=0.6, ls=":")
                 ax.annotate(r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7)
     ax.invert_yaxis()

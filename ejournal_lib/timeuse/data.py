@@ -18,38 +18,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from ejournal_lib.pipeline.scenario_file import read_yaml
-from ejournal_lib.common.errors import ConfigError, InputError, InputProblem
+from ejournal_lib.common.errors import InputError, InputProblem
 from ejournal_lib.common.municipalities import suggest_2020_code
 from ejournal_lib.common.validation import Column, TableSchema, read_table_file, register_schema, validate_table
+from ejournal_lib.scenario.codebook import Codebook
 
-__all__ = ["Codebook", "load_codebook", "session_schema", "activity_schema", "sampling_schema", "TimeUseData",
-           "load_timeuse", "MAX_SESSION_HOURS"]
+__all__ = ["session_schema", "activity_schema", "sampling_schema", "TimeUseData", "load_timeuse",
+           "MAX_SESSION_HOURS"]
 
 MAX_SESSION_HOURS = 16
-
-
-@dataclass(frozen=True)
-class Codebook:
-    groups: pd.DataFrame      # group → label, addressable
-    activities: pd.DataFrame  # activity_code → group, addressable, label
-    services: dict[str, str]
-    roles: dict[str, str]
-
-
-def load_codebook(path: str | Path) -> Codebook:
-    """Read the activity codebook (YAML) and check that every activity names a known group."""
-    path = Path(path)
-    data = read_yaml(path, "codebook")
-    problems = [f"{path}: '{k}' is missing" for k in ("groups", "activities", "services", "roles") if k not in data]
-    if problems:
-        raise ConfigError("\n".join(problems))
-    groups = pd.DataFrame.from_dict(data["groups"], orient="index").rename_axis("group").reset_index()
-    acts = pd.DataFrame.from_dict(data["activities"], orient="index").rename_axis("activity_code").reset_index()
-    bad = sorted(set(acts["group"]) - set(groups["group"]))
-    if bad:
-        raise ConfigError(f"{path}: activities name unknown group(s) {bad}")
-    return Codebook(groups, acts, dict(data["services"]), dict(data["roles"]))
 
 
 def session_schema(codebook: Codebook) -> TableSchema:
@@ -63,7 +40,7 @@ def session_schema(codebook: Codebook) -> TableSchema:
 
 def activity_schema(codebook: Codebook) -> TableSchema:
     return TableSchema("activities", (
-        Column("session_id", "code"), Column("activity_code", "code", allowed=frozenset(codebook.activities["activity_code"])),
+        Column("session_id", "code"), Column("activity_code", "code", allowed=frozenset(codebook.activities)),
         Column("start", "time"), Column("end", "time"), Column("patient_related", "bool", required=False),
         Column("system", "text", required=False),
     ))
@@ -72,19 +49,13 @@ def activity_schema(codebook: Codebook) -> TableSchema:
 def sampling_schema(codebook: Codebook) -> TableSchema:
     return TableSchema("work_sampling", (
         Column("session_id", "code"), Column("time", "time"),
-        Column("activity_code", "code", allowed=frozenset(codebook.activities["activity_code"])),
+        Column("activity_code", "code", allowed=frozenset(codebook.activities)),
     ))
 
 
 for _pattern, _factory in ((r".*sessions.*\.(csv|xlsx)", session_schema), (r".*activities.*\.(csv|xlsx)", activity_schema),
                            (r".*work_sampling.*\.(csv|xlsx)", sampling_schema)):
-    register_schema(_pattern)(lambda f=_factory: f(load_codebook(_default_codebook())))
-
-
-def _default_codebook() -> Path:
-    from ejournal_lib.pipeline.paths import project_root
-
-    return project_root() / "data" / "raw" / "timeuse_codebook.yaml"
+    register_schema(_pattern)(lambda scenario, f=_factory: f(scenario.codebook))
 
 
 @dataclass(frozen=True)
@@ -189,7 +160,7 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
                 problems.append(InputProblem(r["_file"], r["_row"], "start", "activity lies outside its session "
                                              f"({r['s_start']:%H:%M}–{r['s_end']:%H:%M})"))
         problems += _overlaps(acts, "start_at", "end_at", ["staff_id"], "activity of the same staff member", "start")
-        acts = acts.merge(codebook.activities[["activity_code", "group", "addressable"]], on="activity_code", how="left")
+        acts = acts.merge(codebook.activity_table, on="activity_code", how="left")
     if not samp.empty:
         samp = samp[samp["session_id"].isin(info.index)].copy()
         samp = samp.join(info[design + ["start_at", "end_at"]], on="session_id")
@@ -197,7 +168,7 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
         for i in samp.index[(at < samp["start_at"]) | (at > samp["end_at"])]:
             r = samp.loc[i]
             problems.append(InputProblem(r["_file"], r["_row"], "time", "observation time lies outside its session"))
-        samp = samp.merge(codebook.activities[["activity_code", "group", "addressable"]], on="activity_code", how="left")
+        samp = samp.merge(codebook.activity_table, on="activity_code", how="left")
     if problems:
         raise InputError(problems)
     return TimeUseData(sessions.drop(columns=["_file", "_row"]),

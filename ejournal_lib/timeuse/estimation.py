@@ -152,7 +152,7 @@ def verify_assumptions(addressable: pd.DataFrame, assumed: pd.Series, plausible_
         red_hi = out["assumed_minutes_saved"] / out["ci_low"]
     out["ci_low"], out["ci_high"] = red_lo, red_hi
     out["verdict"] = np.select([out["implied_reduction"] <= plausible_max, out["implied_reduction"] <= questionable_max],
-                               ["plausibel", "tvilsom"], "usannsynlig")
+                               ["plausible", "questionable"], "implausible")
     return out[["service", "assumed_minutes_saved", "baseline_addressable_minutes", "implied_reduction", "ci_low",
                 "ci_high", "verdict", "n_staff"]]
 

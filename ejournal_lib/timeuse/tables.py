@@ -7,7 +7,8 @@ import pandas as pd
 
 from ejournal_lib.common.disclosure import suppress_small_cells
 from ejournal_lib.timeuse.survey_design import design_table
-from ejournal_lib.timeuse.data import Codebook, TimeUseData
+from ejournal_lib.scenario.codebook import Codebook
+from ejournal_lib.timeuse.data import TimeUseData
 from ejournal_lib.timeuse.estimation import (bootstrap_mean, minutes_per_day, national_extrapolation, staff_day_minutes,
                                  variance_components, verify_assumptions)
 from ejournal_lib.timeuse.work_sampling import sampling_proportions, work_sampling_margin, work_sampling_sample_size
@@ -31,7 +32,7 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
 
     The planner uses ``planner_variances`` (var_municipality, var_staff, var_residual) when given, else the
     mean of the variance components estimated from these data (the pilot)."""
-    groups = list(codebook.groups["group"])
+    groups = list(codebook.group_table["group"])
     days = staff_day_minutes(data.activities, data.sessions)
     for g in groups:
         if g not in days:
@@ -59,11 +60,11 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
     for (service, role), d in days.groupby(["service", "role"]):
         if d["municipality_code"].nunique() < 3 or d["staff_id"].nunique() < k:
             vc_rows.append({"service": service, "role": role, "n_staff": d["staff_id"].nunique(),
-                            "n_municipalities": d["municipality_code"].nunique(), "note": "for få enheter til modellen"})
+                            "n_municipalities": d["municipality_code"].nunique(), "model_status": "too_few_units"})
             continue
         vc = variance_components(d[ADDRESSABLE].to_numpy(), d["municipality_code"].to_numpy(), d["staff_id"].to_numpy())
         vc_rows.append({"service": service, "role": role, "n_staff": d["staff_id"].nunique(),
-                        "n_municipalities": d["municipality_code"].nunique(), **vc, "note": ""})
+                        "n_municipalities": d["municipality_code"].nunique(), **vc, "model_status": "fitted"})
     components = pd.DataFrame(vc_rows)
     fitted = components.dropna(subset=["var_residual"]) if "var_residual" in components else components.iloc[0:0]
     if planner_variances:
@@ -88,10 +89,6 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
                                        for p, n in zip(sampling["proportion"], sampling["n_observations"])]
     staff_means = (days.groupby(["service", "role", "staff_id"], as_index=False)[ADDRESSABLE].mean()
                    .merge(days.groupby("service")["staff_id"].nunique().rename("service_staff"), on="service"))
-    labelled = {name: _with_labels(df, codebook) for name, df in {
-        "timeuse_addressable_by_service": addressable, "timeuse_vs_assumption": verdict, "timeuse_national": national,
-        "timeuse_variance_components": components, "timeuse_work_sampling": sampling}.items()}
-    addressable, verdict, national, components, sampling = labelled.values()
     return {
         "timeuse_minutes_per_day": suppress_small_cells(per_cell, value_cols, "n_staff", k),
         "timeuse_addressable_by_service": suppress_small_cells(addressable, ["baseline_addressable_minutes", "ci_low",
@@ -110,14 +107,3 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
         "_staff_means": staff_means[staff_means["service_staff"] >= k],
         "_pooled_components": pooled,
     }
-
-
-def _with_labels(df: pd.DataFrame, codebook: Codebook) -> pd.DataFrame:
-    """Add Norwegian labels for the service (and role) codes right after the code columns."""
-    if df.empty or "service" not in df:
-        return df
-    out = df.copy()
-    out.insert(out.columns.get_loc("service") + 1, "service_label", out["service"].map(codebook.services))
-    if "role" in out:
-        out.insert(out.columns.get_loc("role") + 1, "role_label", out["role"].map(codebook.roles))
-    return out

@@ -1,0 +1,42 @@
+"""What produced a run's outputs: the provenance every appendix shows, and ``reports/manifest.json``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.provenance import environment_versions, git_state, hash_tree, scenario_input_hashes, utc_now
+from ejournal_lib.scenario import Scenario
+
+__all__ = ["base_provenance", "all_input_hashes", "write_manifest"]
+
+
+def all_input_hashes(paths: ProjectPaths, scenario: Scenario) -> dict[str, str]:
+    """sha256 of every file the scenario names (wherever it lies) and of the project's configuration."""
+    hashes = scenario_input_hashes(scenario)
+    hashes.update(hash_tree(paths.config, paths.root))
+    return dict(sorted(hashes.items()))
+
+
+def base_provenance(paths: ProjectPaths, scenario: Scenario, inputs: dict[str, str] | None = None,
+                    started: str | None = None) -> dict:
+    """The provenance shared by every output of a run: git state, versions, scenario, input hashes, time."""
+    return {"git": git_state(paths.root), "versions": environment_versions(), "scenario_name": scenario.name,
+            "scenario_path": scenario.relative(scenario.path), "scenario_sha256": scenario.sha256,
+            "inputs": inputs if inputs is not None else all_input_hashes(paths, scenario),
+            "started_utc": started or utc_now()}
+
+
+def write_manifest(paths: ProjectPaths, prov: dict, notebooks: dict) -> Path:
+    """Write ``reports/manifest.json`` atomically (scenario, git, versions, inputs, notebooks, times)."""
+    manifest = {"scenario": {"name": prov["scenario_name"], "path": prov["scenario_path"],
+                             "sha256": prov["scenario_sha256"]},
+                "git": prov["git"], "versions": prov["versions"], "inputs": prov["inputs"],
+                "notebooks": dict(sorted(notebooks.items())), "started_utc": prov["started_utc"],
+                "finished_utc": utc_now()}
+    path = paths.reports / "manifest.json"
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+    return path
