@@ -4,20 +4,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JOBS   ?= 2
+LAB_ARGS ?=
 
-.PHONY: help setup appendices factsheets test lab list clean benchmark
+.PHONY: help setup appendices factsheets test test-fast lint lock lab list clean benchmark
 .DEFAULT_GOAL := help
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create .venv, install the project and its dependencies, register the Jupyter kernel
+setup: $(STAMP) ## Create .venv with exactly the locked versions, install the project, register the kernel and hooks
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name ejournal --display-name "ejournal (Python 3)" >/dev/null
-	@if [ -d .git ]; then git config core.hooksPath .githooks; fi
+	@if [ -d .git ]; then git config --unset-all core.hooksPath || true; $(BIN)/pre-commit install >/dev/null; fi
 	@touch $(STAMP)
 
 appendices: setup ## Run every notebook on the embedded data and write reports/ (incremental)
@@ -26,13 +28,24 @@ appendices: setup ## Run every notebook on the embedded data and write reports/ 
 factsheets: setup ## A factsheet (HTML + PDF) per municipality outside Midt-Norge, and an index
 	$(BIN)/ejournal factsheets --jobs $(JOBS)
 
-test: setup ## Run the whole test suite
+test: setup ## Run the whole test suite (doctests and end-to-end runs included)
 	$(BIN)/python -m pytest
 
-lab: setup ## Start JupyterLab with the project kernel
-	$(BIN)/jupyter lab notebooks/
+test-fast: setup ## The test suite without the end-to-end pipeline runs
+	$(BIN)/python -m pytest -m "not slow"
 
-list: setup ## The notebooks and their parameters
+lint: setup ## ruff (lint and format check) over the library, tests, benchmarks and notebooks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+lock: ## Update requirements.lock from the ranges in pyproject.toml (exact versions with hashes)
+	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra build --generate-hashes \
+		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --upgrade -o requirements.lock
+
+lab: setup ## JupyterLab at the project root with the project kernel (extra options: LAB_ARGS="--port 8890")
+	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
+
+list: setup ## The notebooks and what they read and write
 	$(BIN)/ejournal list
 
 benchmark: setup ## Time the Monte Carlo and the factsheet batch against plain baselines

@@ -1,8 +1,8 @@
 """Benchmark (not a test): 100,000 Monte Carlo iterations of the full cost–benefit model.
 
-Times the vectorised engine (``ejournal_lib.cba_uncertainty.simulate``) and, in the same run, a plain
-numpy evaluation of the same arithmetic written independently here, one draw at a time (np.convolve for
-the cohort sums). Both use the same draws; the script prints both times, their ratio, and the largest
+Times the vectorised engine (``ejournal_lib.cba.uncertainty.simulate``) and, in the same run, a plain
+numpy evaluation of the same arithmetic written independently (``tests/reference_cba.py``), one draw at a
+time (np.convolve for the cohort sums). Both use the same draws; the script prints both times, their ratio, and the largest
 difference in net present value, which doubles as an independent check of the engine.
 
     python benchmarks/bench_cba.py [--n 100000] [--plain-n N]
@@ -13,86 +13,20 @@ difference in net present value, which doubles as an independent check of the en
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from ejournal_lib.cba.actors import load_actor_mapping, public_shares
-from ejournal_lib.cba.engine import budget_pairs
-from ejournal_lib.cba.inputs import load_cba_inputs
+from ejournal_lib.cba.tables import scenario_public_shares
 from ejournal_lib.cba.uncertainty import sample_draws, simulate
+from ejournal_lib.common.yaml_io import read_yaml
+from ejournal_lib.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def plain_npv(inputs, draws, public, i: int) -> float:
-    """Net present value of draw ``i`` written out directly from the method brief."""
-    f, p = inputs.frame, inputs.participation
-    years = np.arange(f["first_year"], f["last_year"] + 1)
-    T = len(years)
-    disc = 1.0 / (1.0 + f["discount_rate"]) ** (years - f["base_year"])
-    shares = p["municipal_share_by_year"]
-    m = np.array([max([v for y, v in shares.items() if y <= t], default=0.0) for t in years])
-    d = int(draws.delay[i])
-    m = np.concatenate([np.zeros(d), m])[:T]
-    m = np.minimum(1.0, m * draws.rollout_scale[i])
-    dm = np.diff(np.concatenate([[0.0], m]))
-    R = p["gp_rampup_years"]
-    u = np.array([p["gp_join_share_at_golive"] + (p["gp_final_share"] - p["gp_join_share_at_golive"]) * min(k / R, 1)
-                  for k in range(T)])
-    u = np.minimum(1.0, u * draws.gp_scale[i])
-    g = np.convolve(dm, u)[:T]
-    dg = np.diff(np.concatenate([[0.0], g]))
-    ramp = p["realisation_by_year_since_golive"]
-    r = np.array([min(1.0, ramp[k] * draws.realisation_pace[i]) if k < len(ramp) else 1.0 for k in range(T)])
-    Rm, Rg = np.convolve(dm, r)[:T], np.convolve(dg, r)[:T]
-    months = np.zeros(T)
-    months[0], months[1] = 0.2 * 6 + 0.1 * 6, 0.1 * 12
-    Tm, Tg = np.convolve(dm, months)[:T], np.convolve(dg, months)[:T]
-    total = np.zeros(T)
-    budget = np.zeros(T)
-    ae = inputs.section("adverse_events")
-    mix = ae["severity_mix"]
-    hc = sum(mix[k] * ae["cost_per_harm"][k]["health"] for k in mix)
-    pc = sum(mix[k] * ae["cost_per_harm"][k]["productivity"] for k in mix) * ae["working_share_of_patients"]
-    for j, (svc, s) in enumerate(inputs.services.iterrows()):
-        growth = 1 + (s["activity_growth_2040"] - 1) * (years - 2019) / 21
-        if s["gp_interaction"] == "gp":
-            ft, fh, tr = Rg, Rg, Tg
-        elif s["gp_interaction"] == "close":
-            ft, fh, tr = 0.6 * Rm + 0.4 * Rg, 0.4 * Rm + 0.6 * Rg, Tm
-        else:
-            ft, fh, tr = Rm, Rm, Tm
-        hourly = s["monthly_labour_cost"] * 12 / f["hours_per_fte"]
-        total += (s["minutes_saved_per_day"] / 60 * f["working_days_per_year"] * s["ftes"] * hourly / 1e6 * growth
-                  * ft * draws.time[i, j] * draws.scope[i])
-        transition = -s["ftes"] * s["monthly_labour_cost"] / 1e6 * growth * tr * draws.transition[i]
-        total += transition
-        budget += transition * public[("transition_cost", svc)]
-        if svc in inputs.harms.index:
-            h = inputs.harms.loc[svc]
-            avoided = h["harms_per_year"] * ae["avoidable_share"] * h["affectable_share"] * growth * fh * draws.scope[i]
-            total += avoided * hc / 1e6
-            if svc in ae["productivity_services"]:
-                total += avoided * pc / 1e6
-    na = inputs.section("null_alternative")
-    sm = np.concatenate([[0.0], m])[:T]
-    sg = np.concatenate([[0.0], g])[:T]
-    resid = np.minimum(1.0, (f["last_year"] - years + 1) / 10)
-    muni = (13.4 * 20 * resid + na["municipal_operation_per_inhabitant"] * f["area_population"] / 1e6) * sm * draws.legacy_municipal[i]
-    other = (na["gp_count"] * (34000 + 7000 * resid) / 1e6 * sg + na["other_contractor_count"] * 12000 / 1e6 * sm) * draws.legacy_other[i]
-    total += muni + other
-    budget += muni
-    prof = np.array([inputs.section("investment")["programme_profile"].get(int(y), 0.0) for y in years])
-    inv = -(4755 / 1.25 * draws.investment[i, 0] * prof + 710 / 1.25 * draws.investment[i, 2] * prof
-            + 4060 / 1.25 * draws.investment[i, 1] * dm)
-    m_ref = np.array([max([v for y, v in shares.items() if y <= t], default=0.0) for t in years])
-    op = -5279 / (m_ref @ disc) * m
-    total += inv + op
-    budget += inv + op
-    total += 0.2 * budget
-    return float(total @ disc)
+sys.path.insert(0, str(ROOT / "tests"))
+from reference_cba import plain_npv
 
 
 def main() -> None:
@@ -101,8 +35,9 @@ def main() -> None:
     ap.add_argument("--plain-n", type=int, default=None)
     ap.add_argument("--seed", type=int, default=20200301)
     args = ap.parse_args()
-    inputs = load_cba_inputs(ROOT / "config" / "ssd2020.yaml")
-    public = public_shares(load_actor_mapping(ROOT / "config" / "actor_mapping.yaml"), budget_pairs(inputs), "ssd2020")
+    scenario = load_scenario(ROOT / "config" / "ssd2020.yaml", root=ROOT)
+    inputs, public = scenario.cba, scenario_public_shares(scenario)
+    cba = read_yaml(ROOT / "config" / "ssd2020.yaml", "scenario file")["cba"]
 
     t0 = time.perf_counter()
     sim = simulate(inputs, public, n=args.n, seed=args.seed)
@@ -111,7 +46,7 @@ def main() -> None:
     draws = sample_draws(inputs, args.n, args.seed)
     k = min(args.plain_n or args.n, args.n)
     t0 = time.perf_counter()
-    plain = np.array([plain_npv(inputs, draws, public, i) for i in range(k)])
+    plain = np.array([plain_npv(cba, draws, public, i) for i in range(k)])
     t_plain = (time.perf_counter() - t0) * args.n / k
 
     diff = np.max(np.abs(plain - sim["npv"].to_numpy()[:k]))

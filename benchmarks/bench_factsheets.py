@@ -49,27 +49,59 @@ def main() -> None:
         t0 = time.perf_counter()
         for code in codes:
             nb_out = tmp / f"{code}.ipynb"
-            subprocess.run([BIN / "papermill", str(ROOT / FACTSHEET_TEMPLATE), str(nb_out), "-k", kernel,
-                            "--cwd", str(ROOT), "-r", "municipality_code", code,
-                            "-r", "factsheet_data_path", str(data_path), "--no-progress-bar"],
-                           check=True, capture_output=True)
-            subprocess.run([BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", str(nb_out)],
-                           check=True, capture_output=True)
-            subprocess.run([BIN / "weasyprint", str(nb_out.with_suffix(".html")), str(nb_out.with_suffix(".pdf"))],
-                           check=True, capture_output=True)
+            subprocess.run(
+                [
+                    BIN / "papermill",
+                    str(ROOT / FACTSHEET_TEMPLATE),
+                    str(nb_out),
+                    "-k",
+                    kernel,
+                    "--cwd",
+                    str(ROOT),
+                    "-r",
+                    "municipality_code",
+                    code,
+                    "-r",
+                    "factsheet_data_path",
+                    str(data_path),
+                    "--no-progress-bar",
+                ],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [BIN / "jupyter", "nbconvert", "--to", "html", "--no-input", str(nb_out)],
+                check=True,
+                capture_output=True,
+            )
+            subprocess.run(
+                [BIN / "weasyprint", str(nb_out.with_suffix(".html")), str(nb_out.with_suffix(".pdf"))],
+                check=True,
+                capture_output=True,
+            )
         t_plain = time.perf_counter() - t0
 
         t0 = time.perf_counter()
-        report = render_factsheets(ROOT, tmp / "batch", data_path, data, codes,
-                                   {"scenario_path": str(p.scenario.path), "processed_dir": str(paths.processed)},
-                                   base_provenance(paths, p.scenario), p.scenario.title, jobs=args.jobs)
+        report = render_factsheets(
+            ROOT,
+            tmp / "batch",
+            data_path,
+            data,
+            codes,
+            {"scenario_path": str(p.scenario.path), "processed_dir": str(paths.processed)},
+            base_provenance(paths, p.scenario),
+            p.scenario.title,
+            jobs=args.jobs,
+        )
         t_batch = time.perf_counter() - t0
     assert not report.failed, report.failed
     print(f"municipalities: {len(codes)} (HTML + PDF each)")
     print(f"plain loop (papermill + nbconvert + weasyprint CLIs): {t_plain:7.1f} s")
     print(f"batch renderer ({args.jobs} workers, one kernel each):     {t_batch:7.1f} s")
     print(f"ratio plain / batch: {t_plain / t_batch:.1f}x")
-    print(f"batch per factsheet: {t_batch / len(codes):.2f} s → all {len(data)} ≈ {t_batch / len(codes) * len(data):.0f} s")
+    print(
+        f"batch per factsheet: {t_batch / len(codes):.2f} s → all {len(data)} ≈ {t_batch / len(codes) * len(data):.0f} s"
+    )
 
 
 if __name__ == "__main__":

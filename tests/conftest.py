@@ -1,10 +1,11 @@
-"""Shared fixtures: the project root and the default scenario's inputs."""
+"""Shared fixtures: the project root, the default scenario and its parts, and one real pipeline run."""
 
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
 
 
 @pytest.fixture(scope="session")
@@ -13,25 +14,27 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def inputs():
-    from ejournal_lib.cba.inputs import load_cba_inputs
+def scenario():
+    from ejournal_lib.scenario import load_scenario
 
-    return load_cba_inputs(ROOT / "config" / "ssd2020.yaml")
-
-
-@pytest.fixture(scope="session")
-def mapping():
-    from ejournal_lib.cba.actors import load_actor_mapping
-
-    return load_actor_mapping(ROOT / "config" / "actor_mapping.yaml")
+    return load_scenario(ROOT / "config" / "ssd2020.yaml", root=ROOT)
 
 
 @pytest.fixture(scope="session")
-def public_share(inputs, mapping):
-    from ejournal_lib.cba.actors import public_shares
-    from ejournal_lib.cba.engine import budget_pairs
+def inputs(scenario):
+    return scenario.cba
 
-    return public_shares(mapping, budget_pairs(inputs), "ssd2020")
+
+@pytest.fixture(scope="session")
+def mapping(scenario):
+    return scenario.actor_mapping
+
+
+@pytest.fixture(scope="session")
+def public_share(scenario):
+    from ejournal_lib.cba.tables import scenario_public_shares
+
+    return scenario_public_shares(scenario)
 
 
 @pytest.fixture(scope="session")

@@ -6,16 +6,22 @@ investment and operation follow the chosen financing key. Amounts are MNOK, 2019
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.scenario.actors import ActorMapping
 
-__all__ = ["actor_shares", "public_shares", "assign_actors", "actor_summary",
-           "annuity_payments", "budget_profile", "municipality_distribution", "BENEFIT_EFFECTS"]
+__all__ = [
+    "actor_shares",
+    "public_shares",
+    "assign_actors",
+    "actor_summary",
+    "annuity_payments",
+    "budget_profile",
+    "municipality_distribution",
+    "BENEFIT_EFFECTS",
+]
 
 #: Effects counted as benefits in the per-actor table; the others are costs.
 BENEFIT_EFFECTS = ("time_savings", "harms_health_costs", "harms_value_creation", "legacy_avoided")
@@ -56,8 +62,10 @@ def public_shares(mapping: ActorMapping, pairs, financing_key: str) -> dict[tupl
 def assign_actors(df: pd.DataFrame, value_cols: list[str], mapping: ActorMapping, financing_key: str) -> pd.DataFrame:
     """Split rows with columns effect, service and ``value_cols`` into one row per actor."""
     benefit_rule = None
-    if any(actor_shares(mapping, e, s, financing_key) == "benefit_share"
-           for e, s in df[["effect", "service"]].drop_duplicates().itertuples(index=False)):
+    if any(
+        actor_shares(mapping, e, s, financing_key) == "benefit_share"
+        for e, s in df[["effect", "service"]].drop_duplicates().itertuples(index=False)
+    ):
         benefit_rule = _benefit_shares(df, value_cols[-1], mapping, financing_key)
     pieces = []
     for (effect, service), rows in df.groupby(["effect", "service"], sort=False):
@@ -112,15 +120,20 @@ def annuity_payments(outlays: np.ndarray, years: np.ndarray, loan_years: int, ra
     return pd.Series(pay, index=all_years)
 
 
-def budget_profile(actor_yearly: pd.DataFrame, budget_effects, loan_years: int, loan_rate: float,
-                   inflation: float, base_year: int) -> pd.DataFrame:
+def budget_profile(
+    actor_yearly: pd.DataFrame, budget_effects, loan_years: int, loan_rate: float, inflation: float, base_year: int
+) -> pd.DataFrame:
     """Yearly cash effect per actor (undiscounted), with and without loan financing of the municipalities'
     investments. ``inflation`` converts 2019 prices to nominal kroner (0 keeps 2019 prices)."""
     cash = actor_yearly[actor_yearly["effect"].isin(budget_effects)]
     table = cash.pivot_table(index="year", columns="actor", values="value_mnok", aggfunc="sum").fillna(0.0)
     years = table.index.to_numpy()
-    muni_inv = (cash[(cash["actor"] == "municipalities") & (cash["effect"] == "investment")]
-                .groupby("year")["value_mnok"].sum().reindex(years, fill_value=0.0))
+    muni_inv = (
+        cash[(cash["actor"] == "municipalities") & (cash["effect"] == "investment")]
+        .groupby("year")["value_mnok"]
+        .sum()
+        .reindex(years, fill_value=0.0)
+    )
     price = (1.0 + inflation) ** (years - base_year)
     payments = annuity_payments(muni_inv.to_numpy() * price, years, loan_years, loan_rate)
     rows = []
@@ -128,17 +141,27 @@ def budget_profile(actor_yearly: pd.DataFrame, budget_effects, loan_years: int, 
         nominal = table[actor].to_numpy() * price
         with_loan = pd.Series(nominal, index=years).reindex(payments.index, fill_value=0.0)
         if actor == "municipalities":
-            with_loan = with_loan - pd.Series(muni_inv.to_numpy() * price, index=years).reindex(
-                payments.index, fill_value=0.0) + payments
+            with_loan = (
+                with_loan
+                - pd.Series(muni_inv.to_numpy() * price, index=years).reindex(payments.index, fill_value=0.0)
+                + payments
+            )
         without = pd.Series(nominal, index=years).reindex(payments.index, fill_value=0.0)
         for y in payments.index:
-            rows.append({"year": int(y), "actor": actor, "without_loan_mnok": float(without[y]),
-                         "with_loan_mnok": float(with_loan[y])})
+            rows.append(
+                {
+                    "year": int(y),
+                    "actor": actor,
+                    "without_loan_mnok": float(without[y]),
+                    "with_loan_mnok": float(with_loan[y]),
+                }
+            )
     return pd.DataFrame(rows)
 
 
-def municipality_distribution(actor_pv: pd.DataFrame, municipalities: pd.DataFrame, null_alternative,
-                              value_col: str = "npv_mnok") -> pd.DataFrame:
+def municipality_distribution(
+    actor_pv: pd.DataFrame, municipalities: pd.DataFrame, null_alternative, value_col: str = "npv_mnok"
+) -> pd.DataFrame:
     """Each municipality's share of the municipalities' benefits and costs, and net value per inhabitant.
 
     Everything is shared by population, except avoided record-system procurements: municipalities above
@@ -150,11 +173,14 @@ def municipality_distribution(actor_pv: pd.DataFrame, municipalities: pd.DataFra
     procurement = muni["service"] == "municipal_record_procurement"
     pop = municipalities["population"].to_numpy(float)
     pop_share = pop / pop.sum()
-    weight = np.where(pop > null_alternative.large_municipality_threshold, 1.0,
-                      1.0 / null_alternative.small_municipality_group_size)
+    weight = np.where(
+        pop > null_alternative.large_municipality_threshold, 1.0, 1.0 / null_alternative.small_municipality_group_size
+    )
     proc_share = weight / weight.sum()
-    benefits = muni.loc[is_benefit & ~procurement, value_col].sum() * pop_share + \
-        muni.loc[procurement, value_col].sum() * proc_share
+    benefits = (
+        muni.loc[is_benefit & ~procurement, value_col].sum() * pop_share
+        + muni.loc[procurement, value_col].sum() * proc_share
+    )
     costs = muni.loc[~is_benefit, value_col].sum() * pop_share
     out = municipalities[["municipality_code", "municipality_name", "population"]].copy().reset_index(drop=True)
     out["population_share"] = pop_share

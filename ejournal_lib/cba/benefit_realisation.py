@@ -21,22 +21,35 @@ __all__ = ["plan_table", "followup_schema", "load_followup", "followup_status", 
 #: Follow-up status codes (labels: the catalogue's ``followup_status`` domain).
 FOLLOWUP_STATUSES = ("on_plan", "behind_plan")
 
+
 def plan_table(plan: BenefitPlan) -> pd.DataFrame:
     """One row per indicator with the benefit's owner, chain, indicators, baseline, targets and timing.
     ``baseline_year`` is empty where the baseline is to be measured before roll-out in each municipality."""
     rows = []
     for b in plan.benefits:
         for ind in b.indicators:
-            rows.append({
-                "benefit_id": b.id, "benefit": b.title, "sub_goal": b.sub_goal, "owner": b.owner,
-                "cause_effect_chain": b.cause_effect_chain, "change_indicators": b.change_indicators,
-                "indicator_id": ind.id, "benefit_indicator": ind.indicator, "unit": ind.unit,
-                "service": ind.service or "",
-                "baseline": np.nan if ind.baseline is None else ind.baseline,
-                "baseline_year": ind.baseline_year if ind.baseline is not None else None,
-                "target_expected": ind.expected, "target_low": ind.low, "target_high": ind.high,
-                "deadline": b.deadline, "how_measured": b.how_measured, "risks": b.risks,
-            })
+            rows.append(
+                {
+                    "benefit_id": b.id,
+                    "benefit": b.title,
+                    "sub_goal": b.sub_goal,
+                    "owner": b.owner,
+                    "cause_effect_chain": b.cause_effect_chain,
+                    "change_indicators": b.change_indicators,
+                    "indicator_id": ind.id,
+                    "benefit_indicator": ind.indicator,
+                    "unit": ind.unit,
+                    "service": ind.service or "",
+                    "baseline": np.nan if ind.baseline is None else ind.baseline,
+                    "baseline_year": ind.baseline_year if ind.baseline is not None else None,
+                    "target_expected": ind.expected,
+                    "target_low": ind.low,
+                    "target_high": ind.high,
+                    "deadline": b.deadline,
+                    "how_measured": b.how_measured,
+                    "risks": b.risks,
+                }
+            )
     out = pd.DataFrame(rows)
     out["baseline_year"] = out["baseline_year"].astype("Int64")
     return out
@@ -46,11 +59,13 @@ def plan_table(plan: BenefitPlan) -> pd.DataFrame:
 def followup_schema() -> TableSchema:
     return TableSchema(
         name="benefit_followup",
-        columns=(Column("indicator_id", "code", pattern=r"B\d-[A-Z]+"),
-                 Column("municipality_code", "code", pattern=r"\d{4}"),
-                 Column("golive_year", "int", min=2020, max=2045),
-                 Column("year", "int", min=2020, max=2045),
-                 Column("realised_value", "float")),
+        columns=(
+            Column("indicator_id", "code", pattern=r"B\d-[A-Z]+"),
+            Column("municipality_code", "code", pattern=r"\d{4}"),
+            Column("golive_year", "int", min=2020, max=2045),
+            Column("year", "int", min=2020, max=2045),
+            Column("realised_value", "float"),
+        ),
         unique=("indicator_id", "municipality_code", "year"),
     )
 
@@ -59,15 +74,19 @@ def load_followup(path: str | Path, plan: BenefitPlan) -> pd.DataFrame:
     """Read realised values; indicator ids must exist in the plan."""
     df = read_raw_table(path, followup_schema())
     known = set(plan.indicators)
-    problems = [InputProblem(str(path), i + 1, "indicator_id", f"unknown indicator {v!r}; expected one of the plan's ids")
-                for i, v in df["indicator_id"].items() if v not in known]
+    problems = [
+        InputProblem(str(path), i + 1, "indicator_id", f"unknown indicator {v!r}; expected one of the plan's ids")
+        for i, v in df["indicator_id"].items()
+        if v not in known
+    ]
     if problems:
         raise InputError(problems)
     return df
 
 
-def followup_status(followup: pd.DataFrame, plan: BenefitPlan, realisation_by_year: list[float],
-                    tolerance: float = 0.10) -> pd.DataFrame:
+def followup_status(
+    followup: pd.DataFrame, plan: BenefitPlan, realisation_by_year: list[float], tolerance: float = 0.10
+) -> pd.DataFrame:
     """Planned versus realised per indicator, municipality and year.
 
     planned = baseline + (expected − baseline) × realisation(year − golive_year); status is ``on_plan`` when
@@ -87,5 +106,16 @@ def followup_status(followup: pd.DataFrame, plan: BenefitPlan, realisation_by_ye
     planned_gain = out["planned_value"] - base
     realised_gain = out["realised_value"] - base
     out["status"] = np.where(realised_gain >= (1 - tolerance) * planned_gain, "on_plan", "behind_plan")
-    return out[["indicator_id", "indicator", "municipality_code", "golive_year", "year", "planned_value",
-                "realised_value", "deviation", "status"]]
+    return out[
+        [
+            "indicator_id",
+            "indicator",
+            "municipality_code",
+            "golive_year",
+            "year",
+            "planned_value",
+            "realised_value",
+            "deviation",
+            "status",
+        ]
+    ]

@@ -9,7 +9,7 @@ a value in year t is discounted by the factor for ``t - base_year`` years (the b
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 

@@ -11,32 +11,53 @@ from __future__ import annotations
 import numpy as np
 from scipy import optimize, stats
 
-__all__ = ["triangular_cdf", "triangular_ppf", "triangular_from_quantiles",
-           "correlated_uniforms", "cost_quantiles", "summarise_draws", "lognormal_from_quantiles"]
+__all__ = [
+    "triangular_cdf",
+    "triangular_ppf",
+    "triangular_from_quantiles",
+    "correlated_uniforms",
+    "cost_quantiles",
+    "summarise_draws",
+    "lognormal_from_quantiles",
+]
 
 SUMMARY_QUANTILES = {"p10": 0.10, "p50": 0.50, "p85": 0.85, "p90": 0.90}
 
 
+def _triangular(a, c, b):
+    """scipy's triangular distribution with ends ``a``, ``b`` and mode ``c`` (arrays broadcast), and a mask of
+    the degenerate ones (a = b), which scipy does not represent."""
+    a, c, b = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (a, c, b)))
+    width = b - a
+    ok = width > 0
+    safe = np.where(ok, width, 1.0)
+    return stats.triang(c=np.where(ok, (c - a) / safe, 0.5), loc=a, scale=safe), ok, a
+
+
 def triangular_cdf(x, a, c, b):
-    x, a, c, b = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (x, a, c, b)))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        lower = np.where(c > a, (x - a) ** 2 / ((b - a) * (c - a)), 0.0)
-        upper = np.where(b > c, 1.0 - (b - x) ** 2 / ((b - a) * (b - c)), 1.0)
-    return np.where(x <= a, 0.0, np.where(x >= b, 1.0, np.where(x <= c, lower, upper)))
+    """CDF of the triangular distribution with ends ``a``, ``b`` and mode ``c`` (``scipy.stats.triang``).
+
+    >>> float(triangular_cdf(20, 10, 20, 50))
+    0.25
+    """
+    dist, ok, lo = _triangular(a, c, b)
+    x = np.asarray(x, dtype=float)
+    return np.where(ok, dist.cdf(x), (x >= lo).astype(float))
 
 
 def triangular_ppf(u, a, c, b):
-    """Inverse CDF of the triangular distribution (vectorised)."""
-    u, a, c, b = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (u, a, c, b)))
-    width = b - a
-    fc = np.where(width > 0, (c - a) / np.where(width > 0, width, 1.0), 0.5)
-    left = a + np.sqrt(u * width * (c - a))
-    right = b - np.sqrt((1.0 - u) * width * (b - c))
-    return np.where(u < fc, left, right)
+    """Inverse CDF of the triangular distribution (``scipy.stats.triang``), vectorised over ``u`` and the ends.
+
+    >>> round(float(triangular_ppf(0.5, 0, 0, 1)), 6)
+    0.292893
+    """
+    dist, ok, lo = _triangular(a, c, b)
+    return np.where(ok, dist.ppf(np.asarray(u, dtype=float)), lo)
 
 
-def triangular_from_quantiles(q_low: float, mode: float, q_high: float, p_low: float = 0.10,
-                              p_high: float = 0.90) -> tuple[float, float, float]:
+def triangular_from_quantiles(
+    q_low: float, mode: float, q_high: float, p_low: float = 0.10, p_high: float = 0.90
+) -> tuple[float, float, float]:
     """Ends ``(a, c, b)`` of the triangular distribution with mode ``c`` whose ``p_low`` and ``p_high``
     quantiles are ``q_low`` and ``q_high``. Raises ValueError if no such distribution exists."""
     if not q_low <= q_high or (p_low == 0.10 and p_high == 0.90 and not q_low <= mode <= q_high):
@@ -51,9 +72,10 @@ def triangular_from_quantiles(q_low: float, mode: float, q_high: float, p_low: f
 
     start = [np.log(max(mode - q_low, 0.05 * spread) * 1.8), np.log(max(q_high - mode, 0.05 * spread) * 1.8)]
     sol = optimize.root(residual, start, method="hybr", options={"xtol": 1e-13})
-    if not sol.success or max(abs(r) for r in residual(sol.x)) > 1e-8:
-        raise ValueError(f"no triangular distribution has P{int(p_low * 100)}={q_low}, mode={mode}, "
-                         f"P{int(p_high * 100)}={q_high}")
+    if max(abs(r) for r in residual(sol.x)) > 1e-8:  # hybr may stop "without progress" at machine precision
+        raise ValueError(
+            f"no triangular distribution has P{int(p_low * 100)}={q_low}, mode={mode}, P{int(p_high * 100)}={q_high}"
+        )
     return float(mode - np.exp(sol.x[0])), float(mode), float(mode + np.exp(sol.x[1]))
 
 
@@ -90,8 +112,9 @@ def summarise_draws(draws: np.ndarray) -> dict[str, float]:
     return out
 
 
-def cost_quantiles(low, mode, high, *, bounds: str = "p10-p90", correlation=None, n: int = 100_000,
-                   seed: int = 2020) -> dict[str, float]:
+def cost_quantiles(
+    low, mode, high, *, bounds: str = "p10-p90", correlation=None, n: int = 100_000, seed: int = 2020
+) -> dict[str, float]:
     """Sum triple-estimated cost items by Monte Carlo; return mean, sd, P10, P50, P85 and P90 of the sum.
 
     ``low``, ``mode`` and ``high`` are arrays with one entry per item. ``bounds="min-max"`` reads low/high

@@ -12,149 +12,52 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.cba.curves import (
+    Curves,
+    Draws,
+    deterministic_draws,
+    growth_index,
+    municipal_share_curve,
+    participation_curves,
+    shift_years,
+)
 from ejournal_lib.cba.discounting import discount_factors
+from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["EFFECTS", "LEGACY_ITEMS", "Draws", "deterministic_draws", "Curves", "participation_curves",
-           "municipal_share_curve", "evaluate", "YearlySink", "PresentValueSink", "CBAResult", "run_cba",
-           "operation_cost_per_share", "cohort_convolve", "transition_months_by_year", "growth_index",
-           "BUDGET_EFFECTS", "budget_pairs", "year_turning_positive"]
+__all__ = [
+    "EFFECTS",
+    "LEGACY_ITEMS",
+    "BUDGET_EFFECTS",
+    "evaluate",
+    "YearlySink",
+    "PresentValueSink",
+    "CBAResult",
+    "run_cba",
+    "operation_cost_per_share",
+    "budget_pairs",
+    "year_turning_positive",
+]
 
 #: The priced effects, in the order of the 2020 analysis's table (labels: the catalogue's ``effect`` domain).
-EFFECTS = ("time_savings", "harms_health_costs", "harms_value_creation", "transition_cost", "legacy_avoided",
-           "investment", "operation", "tax_financing")
+EFFECTS = (
+    "time_savings",
+    "harms_health_costs",
+    "harms_value_creation",
+    "transition_cost",
+    "legacy_avoided",
+    "investment",
+    "operation",
+    "tax_financing",
+)
 #: Effects that change public budgets (the base of the tax financing cost), together with public actors' shares.
 BUDGET_EFFECTS = ("transition_cost", "legacy_avoided", "investment", "operation")
 #: The old systems whose costs the null alternative avoids (the "service" of the legacy_avoided effect).
-LEGACY_ITEMS = ("municipal_record_procurement", "municipal_record_operation", "gp_record_systems",
-                "other_contractor_systems")
-
-
-@dataclass(frozen=True)
-class Draws:
-    """Multipliers for one or many draws (first axis). Deterministic values: 1 (multipliers), 0 (delay)."""
-
-    time: np.ndarray            # (n, S) multiplier on time savings per service
-    transition: np.ndarray      # (n,)
-    legacy_municipal: np.ndarray
-    legacy_other: np.ndarray
-    rollout_scale: np.ndarray   # multiplies the municipal participation curve (capped at 100 %)
-    gp_scale: np.ndarray        # multiplies GP uptake within participating municipalities
-    realisation_pace: np.ndarray  # multiplies the ramp of the realisation curve
-    scope: np.ndarray           # multiplier on benefits (functional scope)
-    delay: np.ndarray           # whole years of delay of the roll-out
-    investment: np.ndarray      # (n, I) multiplier on each cost item's P50
-
-    @property
-    def n(self) -> int:
-        return int(self.transition.shape[0])
-
-
-def deterministic_draws(inputs: CBAInputs, n: int = 1) -> Draws:
-    ones = np.ones(n)
-    return Draws(time=np.ones((n, len(inputs.service_table))), transition=ones, legacy_municipal=ones,
-                 legacy_other=ones, rollout_scale=ones, gp_scale=ones, realisation_pace=ones, scope=ones,
-                 delay=np.zeros(n, dtype=int), investment=np.ones((n, len(inputs.investment_table))))
-
-
-@dataclass(frozen=True)
-class Curves:
-    """Yearly participation and realisation factors, each (n, T)."""
-
-    municipal_share: np.ndarray   # m(t): share of the population live at the end of year t
-    gp_share: np.ndarray          # g(t): share of all GPs (in the area) who have joined
-    municipal_realised: np.ndarray  # R_m(t) = Σ_x Δm(x) r(t-x)
-    gp_realised: np.ndarray         # R_g(t) = Σ_y Δg(y) r(t-y)
-    municipal_transition: np.ndarray  # months of productivity loss per FTE (municipal staff)
-    gp_transition: np.ndarray
-
-
-def municipal_share_curve(shares_by_year: dict, years: np.ndarray) -> np.ndarray:
-    """Step curve: the last given share at or before each year (0 before the first), constant afterwards."""
-    keys = np.array(sorted(shares_by_year), dtype=int)
-    vals = np.array([shares_by_year[k] for k in sorted(shares_by_year)], dtype=float)
-    idx = np.searchsorted(keys, years, side="right") - 1
-    return np.where(idx >= 0, vals[np.clip(idx, 0, None)], 0.0)
-
-
-def cohort_convolve(new: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """``out[:, t] = Σ_k new[:, t-k] · kernel[:, k]`` for cohorts starting in year t-k (vectorised over draws)."""
-    n, T = new.shape
-    kernel = np.broadcast_to(kernel, (n, kernel.shape[-1]))
-    out = np.zeros((n, T))
-    for k in range(min(T, kernel.shape[1])):  # loop over lags (≤ T), not over draws
-        out[:, k:] += new[:, : T - k] * kernel[:, k : k + 1]
-    return out
-
-
-def _shift(a: np.ndarray, lag) -> np.ndarray:
-    """Delay each row of ``a`` (n, T) by ``lag`` years (scalar or (n,)), filling with zeros."""
-    n, T = a.shape
-    lag = np.broadcast_to(np.asarray(lag, dtype=int), (n,))
-    idx = np.arange(T)[None, :] - lag[:, None]
-    return np.where(idx >= 0, np.take_along_axis(a, np.clip(idx, 0, T - 1), axis=1), 0.0)
-
-
-def transition_months_by_year(phases, golive_month: float, n_years: int) -> np.ndarray:
-    """Months of lost labour per FTE in each year after go-live (year 0 = go-live year); ``phases`` are
-    ``(loss, months)`` pairs in order.
-
-    >>> transition_months_by_year([(.2, 6), (.1, 18)], 0, 4).round(2).tolist()
-    [1.8, 1.2, 0.0, 0.0]
-    """
-    out = np.zeros(n_years)
-    start = float(golive_month)
-    for loss, months in phases:
-        end = start + months
-        for year in range(n_years):
-            lo, hi = 12 * year, 12 * (year + 1)
-            out[year] += loss * max(0.0, min(end, hi) - max(start, lo))
-        start = end
-    return out
-
-
-def growth_index(inputs: CBAInputs) -> np.ndarray:
-    """(S, T) activity index: linear from 1 in the growth base year to the 2040 level."""
-    f = inputs.frame
-    g = inputs.service_table["activity_growth_2040"].to_numpy(float)[:, None]
-    t = (inputs.years[None, :] - f.growth_base_year) / (f.growth_target_year - f.growth_base_year)
-    return 1.0 + (g - 1.0) * t
-
-
-def participation_curves(inputs: CBAInputs, draws: Draws, municipal_share: np.ndarray | None = None,
-                         gp_share: np.ndarray | None = None) -> Curves:
-    """Participation, realisation and transition curves for every draw.
-
-    ``municipal_share`` (T,) or (n, T) replaces the scenario's curve; ``gp_share`` (T,) or (n, T) replaces
-    the GP uptake that otherwise follows from the municipal cohorts and the 30 % → 70 % rule.
-    """
-    p = inputs.participation
-    years = inputs.years
-    T, n = len(years), draws.n
-    base = municipal_share_curve(p.municipal_share_by_year, years) if municipal_share is None \
-        else np.asarray(municipal_share, dtype=float)
-    m = _shift(np.broadcast_to(base, (n, T)).astype(float), draws.delay)
-    m = np.clip(m * draws.rollout_scale[:, None], 0.0, 1.0)
-    dm = np.diff(m, axis=1, prepend=0.0)
-    k = np.arange(T, dtype=float)
-    ramp = p.gp_rampup_years
-    progress = np.minimum(k / ramp, 1.0) if ramp > 0 else np.ones(T)
-    uptake = p.gp_join_share_at_golive + (p.gp_final_share - p.gp_join_share_at_golive) * progress
-    uptake = np.clip(uptake[None, :] * draws.gp_scale[:, None], 0.0, 1.0)
-    if gp_share is None:
-        g = cohort_convolve(dm, uptake)
-    else:
-        g = _shift(np.broadcast_to(np.asarray(gp_share, dtype=float), (n, T)).astype(float), draws.delay)
-    dg = np.diff(g, axis=1, prepend=0.0)
-    real = np.ones(T)
-    ramp_r = np.asarray(p.realisation_by_year_since_golive, dtype=float)[:T]
-    real[: len(ramp_r)] = ramp_r
-    real = np.clip(real[None, :] * draws.realisation_pace[:, None], 0.0, 1.0)
-    real[:, len(ramp_r):] = 1.0
-    tr = inputs.transition
-    months = transition_months_by_year([(ph.loss, ph.months) for ph in tr.productivity_loss_phases], tr.golive_month, T)[None, :]
-    return Curves(m, g, cohort_convolve(dm, real), cohort_convolve(dg, real),
-                  cohort_convolve(dm, months), cohort_convolve(dg, months))
+LEGACY_ITEMS = (
+    "municipal_record_procurement",
+    "municipal_record_operation",
+    "gp_record_systems",
+    "other_contractor_systems",
+)
 
 
 def _service_factor(kinds: np.ndarray, R_m: np.ndarray, R_g: np.ndarray, independent: float) -> np.ndarray:
@@ -194,8 +97,9 @@ class PresentValueSink:
         self.pv[effect] = (list(services), values @ self.factors)
 
 
-def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str, str], float],
-             curves: Curves | None = None) -> Curves:
+def evaluate(
+    inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str, str], float], curves: Curves | None = None
+) -> Curves:
     """Compute every effect for every draw and hand each stream (n, S_e, T) in MNOK to ``sink``.
 
     ``public_share[(effect, service)]`` is the share of an effect falling on public budgets (from the actor
@@ -208,7 +112,7 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
     years = inputs.years
     n, T = draws.n, len(years)
     c = curves or participation_curves(inputs, draws)
-    growth = growth_index(inputs)[None, :, :]                       # (1, S, T)
+    growth = growth_index(inputs)[None, :, :]  # (1, S, T)
     kinds = svc["gp_interaction"].to_numpy()
     hourly = svc["monthly_labour_cost"].to_numpy(float) * 12.0 / f.hours_per_fte
     ftes = svc["ftes"].to_numpy(float)
@@ -223,8 +127,7 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
 
     # Time savings: minutes/60 × days × FTEs × hourly cost × growth × participation/realisation.
     full = svc["minutes_saved_per_day"].to_numpy(float) / 60.0 * f.working_days_per_year * ftes * hourly / 1e6
-    factor = _service_factor(kinds, c.municipal_realised, c.gp_realised,
-                             p.close_interaction_gp_independent_share_time)
+    factor = _service_factor(kinds, c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_time)
     time = full[None, :, None] * growth * factor * draws.time[:, :, None] * draws.scope[:, None, None]
     emit("time_savings", names, time)
 
@@ -237,35 +140,44 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
     prod_cost = sum(mix[k] * ae.cost_per_harm[k].productivity for k in mix)
     avoided = (harms["harms_per_year"] * ae.avoidable_share * harms["affectable_share"]).to_numpy(float)
     h_growth = growth[:, h_idx, :] if ae.harms_follow_activity_growth else 1.0
-    h_factor = _service_factor(kinds[h_idx], c.municipal_realised, c.gp_realised,
-                               p.close_interaction_gp_independent_share_harms)
+    h_factor = _service_factor(
+        kinds[h_idx], c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_harms
+    )
     avoided_t = avoided[None, :, None] * h_growth * h_factor * draws.scope[:, None, None]
     emit("harms_health_costs", list(harms.index), avoided_t * health_cost / 1e6)
     prod_mask = np.array([s in ae.productivity_services for s in harms.index], dtype=float)
-    emit("harms_value_creation", list(harms.index),
-         avoided_t * (prod_cost * ae.working_share_of_patients / 1e6) * prod_mask[None, :, None])
+    emit(
+        "harms_value_creation",
+        list(harms.index),
+        avoided_t * (prod_cost * ae.working_share_of_patients / 1e6) * prod_mask[None, :, None],
+    )
 
     # Change and transition cost: months of lost labour × monthly labour cost × FTEs × growth.
     months = np.where((kinds == "gp")[None, :, None], c.gp_transition[:, None, :], c.municipal_transition[:, None, :])
     monthly = svc["monthly_labour_cost"].to_numpy(float)
-    emit("transition_cost", names,
-         -(ftes * monthly)[None, :, None] / 1e6 * growth * months * draws.transition[:, None, None])
+    emit(
+        "transition_cost",
+        names,
+        -(ftes * monthly)[None, :, None] / 1e6 * growth * months * draws.transition[:, None, None],
+    )
 
     # Null alternative: costs avoided once old systems are shut down.
     na = inputs.null_alternative
     lag = na.shutdown_lag_years
-    shut_m = _shift(c.municipal_share, lag)
-    shut_g = _shift(c.gp_share, lag)
+    shut_m = shift_years(c.municipal_share, lag)
+    shut_g = shift_years(c.gp_share, lag)
     period = na.procurement_period_years
-    in_period = np.minimum(1.0, (f.last_year - years + 1) / period)   # reinvestments net of residual value
+    in_period = np.minimum(1.0, (f.last_year - years + 1) / period)  # reinvestments net of residual value
     procure = na.municipal_procurements_per_period / period * na.procurement_cost_mnok * in_period
     muni_ops = na.municipal_operation_per_inhabitant * f.area_population / 1e6
     gp_cost = na.gp_count * (na.gp_operation_per_gp + na.gp_investment_per_gp / period * in_period) / 1e6
     other = na.other_contractor_count * na.other_contractor_cost_per_year / 1e6
     lm = draws.legacy_municipal[:, None]
     lo = draws.legacy_other[:, None]
-    legacy = np.stack([procure[None, :] * shut_m * lm, muni_ops * shut_m * lm,
-                       gp_cost[None, :] * shut_g * lo, other * shut_m * lo], axis=1)
+    legacy = np.stack(
+        [procure[None, :] * shut_m * lm, muni_ops * shut_m * lm, gp_cost[None, :] * shut_g * lo, other * shut_m * lo],
+        axis=1,
+    )
     emit("legacy_avoided", list(LEGACY_ITEMS), legacy)
 
     # Investment: P50 without VAT; programme items by the profile, local costs with the go-live cohorts.
@@ -276,7 +188,9 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
     if not inv.local_costs_scale_with_participation:
         dm = dm / np.maximum(c.municipal_share[:, -1:], 1e-12)
     p50 = items["p50_mnok"].to_numpy(float) / (1.0 + f.vat_rate)
-    timing = np.where((items["timing"] == "programme").to_numpy()[None, :, None], profile[None, None, :], dm[:, None, :])
+    timing = np.where(
+        (items["timing"] == "programme").to_numpy()[None, :, None], profile[None, None, :], dm[:, None, :]
+    )
     emit("investment", list(items.index), -(p50[None, :, None] * draws.investment[:, :, None] * timing))
 
     # Operation, management and further development: proportional to the share live.
@@ -291,14 +205,17 @@ def evaluate(inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str
 class CBAResult:
     """Deterministic result: long table of yearly streams and present values."""
 
-    yearly: pd.DataFrame     # year, effect, service, value_mnok, discounted_mnok
+    yearly: pd.DataFrame  # year, effect, service, value_mnok, discounted_mnok
     curves: Curves
     inputs: CBAInputs = field(repr=False)
 
     @property
     def by_effect_service(self) -> pd.DataFrame:
-        return (self.yearly.groupby(["effect", "service"], sort=False, as_index=False)["discounted_mnok"].sum()
-                .rename(columns={"discounted_mnok": "npv_mnok"}))
+        return (
+            self.yearly.groupby(["effect", "service"], sort=False, as_index=False)["discounted_mnok"]
+            .sum()
+            .rename(columns={"discounted_mnok": "npv_mnok"})
+        )
 
     @property
     def npv(self) -> float:
@@ -323,21 +240,28 @@ def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, *
     frames = []
     for effect, (services, values) in sink.streams.items():
         v = values[0]  # (S_e, T)
-        frames.append(pd.DataFrame({
-            "year": np.tile(years, len(services)),
-            "effect": effect,
-            "service": np.repeat(services, len(years)),
-            "value_mnok": v.ravel(),
-            "discounted_mnok": (v * df[None, :]).ravel(),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "year": np.tile(years, len(services)),
+                    "effect": effect,
+                    "service": np.repeat(services, len(years)),
+                    "value_mnok": v.ravel(),
+                    "discounted_mnok": (v * df[None, :]).ravel(),
+                }
+            )
+        )
     return CBAResult(pd.concat(frames, ignore_index=True), curves, inputs)
-
 
 
 def budget_pairs(inputs: CBAInputs) -> list[tuple[str, str]]:
     """Every (effect, service) of the budget effects, as the engine emits them."""
-    return ([("transition_cost", s) for s in inputs.service_table.index] + [("legacy_avoided", s) for s in LEGACY_ITEMS]
-            + [("investment", s) for s in inputs.investment_table.index] + [("operation", "operation")])
+    return (
+        [("transition_cost", s) for s in inputs.service_table.index]
+        + [("legacy_avoided", s) for s in LEGACY_ITEMS]
+        + [("investment", s) for s in inputs.investment_table.index]
+        + [("operation", "operation")]
+    )
 
 
 def year_turning_positive(cumulative: pd.DataFrame):

@@ -11,12 +11,19 @@ import numpy as np
 import pandas as pd
 from scipy import optimize
 
-from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, deterministic_draws, evaluate, municipal_share_curve, participation_curves
-from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.cba.curves import deterministic_draws, municipal_share_curve, participation_curves
 from ejournal_lib.cba.discounting import discount_factors
+from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
+from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["npv_with", "participation_scenarios", "break_even", "DEFAULT_MUNICIPAL_SHARES",
-           "DEFAULT_GP_JOIN_SHARES", "DEFAULT_GP_FINAL_SHARES"]
+__all__ = [
+    "npv_with",
+    "participation_scenarios",
+    "break_even",
+    "DEFAULT_MUNICIPAL_SHARES",
+    "DEFAULT_GP_JOIN_SHARES",
+    "DEFAULT_GP_FINAL_SHARES",
+]
 
 DEFAULT_MUNICIPAL_SHARES = (0.25, 0.40, 0.50, 0.85, 1.00)
 DEFAULT_GP_JOIN_SHARES = (0.15, 0.30, 0.50)
@@ -41,9 +48,13 @@ def npv_with(inputs: CBAInputs, public_share: dict, municipal_share=None, gp_sha
     return float(sum(sink.pv[e][1].sum() for e in EFFECTS))
 
 
-def participation_scenarios(inputs: CBAInputs, public_share: dict, municipal_shares=DEFAULT_MUNICIPAL_SHARES,
-                            gp_join_shares=DEFAULT_GP_JOIN_SHARES,
-                            gp_final_shares=DEFAULT_GP_FINAL_SHARES) -> pd.DataFrame:
+def participation_scenarios(
+    inputs: CBAInputs,
+    public_share: dict,
+    municipal_shares=DEFAULT_MUNICIPAL_SHARES,
+    gp_join_shares=DEFAULT_GP_JOIN_SHARES,
+    gp_final_shares=DEFAULT_GP_FINAL_SHARES,
+) -> pd.DataFrame:
     """Net present value for each final municipal share (GP rule unchanged) and each GP assumption
     (municipal curve unchanged). Also the GP share reached three years after the last roll-out year."""
     rows = []
@@ -52,19 +63,32 @@ def participation_scenarios(inputs: CBAInputs, public_share: dict, municipal_sha
     for share in municipal_shares:
         curve = _scaled_curve(inputs, share)
         curves = participation_curves(inputs, deterministic_draws(inputs), municipal_share=curve)
-        rows.append({"scenario_type": "municipal", "municipal_final_share": share,
-                     "gp_join_share": p.gp_join_share_at_golive, "gp_final_share": p.gp_final_share,
-                     "gp_share_end": float(curves.gp_share[0, -1]),
-                     "npv_mnok": npv_with(inputs, public_share, municipal_share=curve)})
+        rows.append(
+            {
+                "scenario_type": "municipal",
+                "municipal_final_share": share,
+                "gp_join_share": p.gp_join_share_at_golive,
+                "gp_final_share": p.gp_final_share,
+                "gp_share_end": float(curves.gp_share[0, -1]),
+                "npv_mnok": npv_with(inputs, public_share, municipal_share=curve),
+            }
+        )
     for join in gp_join_shares:
         for final in gp_final_shares:
             if join > final:
                 continue
             alt = _with_participation(inputs, gp_join_share_at_golive=join, gp_final_share=final)
             curves = participation_curves(alt, deterministic_draws(alt))
-            rows.append({"scenario_type": "gp", "municipal_final_share": base_final, "gp_join_share": join,
-                         "gp_final_share": final, "gp_share_end": float(curves.gp_share[0, -1]),
-                         "npv_mnok": npv_with(alt, public_share)})
+            rows.append(
+                {
+                    "scenario_type": "gp",
+                    "municipal_final_share": base_final,
+                    "gp_join_share": join,
+                    "gp_final_share": final,
+                    "gp_share_end": float(curves.gp_share[0, -1]),
+                    "npv_mnok": npv_with(alt, public_share),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -74,14 +98,16 @@ def break_even(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     The municipal search scales the roll-out curve (GP rule unchanged); the GP search varies the final GP
     share with the share joining at go-live capped at it. ``status`` says when no zero exists in 0–100 %.
     """
+
     def muni(x):
         return npv_with(inputs, public_share, municipal_share=_scaled_curve(inputs, x))
 
     join = inputs.participation.gp_join_share_at_golive
 
     def gp(x):
-        return npv_with(_with_participation(inputs, gp_final_share=x, gp_join_share_at_golive=min(join, x)),
-                        public_share)
+        return npv_with(
+            _with_participation(inputs, gp_final_share=x, gp_join_share_at_golive=min(join, x)), public_share
+        )
 
     rows = []
     for name, fn in (("municipal_final_share", muni), ("gp_final_share", gp)):
@@ -93,6 +119,13 @@ def break_even(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
             value, status = float("nan"), "negative_at_full_participation"
         else:
             value, status = float(optimize.brentq(fn, lo, hi, xtol=1e-7)), "found"
-        rows.append({"quantity": name, "break_even_share": value, "npv_at_0_mnok": f_lo,
-                     "npv_at_100_mnok": f_hi, "status": status})
+        rows.append(
+            {
+                "quantity": name,
+                "break_even_share": value,
+                "npv_at_0_mnok": f_lo,
+                "npv_at_100_mnok": f_hi,
+                "status": status,
+            }
+        )
     return pd.DataFrame(rows)

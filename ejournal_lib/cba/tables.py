@@ -7,10 +7,22 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ejournal_lib.cba.actors import (BENEFIT_EFFECTS, actor_summary, assign_actors, budget_profile,
-                                     municipality_distribution, public_shares)
-from ejournal_lib.cba.engine import (BUDGET_EFFECTS, EFFECTS, budget_pairs, operation_cost_per_share, run_cba,
-                                     year_turning_positive)
+from ejournal_lib.cba.actors import (
+    BENEFIT_EFFECTS,
+    actor_summary,
+    assign_actors,
+    budget_profile,
+    municipality_distribution,
+    public_shares,
+)
+from ejournal_lib.cba.engine import (
+    BUDGET_EFFECTS,
+    EFFECTS,
+    budget_pairs,
+    operation_cost_per_share,
+    run_cba,
+    year_turning_positive,
+)
 from ejournal_lib.cba.scenarios import break_even, participation_scenarios
 from ejournal_lib.cba.uncertainty import simulate, summarise_simulation, tornado
 from ejournal_lib.scenario.model import Scenario
@@ -22,8 +34,9 @@ def scenario_public_shares(scenario: Scenario) -> dict:
     """Share of each budget effect × service falling on public actors under the scenario's financing key
     (the base of the tax financing cost). ``benefit_share`` items count as public (financed up front)."""
     key = scenario.settings.financing_key
-    return public_shares(scenario.actor_mapping, budget_pairs(scenario.cba),
-                         "ssd2020" if key == "benefit_share" else key)
+    return public_shares(
+        scenario.actor_mapping, budget_pairs(scenario.cba), "ssd2020" if key == "benefit_share" else key
+    )
 
 
 def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -31,12 +44,19 @@ def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd
     population). Returns frames keyed by their processed-table name, plus ``_simulation`` (the draws)."""
     inputs, mapping = scenario.cba, scenario.actor_mapping
     financing_key = scenario.settings.financing_key
-    budget, n_iterations, seed = scenario.analysis.budget, scenario.analysis.simulation.n_iterations, scenario.settings.seed
+    budget, n_iterations, seed = (
+        scenario.analysis.budget,
+        scenario.analysis.simulation.n_iterations,
+        scenario.settings.seed,
+    )
     ps = scenario_public_shares(scenario)
     result = run_cba(inputs, ps)
     yearly = assign_actors(result.yearly, ["value_mnok", "discounted_mnok"], mapping, financing_key)
-    effects = (yearly.groupby(["effect", "service", "actor"], sort=False, as_index=False)["discounted_mnok"].sum()
-               .rename(columns={"discounted_mnok": "npv_mnok"}))
+    effects = (
+        yearly.groupby(["effect", "service", "actor"], sort=False, as_index=False)["discounted_mnok"]
+        .sum()
+        .rename(columns={"discounted_mnok": "npv_mnok"})
+    )
     distribution = actor_summary(effects, mapping)
     cumulative = result.cumulative_by_year()
     positive_year = year_turning_positive(cumulative)
@@ -45,36 +65,45 @@ def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd
     tor = tornado(inputs, ps)
     scenarios = participation_scenarios(inputs, ps)
     be = break_even(inputs, ps)
-    budget_table = budget_profile(yearly, BUDGET_EFFECTS, budget.loan_years, budget.loan_rate, budget.inflation,
-                                  inputs.frame.base_year)
+    budget_table = budget_profile(
+        yearly, BUDGET_EFFECTS, budget.loan_years, budget.loan_rate, budget.inflation, inputs.frame.base_year
+    )
     per_muni = municipality_distribution(effects, municipalities, inputs.null_alternative)
 
     by_effect = effects.groupby("effect", sort=False)["npv_mnok"].sum()
     benefits = by_effect[by_effect.index.isin(BENEFIT_EFFECTS)].sum()
     npv_row = uncertainty.set_index("quantity").loc["npv"]
     be_share = be.set_index("quantity")["break_even_share"]
-    summary = pd.DataFrame([
-        ("npv_mnok", result.npv, "mnok"),
-        ("pv_benefits_mnok", benefits, "mnok"),
-        ("pv_costs_mnok", result.npv - benefits, "mnok"),
-        *[(f"pv_{e}_mnok", float(by_effect.get(e, 0.0)), "mnok") for e in EFFECTS],
-        ("year_turning_positive", positive_year, "year"),
-        ("operation_cost_full_participation_mnok", operation_cost_per_share(inputs), "mnok_per_year"),
-        ("mc_npv_mean_mnok", npv_row["mean"], "mnok"),
-        ("mc_npv_p10_mnok", npv_row["p10"], "mnok"),
-        ("mc_npv_p50_mnok", npv_row["p50"], "mnok"),
-        ("mc_npv_p90_mnok", npv_row["p90"], "mnok"),
-        ("mc_prob_negative", npv_row["prob_negative"], "share"),
-        ("break_even_municipal_share", float(be_share["municipal_final_share"]), "share"),
-        ("break_even_gp_share", float(be_share["gp_final_share"]), "share"),
-        ("n_iterations", n_iterations, "count"),
-        ("seed", seed, "code"),
-    ], columns=["metric", "value", "unit"])
+    summary = pd.DataFrame(
+        [
+            ("npv_mnok", result.npv, "mnok"),
+            ("pv_benefits_mnok", benefits, "mnok"),
+            ("pv_costs_mnok", result.npv - benefits, "mnok"),
+            *[(f"pv_{e}_mnok", float(by_effect.get(e, 0.0)), "mnok") for e in EFFECTS],
+            ("year_turning_positive", positive_year, "year"),
+            ("operation_cost_full_participation_mnok", operation_cost_per_share(inputs), "mnok_per_year"),
+            ("mc_npv_mean_mnok", npv_row["mean"], "mnok"),
+            ("mc_npv_p10_mnok", npv_row["p10"], "mnok"),
+            ("mc_npv_p50_mnok", npv_row["p50"], "mnok"),
+            ("mc_npv_p90_mnok", npv_row["p90"], "mnok"),
+            ("mc_prob_negative", npv_row["prob_negative"], "share"),
+            ("break_even_municipal_share", float(be_share["municipal_final_share"]), "share"),
+            ("break_even_gp_share", float(be_share["gp_final_share"]), "share"),
+            ("n_iterations", n_iterations, "count"),
+            ("seed", seed, "code"),
+        ],
+        columns=["metric", "value", "unit"],
+    )
     summary["value"] = summary["value"].astype(float)
-    curves = pd.DataFrame({"year": inputs.years, "municipal_share": result.curves.municipal_share[0],
-                           "gp_share": result.curves.gp_share[0],
-                           "municipal_realised": result.curves.municipal_realised[0],
-                           "gp_realised": result.curves.gp_realised[0]})
+    curves = pd.DataFrame(
+        {
+            "year": inputs.years,
+            "municipal_share": result.curves.municipal_share[0],
+            "gp_share": result.curves.gp_share[0],
+            "municipal_realised": result.curves.municipal_realised[0],
+            "gp_realised": result.curves.gp_realised[0],
+        }
+    )
     return {
         "cba_summary": summary,
         "cba_effects": effects,

@@ -14,11 +14,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ejournal_lib.cba.engine import EFFECTS, Draws, PresentValueSink, deterministic_draws, evaluate
-from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.cba.curves import Draws, deterministic_draws
 from ejournal_lib.cba.discounting import discount_factors
-from ejournal_lib.cba.distributions import (correlated_uniforms, lognormal_from_quantiles, summarise_draws,
-                            triangular_from_quantiles, triangular_ppf)
+from ejournal_lib.cba.distributions import (
+    correlated_uniforms,
+    lognormal_from_quantiles,
+    summarise_draws,
+    triangular_from_quantiles,
+    triangular_ppf,
+)
+from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
+from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = ["uncertain_inputs", "sample_draws", "simulate", "summarise_simulation", "tornado"]
 
@@ -40,29 +46,67 @@ def uncertain_inputs(inputs: CBAInputs) -> pd.DataFrame:
     rows = []
     for i, (svc, r) in enumerate(inputs.service_table.iterrows()):
         a, c, b = triangular_from_quantiles(r["time_p10"], 0.0, r["time_p90"])
-        rows.append(dict(input=f"time:{svc}", field="time", index=i, family="triangular",
-                         p10=r["time_p10"], p90=r["time_p90"], a=a, c=c, b=b))
+        rows.append(
+            dict(
+                input=f"time:{svc}",
+                field="time",
+                index=i,
+                family="triangular",
+                p10=r["time_p10"],
+                p90=r["time_p90"],
+                a=a,
+                c=c,
+                b=b,
+            )
+        )
     for fld, (lo, hi) in _SCALAR_INPUTS.items():
         p10, p90 = getattr(u, lo), getattr(u, hi)
         a, c, b = triangular_from_quantiles(p10, 0.0, p90)
         rows.append(dict(input=fld, field=fld, index=None, family="triangular", p10=p10, p90=p90, a=a, c=c, b=b))
     lo, hi = u.functional_scope_min, u.functional_scope_max
-    rows.append(dict(input="scope", field="scope", index=None, family="triangular_min_max",
-                     p10=float(triangular_ppf(0.1, lo, lo, hi)), p90=float(triangular_ppf(0.9, lo, lo, hi)),
-                     a=lo, c=lo, b=hi))
+    rows.append(
+        dict(
+            input="scope",
+            field="scope",
+            index=None,
+            family="triangular_min_max",
+            p10=float(triangular_ppf(0.1, lo, lo, hi)),
+            p90=float(triangular_ppf(0.9, lo, lo, hi)),
+            a=lo,
+            c=lo,
+            b=hi,
+        )
+    )
     probs = u.delay_years_probabilities
     years = sorted(probs)
     cum = np.cumsum([probs[y] for y in years])
-    rows.append(dict(input="delay", field="delay", index=None, family="discrete",
-                     p10=float(years[int(np.searchsorted(cum, 0.1 - 1e-12))]),
-                     p90=float(years[int(np.searchsorted(cum, 0.9 - 1e-12))])))
+    rows.append(
+        dict(
+            input="delay",
+            field="delay",
+            index=None,
+            family="discrete",
+            p10=float(years[int(np.searchsorted(cum, 0.1 - 1e-12))]),
+            p90=float(years[int(np.searchsorted(cum, 0.9 - 1e-12))]),
+        )
+    )
     if u.investment_from_cost_frames:
         for i, (item, r) in enumerate(inputs.investment_table.iterrows()):
             mu, sigma = lognormal_from_quantiles(r["p50_mnok"], r["p85_mnok"])
             p10 = float(np.exp(mu + sigma * stats.norm.ppf(0.1))) / r["p50_mnok"] - 1
             p90 = float(np.exp(mu + sigma * stats.norm.ppf(0.9))) / r["p50_mnok"] - 1
-            rows.append(dict(input=f"investment:{item}", field="investment", index=i, family="lognormal",
-                             p10=p10, p90=p90, mu=mu, sigma=sigma))
+            rows.append(
+                dict(
+                    input=f"investment:{item}",
+                    field="investment",
+                    index=i,
+                    family="lognormal",
+                    p10=p10,
+                    p90=p90,
+                    mu=mu,
+                    sigma=sigma,
+                )
+            )
     return pd.DataFrame(rows)
 
 
@@ -71,11 +115,11 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
     table = uncertain_inputs(inputs)
     rng = np.random.default_rng(seed)
     u_cfg = inputs.uncertainty
-    S, I = len(inputs.service_table), len(inputs.investment_table)
-    time_u = correlated_uniforms(n, S, rng, u_cfg.time_savings_correlation or None)
-    other_u = rng.random((n, len(table) - S))
+    n_services, n_items = len(inputs.service_table), len(inputs.investment_table)
+    time_u = correlated_uniforms(n, n_services, rng, u_cfg.time_savings_correlation or None)
+    other_u = rng.random((n, len(table) - n_services))
     draws = deterministic_draws(inputs, n)
-    values: dict[str, np.ndarray] = {"time": np.ones((n, S)), "investment": np.ones((n, I))}
+    values: dict[str, np.ndarray] = {"time": np.ones((n, n_services)), "investment": np.ones((n, n_items))}
     col = 0
     for row in table.itertuples():
         if row.field == "time":
@@ -96,8 +140,9 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
     return replace(draws, **values)
 
 
-def simulate(inputs: CBAInputs, public_share: dict, n: int = 100_000, seed: int = 2020,
-             chunk: int = 25_000) -> pd.DataFrame:
+def simulate(
+    inputs: CBAInputs, public_share: dict, n: int = 100_000, seed: int = 2020, chunk: int = 25_000
+) -> pd.DataFrame:
     """Present value of every effect (columns, MNOK) and ``npv`` for ``n`` draws (rows).
 
     Draws are made at once (so results do not depend on ``chunk``) and evaluated in chunks to bound memory.

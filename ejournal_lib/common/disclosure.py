@@ -16,7 +16,9 @@ __all__ = ["suppress_small_cells", "MIN_THRESHOLD"]
 MIN_THRESHOLD = 5
 
 
-def suppress_small_cells(df: pd.DataFrame, value_cols, count_col: str = "n_staff", k: int = MIN_THRESHOLD) -> pd.DataFrame:
+def suppress_small_cells(
+    df: pd.DataFrame, value_cols, count_col: str = "n_staff", k: int = MIN_THRESHOLD
+) -> pd.DataFrame:
     """Empty ``value_cols`` (NaN) in rows where ``count_col`` < k and add a boolean column ``suppressed``.
 
     >>> t = pd.DataFrame({"n_staff": [2, 7], "minutes": [30.0, 41.0]})

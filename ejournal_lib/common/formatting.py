@@ -11,16 +11,38 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Callable
+from collections.abc import Callable
 
-__all__ = ["THIN_SPACE", "SUPPRESSED", "fmt_number", "fmt_percent", "fmt_mnok", "fmt_nok_amount", "fmt_date",
-           "fmt_value", "fmt_by_unit", "FORMATS"]
+__all__ = [
+    "THIN_SPACE",
+    "SUPPRESSED",
+    "fmt_number",
+    "fmt_percent",
+    "fmt_mnok",
+    "fmt_nok_amount",
+    "fmt_date",
+    "fmt_value",
+    "fmt_by_unit",
+    "FORMATS",
+]
 
 THIN_SPACE = "\u2009"
 #: What a suppressed small cell shows to readers (the data hold an empty cell and a ``suppressed`` flag).
 SUPPRESSED = "–"
-_MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september", "oktober",
-           "november", "desember")
+_MONTHS = (
+    "januar",
+    "februar",
+    "mars",
+    "april",
+    "mai",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+)
 
 
 def _missing(value) -> bool:

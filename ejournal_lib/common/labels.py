@@ -22,8 +22,17 @@ import pandas as pd
 from ejournal_lib.common.errors import EjournalError
 from ejournal_lib.common.yaml_io import read_yaml
 
-__all__ = ["LabelError", "ColumnSpec", "label", "labels", "header", "column_spec", "relabel", "data_dictionary",
-           "catalogue"]
+__all__ = [
+    "LabelError",
+    "ColumnSpec",
+    "label",
+    "labels",
+    "header",
+    "column_spec",
+    "relabel",
+    "data_dictionary",
+    "catalogue",
+]
 
 _CATALOGUE = Path(__file__).with_name("labels.yaml")
 
@@ -85,10 +94,17 @@ def column_spec(column: str, table: str | None = None) -> ColumnSpec:
     entry = entry or cat["columns"].get(column)
     if entry is None:
         where = f" (table {table})" if table else ""
-        raise LabelError(f"label catalogue has no header for column {column!r}{where} (ejournal_lib/common/labels.yaml)")
-    return ColumnSpec(name=column, label=entry["label"], domain=entry.get("domain"),
-                      format=entry.get("format", "code" if entry.get("domain") else "text"),
-                      description=entry.get("description", ""), list=bool(entry.get("list", False)))
+        raise LabelError(
+            f"label catalogue has no header for column {column!r}{where} (ejournal_lib/common/labels.yaml)"
+        )
+    return ColumnSpec(
+        name=column,
+        label=entry["label"],
+        domain=entry.get("domain"),
+        format=entry.get("format", "code" if entry.get("domain") else "text"),
+        description=entry.get("description", ""),
+        list=bool(entry.get("list", False)),
+    )
 
 
 def header(column: str, table: str | None = None) -> str:
@@ -121,6 +137,13 @@ def data_dictionary(tables: dict[str, list[str]]) -> pd.DataFrame:
     for table, columns in tables.items():
         for c in columns:
             spec = column_spec(c, table)
-            rows.append({"table": table, "column": c, "header": spec.label, "description": spec.description,
-                         "codes": "; ".join(f"{k} = {v}" for k, v in labels(spec.domain).items()) if spec.domain else ""})
+            rows.append(
+                {
+                    "table": table,
+                    "column": c,
+                    "header": spec.label,
+                    "description": spec.description,
+                    "codes": "; ".join(f"{k} = {v}" for k, v in labels(spec.domain).items()) if spec.domain else "",
+                }
+            )
     return pd.DataFrame(rows)

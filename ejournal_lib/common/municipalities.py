@@ -13,9 +13,21 @@ import pandas as pd
 
 from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, register_schema
 
-__all__ = ["population_schema", "midt_norge_schema", "crosswalk_schema", "load_population", "load_midt_norge",
-           "load_crosswalk", "outside_midt_norge", "fewest_to_reach", "suggest_2020_code", "map_2019_to_2020",
-           "MIDT_NORGE_COUNTIES", "size_class", "SIZE_CLASSES"]
+__all__ = [
+    "population_schema",
+    "midt_norge_schema",
+    "crosswalk_schema",
+    "load_population",
+    "load_midt_norge",
+    "load_crosswalk",
+    "outside_midt_norge",
+    "fewest_to_reach",
+    "suggest_2020_code",
+    "map_2019_to_2020",
+    "MIDT_NORGE_COUNTIES",
+    "size_class",
+    "SIZE_CLASSES",
+]
 
 MIDT_NORGE_COUNTIES = ("15", "50")
 _CODE = r"\d{4}"
@@ -120,8 +132,9 @@ def suggest_2020_code(code: str, crosswalk: pd.DataFrame) -> str | None:
     return "/".join(sorted(rows["municipality_code_2020"].unique()))
 
 
-def map_2019_to_2020(df: pd.DataFrame, crosswalk: pd.DataFrame, code_col: str = "municipality_code",
-                     sum_cols: tuple[str, ...] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
+def map_2019_to_2020(
+    df: pd.DataFrame, crosswalk: pd.DataFrame, code_col: str = "municipality_code", sum_cols: tuple[str, ...] = ()
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Map rows keyed by 2019 codes to 2020 codes.
 
     Merged municipalities are summed over ``sum_cols`` (other columns must agree, else the row is flagged).
@@ -134,24 +147,36 @@ def map_2019_to_2020(df: pd.DataFrame, crosswalk: pd.DataFrame, code_col: str = 
     split = merged["split_2019_municipality"].fillna(False).astype(bool)
     flagged = merged[split | unknown].copy()
     flagged["reason"] = flagged["split_2019_municipality"].map({True: "split"}).fillna("unknown_2019_code")
-    flagged = (flagged.groupby(code_col, as_index=False)
-               .agg(municipality_codes_2020=("municipality_code_2020", lambda s: "/".join(sorted(s.dropna()))),
-                    reason=("reason", "first")))
+    flagged = flagged.groupby(code_col, as_index=False).agg(
+        municipality_codes_2020=("municipality_code_2020", lambda s: "/".join(sorted(s.dropna()))),
+        reason=("reason", "first"),
+    )
     ok = merged[~split & ~unknown]
     other = [c for c in df.columns if c != code_col and c not in sum_cols]
     agg = {c: "sum" for c in sum_cols}
     agg.update({c: (lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else None) for c in other})
-    mapped = ok.groupby("municipality_code_2020", as_index=False).agg(agg) if agg else \
-        ok[["municipality_code_2020"]].drop_duplicates()
-    mapped["merged_from"] = ok.groupby("municipality_code_2020")[code_col].agg(
-        lambda s: "/".join(sorted(s))).reindex(mapped["municipality_code_2020"]).to_numpy()
+    mapped = (
+        ok.groupby("municipality_code_2020", as_index=False).agg(agg)
+        if agg
+        else ok[["municipality_code_2020"]].drop_duplicates()
+    )
+    mapped["merged_from"] = (
+        ok.groupby("municipality_code_2020")[code_col]
+        .agg(lambda s: "/".join(sorted(s)))
+        .reindex(mapped["municipality_code_2020"])
+        .to_numpy()
+    )
     return mapped.rename(columns={"municipality_code_2020": code_col}), flagged
 
 
 #: Municipality size classes by population (upper bounds exclusive), for tables by municipality size
 #: (labels: the catalogue's ``size_class`` domain).
-SIZE_CLASSES = ((5_000, "under_5000"), (20_000, "from_5000_to_19999"), (50_000, "from_20000_to_49999"),
-                (float("inf"), "from_50000"))
+SIZE_CLASSES = (
+    (5_000, "under_5000"),
+    (20_000, "from_5000_to_19999"),
+    (50_000, "from_20000_to_49999"),
+    (float("inf"), "from_50000"),
+)
 
 
 def size_class(population) -> pd.Series:

@@ -9,10 +9,9 @@ serial numbers.
 from __future__ import annotations
 
 import logging
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
@@ -67,8 +66,9 @@ def read_table_file(path: Path) -> pd.DataFrame:
     try:
         text = raw.decode("utf-8-sig")  # strips a BOM if present
     except UnicodeDecodeError as exc:
-        raise InputError([InputProblem(str(path), None, None, f"not UTF-8 text (byte {exc.start}); "
-                                       "save the file as UTF-8")]) from exc
+        raise InputError(
+            [InputProblem(str(path), None, None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
+        ) from exc
     first = text.split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     from io import StringIO
@@ -76,9 +76,18 @@ def read_table_file(path: Path) -> pd.DataFrame:
     try:
         return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
     except pd.errors.ParserError as exc:
-        raise InputError([InputProblem(str(path), None, None, f"not a well-formed table ({exc}); "
-                                       "check separators and quoting (a decimal comma needs quotes in a "
-                                       "comma-separated file)")]) from exc
+        raise InputError(
+            [
+                InputProblem(
+                    str(path),
+                    None,
+                    None,
+                    f"not a well-formed table ({exc}); "
+                    "check separators and quoting (a decimal comma needs quotes in a "
+                    "comma-separated file)",
+                )
+            ]
+        ) from exc
 
 
 def _blank(s: pd.Series) -> pd.Series:
@@ -130,8 +139,14 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
             if col.kind == "int":
                 bad |= present & val.notna() & (val != np.round(val))
             for i in df.index[bad]:
-                problems.append(InputProblem(file, i + 1, col.name, f"expected a {'whole ' if col.kind == 'int' else ''}"
-                                             f"number, got {str(s[i])[:40]!r}"))
+                problems.append(
+                    InputProblem(
+                        file,
+                        i + 1,
+                        col.name,
+                        f"expected a {'whole ' if col.kind == 'int' else ''}number, got {str(s[i])[:40]!r}",
+                    )
+                )
             lo, hi = (0.0, 1.0) if col.kind == "share" else (col.min, col.max)
             if lo is not None:
                 for i in df.index[present & val.notna() & (val < lo)]:
@@ -143,18 +158,35 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
         elif col.kind == "time":
             val = _parse_clock(s)
             for i in df.index[present & val.isna()]:
-                problems.append(InputProblem(file, i + 1, col.name, f"expected a time of day (HH:MM), got {str(s[i])[:40]!r}"))
+                problems.append(
+                    InputProblem(file, i + 1, col.name, f"expected a time of day (HH:MM), got {str(s[i])[:40]!r}")
+                )
             out[col.name] = val
         elif col.kind in ("date", "datetime"):
             val = _parse_datetime(s, col.kind)
             for i in df.index[present & val.isna()]:
-                problems.append(InputProblem(file, i + 1, col.name, f"expected a {col.kind} (YYYY-MM-DD"
-                                             f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}"))
+                problems.append(
+                    InputProblem(
+                        file,
+                        i + 1,
+                        col.name,
+                        f"expected a {col.kind} (YYYY-MM-DD"
+                        f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}",
+                    )
+                )
             out[col.name] = val
         elif col.kind == "bool":
             text = s.astype(str).str.strip().str.lower()
-            mapping = {"true": True, "false": False, "1": True, "0": False, "ja": True, "nei": False,
-                       "yes": True, "no": False}
+            mapping = {
+                "true": True,
+                "false": False,
+                "1": True,
+                "0": False,
+                "ja": True,
+                "nei": False,
+                "yes": True,
+                "no": False,
+            }
             val = text.map(mapping)
             for i in df.index[present & val.isna()]:
                 problems.append(InputProblem(file, i + 1, col.name, f"expected True/False, got {str(s[i])[:40]!r}"))
@@ -164,8 +196,11 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
             if col.pattern:
                 bad = present & ~val.fillna("").str.fullmatch(col.pattern)
                 for i in df.index[bad]:
-                    problems.append(InputProblem(file, i + 1, col.name, f"expected a value matching {col.pattern}, "
-                                                 f"got {str(s[i])[:40]!r}"))
+                    problems.append(
+                        InputProblem(
+                            file, i + 1, col.name, f"expected a value matching {col.pattern}, got {str(s[i])[:40]!r}"
+                        )
+                    )
             out[col.name] = val
         if col.allowed is not None:
             vals = out[col.name]
@@ -175,9 +210,14 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
             else:
                 bad = present & ~vals.isin(col.allowed)
             for i in df.index[bad]:
-                expected = (f"one of {sorted(col.allowed)[:12]}{' …' if len(col.allowed) > 12 else ''}"
-                            if not callable(col.allowed) else "a known code")
-                problems.append(InputProblem(file, i + 1, col.name, f"unknown value {str(s[i])[:40]!r}; expected {expected}"))
+                expected = (
+                    f"one of {sorted(col.allowed)[:12]}{' …' if len(col.allowed) > 12 else ''}"
+                    if not callable(col.allowed)
+                    else "a known code"
+                )
+                problems.append(
+                    InputProblem(file, i + 1, col.name, f"unknown value {str(s[i])[:40]!r}; expected {expected}")
+                )
     return out
 
 
@@ -193,9 +233,16 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd
     for c in df.columns:
         mask = contains_national_id(df[c])
         for i in df.index[mask]:
-            privacy.append(InputProblem(file, i + 1, c, "holds what looks like a national identity number or "
-                                        "D-number; personal identity numbers must never be in input files "
-                                        "(use pseudonymous ids)"))
+            privacy.append(
+                InputProblem(
+                    file,
+                    i + 1,
+                    c,
+                    "holds what looks like a national identity number or "
+                    "D-number; personal identity numbers must never be in input files "
+                    "(use pseudonymous ids)",
+                )
+            )
     if privacy:
         raise PrivacyError(privacy)
     problems: list[InputProblem] = []
@@ -215,8 +262,14 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd
     if schema.unique:
         key_dup = typed.duplicated(list(schema.unique), keep="first") & ~dup
         for i in typed.index[key_dup]:
-            problems.append(InputProblem(file, i + 1, ", ".join(schema.unique), "duplicate key: the same "
-                                         f"{'/'.join(schema.unique)} appears in an earlier row"))
+            problems.append(
+                InputProblem(
+                    file,
+                    i + 1,
+                    ", ".join(schema.unique),
+                    f"duplicate key: the same {'/'.join(schema.unique)} appears in an earlier row",
+                )
+            )
     for check in schema.checks:
         problems.extend(check(typed, file))
     return typed, problems
@@ -241,7 +294,9 @@ SCHEMAS: dict[str, Callable] = {}
 def register_schema(pattern: str):
     """Decorator: register a schema factory ``factory(scenario) -> TableSchema`` for raw files whose name
     matches ``pattern`` (a regex)."""
+
     def deco(factory):
         SCHEMAS[pattern] = factory
         return factory
+
     return deco

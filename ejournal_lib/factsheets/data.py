@@ -12,12 +12,24 @@ import pandas as pd
 
 from ejournal_lib.common.errors import ConfigError
 
-__all__ = ["factsheet_row", "factsheet_data", "load_factsheet_inputs", "factsheet_filename", "check_codes",
-           "FACTSHEET_TABLES"]
+__all__ = [
+    "factsheet_row",
+    "factsheet_data",
+    "load_factsheet_inputs",
+    "factsheet_filename",
+    "check_codes",
+    "FACTSHEET_TABLES",
+]
 
 #: The processed tables a factsheet reads.
-FACTSHEET_TABLES = ("municipality_distribution", "benefit_followup", "timeuse_addressable_by_service",
-                    "timeuse_addressable_by_municipality", "municipality_ranking", "cba_summary")
+FACTSHEET_TABLES = (
+    "municipality_distribution",
+    "benefit_followup",
+    "timeuse_addressable_by_service",
+    "timeuse_addressable_by_municipality",
+    "municipality_ranking",
+    "cba_summary",
+)
 
 
 def factsheet_filename(code: str, name: str) -> str:
@@ -41,8 +53,9 @@ def load_factsheet_inputs(scenario, processed: Path) -> dict:
     return {"tables": tables, "area": area, "midt_norge": excluded}
 
 
-def factsheet_data(area: pd.DataFrame, inputs, tables: dict[str, pd.DataFrame],
-                   staff_per_municipality: pd.DataFrame | None = None) -> pd.DataFrame:
+def factsheet_data(
+    area: pd.DataFrame, inputs, tables: dict[str, pd.DataFrame], staff_per_municipality: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per municipality with every number its factsheet shows.
 
     Staff (FTEs) per service are the scenario's totals for the area allocated by population, unless
@@ -91,16 +104,23 @@ def factsheet_data(area: pd.DataFrame, inputs, tables: dict[str, pd.DataFrame],
         nat_suppressed = bool(national["suppressed"].get(s, False))
         loc = local[local["service"] == s].set_index("municipality_code")
         measured = out["municipality_code"].map(loc["baseline_addressable_minutes"])
-        suppressed = out["municipality_code"].map(loc["suppressed"]).fillna(False).astype(bool)
+        suppressed = out["municipality_code"].isin(loc.index[loc["suppressed"].astype(bool)])
         fallback = "national_estimate" if pd.notna(nat) else ("suppressed" if nat_suppressed else "not_measured")
         out[f"baseline_minutes_{s}"] = measured.fillna(nat)
         out[f"baseline_source_{s}"] = np.where(
-            measured.notna(), "measured_locally",
-            np.where(suppressed & pd.notna(nat), "national_estimate_local_suppressed",
-                     np.where(suppressed, "suppressed", fallback)))
+            measured.notna(),
+            "measured_locally",
+            np.where(
+                suppressed & pd.notna(nat),
+                "national_estimate_local_suppressed",
+                np.where(suppressed, "suppressed", fallback),
+            ),
+        )
     fu = tables["benefit_followup"]
     counts = fu.groupby("municipality_code")["status"].agg(
-        followup_on_plan=lambda x: int((x == "on_plan").sum()), followup_behind=lambda x: int((x == "behind_plan").sum()))
+        followup_on_plan=lambda x: int((x == "on_plan").sum()),
+        followup_behind=lambda x: int((x == "behind_plan").sum()),
+    )
     out = out.join(counts, on="municipality_code")
     out[["followup_on_plan", "followup_behind"]] = out[["followup_on_plan", "followup_behind"]].fillna(0).astype(int)
     out["file_stem"] = [factsheet_filename(c, n) for c, n in zip(out["municipality_code"], out["municipality_name"])]

@@ -16,13 +16,23 @@ def change_log_table(log: ChangeLog) -> pd.DataFrame:
     rows = []
     for c in log.changes:
         last = c.current
-        rows.append({"change_id": c.id, "date": c.date.isoformat(), "title": c.title, "category": c.category,
-                     "status": last.status, "status_date": last.date.isoformat(), "decided_by": last.by,
-                     "history": "; ".join(f"{s.status} {s.date.isoformat()} ({s.by})" for s in c.status_history),
-                     "description": c.description, "rationale": c.rationale,
-                     "overlay": "; ".join(f"{k}: {v.from_} → {v.to}" for k, v in (c.overlay or {}).items()),
-                     "overlay_parameters": len(c.overlay or {}),
-                     "overlay_note": c.overlay_note or ""})
+        rows.append(
+            {
+                "change_id": c.id,
+                "date": c.date.isoformat(),
+                "title": c.title,
+                "category": c.category,
+                "status": last.status,
+                "status_date": last.date.isoformat(),
+                "decided_by": last.by,
+                "history": "; ".join(f"{s.status} {s.date.isoformat()} ({s.by})" for s in c.status_history),
+                "description": c.description,
+                "rationale": c.rationale,
+                "overlay": "; ".join(f"{k}: {v.from_} → {v.to}" for k, v in (c.overlay or {}).items()),
+                "overlay_parameters": len(c.overlay or {}),
+                "overlay_note": c.overlay_note or "",
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -44,7 +54,9 @@ def npv_bridge(steps: list[tuple[str, CBAInputs]], npv_of) -> pd.DataFrame:
     rows, prev = [], None
     for i, (cid, inputs) in enumerate(steps):
         value = float(npv_of(inputs))
-        rows.append({"step": i, "change_id": cid, "npv_mnok": value, "delta_mnok": 0.0 if prev is None else value - prev})
+        rows.append(
+            {"step": i, "change_id": cid, "npv_mnok": value, "delta_mnok": 0.0 if prev is None else value - prev}
+        )
         prev = value
     return pd.DataFrame(rows)
 
@@ -54,8 +66,14 @@ def cost_effects(steps: list[tuple[str, CBAInputs]], cost_of) -> pd.DataFrame:
     rows, prev = [], None
     for cid, inputs in steps:
         q = cost_of(inputs)
-        rows.append({"change_id": cid, "p50_mnok": q["p50"], "p85_mnok": q["p85"],
-                     "delta_p50_mnok": 0.0 if prev is None else q["p50"] - prev["p50"],
-                     "delta_p85_mnok": 0.0 if prev is None else q["p85"] - prev["p85"]})
+        rows.append(
+            {
+                "change_id": cid,
+                "p50_mnok": q["p50"],
+                "p85_mnok": q["p85"],
+                "delta_p50_mnok": 0.0 if prev is None else q["p50"] - prev["p50"],
+                "delta_p85_mnok": 0.0 if prev is None else q["p85"] - prev["p85"],
+            }
+        )
         prev = q
     return pd.DataFrame(rows)

@@ -11,33 +11,67 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.cba.distributions import cost_quantiles, triangular_from_quantiles
+from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = ["cost_estimate_table"]
 
 
-def cost_estimate_table(inputs: CBAInputs, correlation: float = 0.0, n: int = 100_000, seed: int = 2020,
-                        steering_target_mnok: float | None = None) -> pd.DataFrame:
+def cost_estimate_table(
+    inputs: CBAInputs,
+    correlation: float = 0.0,
+    n: int = 100_000,
+    seed: int = 2020,
+    steering_target_mnok: float | None = None,
+) -> pd.DataFrame:
     """One row per cost item and one for the total: base, frames (P50, P85), fitted ends and simulated
     mean, P50 and P85; the total row also holds the steering target and the sum of the items' P85."""
     items = inputs.investment_table
-    fitted = [triangular_from_quantiles(r["p50_mnok"], r["base_mnok"], r["p85_mnok"], 0.50, 0.85)
-              for _, r in items.iterrows()]
+    fitted = [
+        triangular_from_quantiles(r["p50_mnok"], r["base_mnok"], r["p85_mnok"], 0.50, 0.85) for _, r in items.iterrows()
+    ]
     rows = []
     for (item, r), (a, c, b) in zip(items.iterrows(), fitted):
         q = cost_quantiles([a], [c], [b], bounds="min-max", n=n, seed=seed)
-        rows.append({"quantity": item, "base_mnok": r["base_mnok"], "frame_p50_mnok": r["p50_mnok"],
-                     "frame_p85_mnok": r["p85_mnok"], "min_mnok": a, "max_mnok": b, "mean_mnok": q["mean"],
-                     "p50_mnok": q["p50"], "p85_mnok": q["p85"]})
+        rows.append(
+            {
+                "quantity": item,
+                "base_mnok": r["base_mnok"],
+                "frame_p50_mnok": r["p50_mnok"],
+                "frame_p85_mnok": r["p85_mnok"],
+                "min_mnok": a,
+                "max_mnok": b,
+                "mean_mnok": q["mean"],
+                "p50_mnok": q["p50"],
+                "p85_mnok": q["p85"],
+            }
+        )
     lo, mode, hi = zip(*fitted)
-    total = cost_quantiles(list(lo), list(mode), list(hi), bounds="min-max",
-                           correlation=correlation if correlation else None, n=n, seed=seed)
-    rows.append({"quantity": "total", "base_mnok": items["base_mnok"].sum(),
-                 "frame_p50_mnok": items["p50_mnok"].sum(), "frame_p85_mnok": items["p85_mnok"].sum(),
-                 "min_mnok": sum(lo), "max_mnok": sum(hi), "mean_mnok": total["mean"], "p50_mnok": total["p50"],
-                 "p85_mnok": total["p85"]})
+    total = cost_quantiles(
+        list(lo),
+        list(mode),
+        list(hi),
+        bounds="min-max",
+        correlation=correlation if correlation else None,
+        n=n,
+        seed=seed,
+    )
+    rows.append(
+        {
+            "quantity": "total",
+            "base_mnok": items["base_mnok"].sum(),
+            "frame_p50_mnok": items["p50_mnok"].sum(),
+            "frame_p85_mnok": items["p85_mnok"].sum(),
+            "min_mnok": sum(lo),
+            "max_mnok": sum(hi),
+            "mean_mnok": total["mean"],
+            "p50_mnok": total["p50"],
+            "p85_mnok": total["p85"],
+        }
+    )
     out = pd.DataFrame(rows)
     out["cost_frame_p85_mnok"] = out["frame_p85_mnok"]
-    out["steering_target_mnok"] = [np.nan] * (len(out) - 1) + [np.nan if steering_target_mnok is None else steering_target_mnok]
+    out["steering_target_mnok"] = [np.nan] * (len(out) - 1) + [
+        np.nan if steering_target_mnok is None else steering_target_mnok
+    ]
     return out

@@ -12,8 +12,19 @@ from ejournal_lib.scenario.governance import GoalRegister, TableRef
 __all__ = ["goal_register", "GOAL_FIELDS"]
 
 #: What a verifiable goal states (a goal missing any of these is flagged).
-GOAL_FIELDS = ("indicator", "unit", "baseline", "expected", "low", "high", "deadline", "source", "frequency",
-               "owner", "priority")
+GOAL_FIELDS = (
+    "indicator",
+    "unit",
+    "baseline",
+    "expected",
+    "low",
+    "high",
+    "deadline",
+    "source",
+    "frequency",
+    "owner",
+    "priority",
+)
 
 
 def goal_register(register: GoalRegister, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -36,7 +47,9 @@ def goal_register(register: GoalRegister, tables: dict[str, pd.DataFrame]) -> pd
                 row["baseline"], row["baseline_status"] = float(num.iloc[0]), "measured"
             else:
                 row["baseline_status"] = "not_measured"
-        missing = [f for f in GOAL_FIELDS if row.get(f) in (None, "") or (isinstance(row.get(f), float) and np.isnan(row[f]))]
+        missing = [
+            f for f in GOAL_FIELDS if row.get(f) in (None, "") or (isinstance(row.get(f), float) and np.isnan(row[f]))
+        ]
         row["missing"] = ", ".join(missing)
         row["verifiable"] = not missing
         rows.append(row)

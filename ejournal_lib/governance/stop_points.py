@@ -35,11 +35,24 @@ def _source(c: RuleCriterion) -> str:
 def evaluate_criterion(c: RuleCriterion | ManualCriterion, tables: dict[str, pd.DataFrame]) -> dict:
     """One criterion's status (met / not_met / not_assessable) with its evidence: ``value`` (a number where
     the rule compares numbers), ``evidence`` (text: codes found, or the manual assessment), ``threshold``."""
-    base = {"criterion_id": c.id, "criterion": c.text, "type": c.type, "value": np.nan, "evidence": "",
-            "threshold": np.nan, "threshold_codes": ""}
+    base = {
+        "criterion_id": c.id,
+        "criterion": c.text,
+        "type": c.type,
+        "value": np.nan,
+        "evidence": "",
+        "threshold": np.nan,
+        "threshold_codes": "",
+    }
     if isinstance(c, ManualCriterion):
-        return {**base, "evidence": c.assessment, "status": c.status, "source": "manual",
-                "assessed_by": c.assessed_by, "assessed_on": c.date.isoformat() if c.date else ""}
+        return {
+            **base,
+            "evidence": c.assessment,
+            "status": c.status,
+            "source": "manual",
+            "assessed_by": c.assessed_by,
+            "assessed_on": c.date.isoformat() if c.date else "",
+        }
     out = {**base, "source": _source(c), "assessed_by": "", "assessed_on": ""}
     values = lookup(tables, c)
     threshold = c.threshold
@@ -50,7 +63,12 @@ def evaluate_criterion(c: RuleCriterion | ManualCriterion, tables: dict[str, pd.
         out["threshold_codes"] = ", ".join(threshold)
     elif threshold is not None:
         out["threshold"] = threshold
-    if values is None or len(values) == 0 or threshold is None or (isinstance(threshold, float) and np.isnan(threshold)):
+    if (
+        values is None
+        or len(values) == 0
+        or threshold is None
+        or (isinstance(threshold, float) and np.isnan(threshold))
+    ):
         return {**out, "status": "not_assessable"}
     if c.op == "contains_all":
         have = set(values.astype(str))
@@ -68,19 +86,33 @@ def evaluate_criterion(c: RuleCriterion | ManualCriterion, tables: dict[str, pd.
 
 def evaluate_stop_points(config: StopPointConfig, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Every criterion of every stop point, evaluated."""
-    rows = [{"stop_point": sp.id, "stop_point_title": sp.title, "date": sp.date.isoformat(),
-             **evaluate_criterion(c, tables)} for sp in config.stop_points for c in sp.criteria]
+    rows = [
+        {
+            "stop_point": sp.id,
+            "stop_point_title": sp.title,
+            "date": sp.date.isoformat(),
+            **evaluate_criterion(c, tables),
+        }
+        for sp in config.stop_points
+        for c in sp.criteria
+    ]
     return pd.DataFrame(rows)
 
 
 def timeline_table(config: StopPointConfig) -> pd.DataFrame:
     """Phases, milestones and stop points with ISO dates; ``kind`` is phase, milestone or stop_point."""
-    rows = [{"kind": "phase", "name": p.phase, "start": p.start.isoformat(), "end": p.end.isoformat()}
-            for p in config.phases]
-    rows += [{"kind": "milestone", "name": m.milestone, "start": m.date.isoformat(), "end": m.date.isoformat()}
-             for m in config.milestones]
-    rows += [{"kind": "stop_point", "name": f"{s.id}: {s.title}", "start": s.date.isoformat(), "end": s.date.isoformat()}
-             for s in config.stop_points]
+    rows = [
+        {"kind": "phase", "name": p.phase, "start": p.start.isoformat(), "end": p.end.isoformat()}
+        for p in config.phases
+    ]
+    rows += [
+        {"kind": "milestone", "name": m.milestone, "start": m.date.isoformat(), "end": m.date.isoformat()}
+        for m in config.milestones
+    ]
+    rows += [
+        {"kind": "stop_point", "name": f"{s.id}: {s.title}", "start": s.date.isoformat(), "end": s.date.isoformat()}
+        for s in config.stop_points
+    ]
     out = pd.DataFrame(rows)
     order = out["kind"].map({"phase": 0, "milestone": 1, "stop_point": 2})
     return out.assign(_order=order).sort_values(["start", "_order"]).drop(columns="_order").reset_index(drop=True)

@@ -15,8 +15,17 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import optimize
 
-__all__ = ["BassFit", "fit_bass", "bass_cumulative", "bass_new", "LogisticFit", "fit_logistic",
-           "logistic_cumulative", "bootstrap_forecast", "check_adoption_series"]
+__all__ = [
+    "BassFit",
+    "fit_bass",
+    "bass_cumulative",
+    "bass_new",
+    "LogisticFit",
+    "fit_logistic",
+    "logistic_cumulative",
+    "bootstrap_forecast",
+    "check_adoption_series",
+]
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +45,19 @@ class BassFit:
     warnings: list[str] = field(default_factory=list)
 
     def as_row(self, series: str) -> dict:
-        return {"series": series, "method": self.method, "m": self.m, "p": self.p, "q": self.q,
-                "se_m": self.se_m, "se_p": self.se_p, "se_q": self.se_q, "n_obs": self.n_obs,
-                "p_negative": self.p_negative, "warnings": "; ".join(self.warnings)}
+        return {
+            "series": series,
+            "method": self.method,
+            "m": self.m,
+            "p": self.p,
+            "q": self.q,
+            "se_m": self.se_m,
+            "se_p": self.se_p,
+            "se_q": self.se_q,
+            "n_obs": self.n_obs,
+            "p_negative": self.p_negative,
+            "warnings": "; ".join(self.warnings),
+        }
 
 
 def check_adoption_series(values, cumulative: bool = False, name: str = "series") -> np.ndarray:
@@ -71,7 +90,7 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
     import statsmodels.api as sm
 
     N_lag = np.concatenate([[0.0], np.cumsum(n)[:-1]])
-    X = np.column_stack([np.ones_like(N_lag), N_lag, N_lag ** 2])
+    X = np.column_stack([np.ones_like(N_lag), N_lag, N_lag**2])
     res = sm.OLS(n, X).fit()
     a, b, c = res.params
     warnings = []
@@ -87,20 +106,30 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
         # gradients of (m, p, q) with respect to (a, b, c)
         root = np.sqrt(disc)
         dm = np.array([1.0 / root, (-1.0 - b / root) / (2 * c), (2 * a / root) / (2 * c) + (b + root) / (2 * c * c)])
-        dp = np.array([1.0 / m, 0.0, 0.0]) - a / m ** 2 * dm
+        dp = np.array([1.0 / m, 0.0, 0.0]) - a / m**2 * dm
         dq = -c * dm - np.array([0.0, 0.0, m])
         se = [float(np.sqrt(g @ cov @ g)) for g in (dm, dp, dq)]
     else:
         warnings.append("as many parameters as observations: standard errors are not defined")
-    fit = BassFit("ols", float(m), float(p), float(q), *se, n_obs=len(n),
-                  residual_sd=float(np.sqrt(res.scale)) if len(n) > 3 else float("nan"), warnings=warnings)
+    fit = BassFit(
+        "ols",
+        float(m),
+        float(p),
+        float(q),
+        *se,
+        n_obs=len(n),
+        residual_sd=float(np.sqrt(res.scale)) if len(n) > 3 else float("nan"),
+        warnings=warnings,
+    )
     return _flag(fit)
 
 
 def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None) -> BassFit:
     T = len(n)
     total = n.sum()
-    starts = [start] if start else [(total * k, p0, q0) for k in (1.2, 2.0, 4.0) for p0 in (0.01, 0.05) for q0 in (0.2, 0.5)]
+    starts = (
+        [start] if start else [(total * k, p0, q0) for k in (1.2, 2.0, 4.0) for p0 in (0.01, 0.05) for q0 in (0.2, 0.5)]
+    )
 
     def resid(theta):
         m, p, q = theta
@@ -109,8 +138,13 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
     best = None
     for s in starts:
         try:
-            sol = optimize.least_squares(resid, s, bounds=([total * 0.999, -0.5, -1.0], [np.inf, 1.0, 3.0]),
-                                         x_scale=[max(total, 1e-9), 0.01, 0.1], method="trf")
+            sol = optimize.least_squares(
+                resid,
+                s,
+                bounds=([total * 0.999, -0.5, -1.0], [np.inf, 1.0, 3.0]),
+                x_scale=[max(total, 1e-9), 0.01, 0.1],
+                method="trf",
+            )
         except (ValueError, FloatingPointError):
             continue
         if best is None or sol.cost < best.cost:
@@ -177,16 +211,18 @@ def fit_logistic(cumulative, t=None) -> LogisticFit:
     if len(y) < 4:
         raise ValueError("logistic growth needs at least 4 observations")
     p0 = [max(y[-1] * 1.5, 1e-9), 1.0 / max(np.ptp(t), 1.0) * 4, float(np.median(t))]
-    popt, pcov = optimize.curve_fit(logistic_cumulative, t, y, p0=p0, bounds=([y[-1] * 0.999, 1e-6, -np.inf],
-                                                                             [np.inf, 50.0, np.inf]), maxfev=20000)
+    popt, pcov = optimize.curve_fit(
+        logistic_cumulative, t, y, p0=p0, bounds=([y[-1] * 0.999, 1e-6, -np.inf], [np.inf, 50.0, np.inf]), maxfev=20000
+    )
     resid = y - logistic_cumulative(t, *popt)
     dof = max(len(y) - 3, 1)
     se = tuple(float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(pcov))
     return LogisticFit(*map(float, popt), se=se, residual_sd=float(np.sqrt(resid @ resid / dof)), n_obs=len(y))
 
 
-def bootstrap_forecast(new_adopters, horizon: int, n_boot: int = 500, seed: int = 1,
-                       levels=(0.10, 0.90)) -> dict[str, np.ndarray]:
+def bootstrap_forecast(
+    new_adopters, horizon: int, n_boot: int = 500, seed: int = 1, levels=(0.10, 0.90)
+) -> dict[str, np.ndarray]:
     """Parametric bootstrap of the Bass NLS forecast of cumulative adopters for periods 1..T+horizon.
 
     Simulates new series from the fitted model with normal residual noise (SD of the fit), refits each and

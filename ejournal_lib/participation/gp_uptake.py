@@ -11,56 +11,103 @@ import pandas as pd
 
 from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, register_schema
 
-__all__ = ["gp_file_schema", "gp_survey_schema", "gp_key_figures_schema", "care_services_schema", "load_gp_key_figures", "gps_per_municipality", "national_gp_count",
-           "fit_gp_survey", "predicted_share", "SURVEY_FORMULA", "SURVEY_TERMS"]
+__all__ = [
+    "gp_file_schema",
+    "gp_survey_schema",
+    "gp_key_figures_schema",
+    "care_services_schema",
+    "load_gp_key_figures",
+    "gps_per_municipality",
+    "national_gp_count",
+    "fit_gp_survey",
+    "predicted_share",
+    "SURVEY_FORMULA",
+    "SURVEY_TERMS",
+]
 
-SURVEY_FORMULA = ("intends_to_join ~ C(employment_form) + municipal_agreement + I(list_size / 1000) + "
-                  "I(age / 10) + C(record_system) + incentive")
+SURVEY_FORMULA = (
+    "intends_to_join ~ C(employment_form) + municipal_agreement + I(list_size / 1000) + "
+    "I(age / 10) + C(record_system) + incentive"
+)
 #: Codes for the terms of :data:`SURVEY_FORMULA` as the model names them (labels: ``survey_term``).
-SURVEY_TERMS = {"Intercept": "intercept", "C(employment_form)[T.self_employed]": "self_employed",
-                "municipal_agreement": "municipal_agreement", "I(list_size / 1000)": "list_size_per_1000",
-                "I(age / 10)": "age_per_10", "C(record_system)[T.infodoc]": "record_system_infodoc",
-                "C(record_system)[T.other]": "record_system_other", "incentive": "incentive"}
+SURVEY_TERMS = {
+    "Intercept": "intercept",
+    "C(employment_form)[T.self_employed]": "self_employed",
+    "municipal_agreement": "municipal_agreement",
+    "I(list_size / 1000)": "list_size_per_1000",
+    "I(age / 10)": "age_per_10",
+    "C(record_system)[T.infodoc]": "record_system_infodoc",
+    "C(record_system)[T.other]": "record_system_other",
+    "incentive": "incentive",
+}
 
 
 @register_schema(r"gp_per_municipality.*\.(csv|xlsx)")
 def gp_file_schema() -> TableSchema:
     """Optional per-municipality GP counts (replaces allocation by population)."""
-    return TableSchema("gp_per_municipality", (Column("municipality_code", "code", pattern=r"\d{4}"),
-                                               Column("gps", "float", min=0)), unique=("municipality_code",))
+    return TableSchema(
+        "gp_per_municipality",
+        (Column("municipality_code", "code", pattern=r"\d{4}"), Column("gps", "float", min=0)),
+        unique=("municipality_code",),
+    )
 
 
 @register_schema(r".*gp_survey.*\.(csv|xlsx)")
 def gp_survey_schema() -> TableSchema:
-    return TableSchema("gp_survey", (
-        Column("respondent_id", "code", pattern=r"R\d+"),
-        Column("municipality_code", "code", pattern=r"\d{4}"),
-        Column("employment_form", "code", allowed=frozenset({"self_employed", "employed"})),
-        Column("municipal_agreement", "bool"),
-        Column("list_size", "int", min=0, max=5000),
-        Column("age", "int", min=25, max=80),
-        Column("record_system", "code", allowed=frozenset({"cgm", "infodoc", "other"})),
-        Column("incentive", "bool"),
-        Column("intends_to_join", "bool"),
-    ), unique=("respondent_id",))
+    return TableSchema(
+        "gp_survey",
+        (
+            Column("respondent_id", "code", pattern=r"R\d+"),
+            Column("municipality_code", "code", pattern=r"\d{4}"),
+            Column("employment_form", "code", allowed=frozenset({"self_employed", "employed"})),
+            Column("municipal_agreement", "bool"),
+            Column("list_size", "int", min=0, max=5000),
+            Column("age", "int", min=25, max=80),
+            Column("record_system", "code", allowed=frozenset({"cgm", "infodoc", "other"})),
+            Column("incentive", "bool"),
+            Column("intends_to_join", "bool"),
+        ),
+        unique=("respondent_id",),
+    )
 
 
 @register_schema(r"gp_fastlege_national_key_figures.*\.csv")
 def gp_key_figures_schema() -> TableSchema:
     """Helsedirektoratet's and SSB's national GP figures, one figure per row with its source."""
-    return TableSchema("gp_key_figures", (
-        Column("indicator"), Column("period"), Column("value", "float"), Column("unit"),
-        Column("source_publisher"), Column("source_title"), Column("source_url", pattern=r"https?://\S+"),
-        Column("note", required=False)), unique=("indicator", "period"))
+    return TableSchema(
+        "gp_key_figures",
+        (
+            Column("indicator"),
+            Column("period"),
+            Column("value", "float"),
+            Column("unit"),
+            Column("source_publisher"),
+            Column("source_title"),
+            Column("source_url", pattern=r"https?://\S+"),
+            Column("note", required=False),
+        ),
+        unique=("indicator", "period"),
+    )
 
 
 @register_schema(r"care_services_national.*\.csv")
 def care_services_schema() -> TableSchema:
     """SSB's national care-service key figures, one figure per row with its source."""
-    return TableSchema("care_services", (
-        Column("indicator"), Column("year", "int", min=2000, max=2100), Column("value", "float"), Column("unit"),
-        Column("scope"), Column("source_publisher"), Column("source_title"),
-        Column("source_url", pattern=r"https?://\S+"), Column("note", required=False)), unique=("indicator", "year"))
+    return TableSchema(
+        "care_services",
+        (
+            Column("indicator"),
+            Column("year", "int", min=2000, max=2100),
+            Column("value", "float"),
+            Column("unit"),
+            Column("scope"),
+            Column("source_publisher"),
+            Column("source_title"),
+            Column("source_url", pattern=r"https?://\S+"),
+            Column("note", required=False),
+        ),
+        unique=("indicator", "year"),
+    )
 
 
 def load_gp_key_figures(path: str | Path) -> pd.DataFrame:
@@ -75,8 +122,9 @@ def national_gp_count(key_figures: pd.DataFrame, period: str = "2019-Q4") -> flo
     return float(rows["value"].iloc[0])
 
 
-def gps_per_municipality(area: pd.DataFrame, national_gps: float, national_population: float,
-                         per_municipality_file: str | Path | None = None) -> pd.DataFrame:
+def gps_per_municipality(
+    area: pd.DataFrame, national_gps: float, national_population: float, per_municipality_file: str | Path | None = None
+) -> pd.DataFrame:
     """GPs per municipality: from the file when given, else national GPs × population share of Norway."""
     out = area[["municipality_code", "municipality_name", "population"]].copy()
     if per_municipality_file:
@@ -100,8 +148,15 @@ def fit_gp_survey(survey: pd.DataFrame, formula: str = SURVEY_FORMULA):
     return smf.logit(formula, data=data).fit(disp=False)
 
 
-def predicted_share(fit, data: pd.DataFrame, incentive: bool | None = None, n_draws: int = 2000,
-                    seed: int = 1, lower: float = 0.05, groups: pd.Series | None = None) -> pd.DataFrame:
+def predicted_share(
+    fit,
+    data: pd.DataFrame,
+    incentive: bool | None = None,
+    n_draws: int = 2000,
+    seed: int = 1,
+    lower: float = 0.05,
+    groups: pd.Series | None = None,
+) -> pd.DataFrame:
     """Expected share intending to join (mean predicted probability over ``data``) and its lower bound.
 
     The lower bound (the minimum plausible share) is the ``lower`` quantile over coefficient vectors drawn
@@ -122,7 +177,7 @@ def predicted_share(fit, data: pd.DataFrame, incentive: bool | None = None, n_dr
     rng = np.random.default_rng(seed)
     draws = rng.multivariate_normal(beta, fit.cov_params().to_numpy(), size=n_draws)
     p_hat = 1.0 / (1.0 + np.exp(-X @ beta))
-    p_draw = 1.0 / (1.0 + np.exp(-X @ draws.T))          # (respondents, draws)
+    p_draw = 1.0 / (1.0 + np.exp(-X @ draws.T))  # (respondents, draws)
     labels = pd.Series("all", index=d.index) if groups is None else groups.reindex(d.index)
     rows = []
     if groups is None:
@@ -133,7 +188,13 @@ def predicted_share(fit, data: pd.DataFrame, incentive: bool | None = None, n_dr
         keys = ["all"] + sorted(labels.unique())
     for key in keys:
         mask = np.ones(len(d), bool) if key == "all" else (labels == key).to_numpy()
-        rows.append({"group": str(key), "n": int(mask.sum()), "expected_share": float(p_hat[mask].mean()),
-                     "lower_bound": float(np.quantile(p_draw[mask].mean(axis=0), lower)),
-                     "upper_bound": float(np.quantile(p_draw[mask].mean(axis=0), 1 - lower))})
+        rows.append(
+            {
+                "group": str(key),
+                "n": int(mask.sum()),
+                "expected_share": float(p_hat[mask].mean()),
+                "lower_bound": float(np.quantile(p_draw[mask].mean(axis=0), lower)),
+                "upper_bound": float(np.quantile(p_draw[mask].mean(axis=0), 1 - lower)),
+            }
+        )
     return pd.DataFrame(rows)

@@ -15,8 +15,16 @@ from ejournal_lib.common.errors import InputError, InputProblem
 from ejournal_lib.common.municipalities import suggest_2020_code
 from ejournal_lib.common.validation import Column, TableSchema, read_table_file, register_schema, validate_table
 
-__all__ = ["commitment_register_schema", "load_commitment_register", "coverage_by_date", "target_crossing",
-           "largest_unsigned", "STATUSES", "adoption_series", "participation_scenario_curves"]
+__all__ = [
+    "commitment_register_schema",
+    "load_commitment_register",
+    "coverage_by_date",
+    "target_crossing",
+    "largest_unsigned",
+    "STATUSES",
+    "adoption_series",
+    "participation_scenario_curves",
+]
 
 #: Commitment status codes in a register (labels: the catalogue's ``commitment_status`` domain);
 #: a municipality absent from the register is ``not_registered``.
@@ -27,16 +35,17 @@ STATUSES = ("signed", "declined", "undecided")
 def commitment_register_schema() -> TableSchema:
     return TableSchema(
         name="commitment_register",
-        columns=(Column("municipality_code", "code", pattern=r"\d{4}"),
-                 Column("status", "code", allowed=frozenset(STATUSES)),
-                 Column("date", "date", required=False),
-                 Column("note", "text", required=False)),
+        columns=(
+            Column("municipality_code", "code", pattern=r"\d{4}"),
+            Column("status", "code", allowed=frozenset(STATUSES)),
+            Column("date", "date", required=False),
+            Column("note", "text", required=False),
+        ),
         unique=("municipality_code",),
     )
 
 
-def load_commitment_register(path: str | Path, area: pd.DataFrame, crosswalk: pd.DataFrame,
-                             as_of: str) -> pd.DataFrame:
+def load_commitment_register(path: str | Path, area: pd.DataFrame, crosswalk: pd.DataFrame, as_of: str) -> pd.DataFrame:
     """Read and check the register against the area's 2020 municipalities.
 
     Errors (all at once): schema problems, codes that are not 2020 codes in the area (a retired 2019 code
@@ -64,8 +73,11 @@ def load_commitment_register(path: str | Path, area: pd.DataFrame, crosswalk: pd
             if "date" in df.columns:
                 d = row["date"]
                 if pd.notna(d) and d > as_of_ts:
-                    problems.append(InputProblem(str(path), i + 1, "date",
-                                                 f"date {d.date()} is after the analysis date {as_of_ts.date()}"))
+                    problems.append(
+                        InputProblem(
+                            str(path), i + 1, "date", f"date {d.date()} is after the analysis date {as_of_ts.date()}"
+                        )
+                    )
                 if row["status"] in ("signed", "declined") and pd.isna(d):
                     problems.append(InputProblem(str(path), i + 1, "date", f"a '{row['status']}' row needs a date"))
     if problems:
@@ -80,11 +92,13 @@ def coverage_by_date(register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame
     signed = register[register["status"] == "signed"].copy()
     signed["population"] = signed["municipality_code"].map(pop)
     daily = signed.groupby("date").agg(new=("municipality_code", "size"), pop=("population", "sum")).sort_index()
-    out = pd.DataFrame({
-        "date": daily.index.strftime("%Y-%m-%d"),
-        "municipalities_signed": daily["new"].cumsum().to_numpy(),
-        "population_signed": daily["pop"].cumsum().to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "date": daily.index.strftime("%Y-%m-%d"),
+            "municipalities_signed": daily["new"].cumsum().to_numpy(),
+            "population_signed": daily["pop"].cumsum().to_numpy(),
+        }
+    )
     out["share_of_population_outside_midt_norge"] = out["population_signed"] / total
     return out
 
@@ -104,8 +118,9 @@ def largest_unsigned(register: pd.DataFrame, ranked: pd.DataFrame, n: int = 15) 
     return out[["rank", "municipality_code", "municipality_name", "population", "adds_share", "status"]]
 
 
-def adoption_series(register: pd.DataFrame, area: pd.DataFrame, freq: str = "QS",
-                    start: str | None = None, end: str | None = None) -> pd.DataFrame:
+def adoption_series(
+    register: pd.DataFrame, area: pd.DataFrame, freq: str = "QS", start: str | None = None, end: str | None = None
+) -> pd.DataFrame:
     """New signatures per period (count of municipalities and population share), periods with none included."""
     pop = area.set_index("municipality_code")["population"]
     signed = register[register["status"] == "signed"].copy()
@@ -114,15 +129,21 @@ def adoption_series(register: pd.DataFrame, area: pd.DataFrame, freq: str = "QS"
     key = signed["date"].dt.to_period(freq[0])
     counts = signed.groupby(key).size().reindex(periods, fill_value=0)
     shares = signed.groupby(key)["share"].sum().reindex(periods, fill_value=0.0)
-    return pd.DataFrame({"period": periods.astype(str), "new_municipalities": counts.to_numpy(),
-                         "new_population_share": shares.to_numpy()})
+    return pd.DataFrame(
+        {
+            "period": periods.astype(str),
+            "new_municipalities": counts.to_numpy(),
+            "new_population_share": shares.to_numpy(),
+        }
+    )
 
 
-def participation_scenario_curves(base_shares: dict[int, float], years, finals: dict[str, float],
-                                  delay_years: dict[str, int] | None = None) -> dict[str, np.ndarray]:
+def participation_scenario_curves(
+    base_shares: dict[int, float], years, finals: dict[str, float], delay_years: dict[str, int] | None = None
+) -> dict[str, np.ndarray]:
     """Yearly municipal population shares for named scenarios: the base roll-out curve scaled to each
     final share (and optionally delayed)."""
-    from ejournal_lib.cba.engine import municipal_share_curve
+    from ejournal_lib.cba.curves import municipal_share_curve
 
     bad = {n: f for n, f in finals.items() if not (isinstance(f, (int, float)) and 0 <= f <= 1)}
     if bad:

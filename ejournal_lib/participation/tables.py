@@ -5,40 +5,52 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.participation.adoption import bootstrap_forecast, fit_bass, fit_logistic
-from ejournal_lib.cba.engine import deterministic_draws, participation_curves
-from ejournal_lib.scenario.cba import CBAInputs
-from ejournal_lib.cba.scenarios import break_even, npv_with
-from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
+from ejournal_lib.cba.curves import deterministic_draws, participation_curves
 from ejournal_lib.cba.discounting import discount_factors
-from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
+from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
+from ejournal_lib.cba.scenarios import break_even, npv_with
 from ejournal_lib.common.municipalities import fewest_to_reach, size_class
-from ejournal_lib.participation.register import (adoption_series, coverage_by_date, largest_unsigned, participation_scenario_curves,
-                            target_crossing)
+from ejournal_lib.participation.adoption import bootstrap_forecast, fit_bass, fit_logistic
+from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
+from ejournal_lib.participation.register import (
+    adoption_series,
+    coverage_by_date,
+    largest_unsigned,
+    participation_scenario_curves,
+    target_crossing,
+)
+from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = ["coverage_key_figures", "participation_tables"]
 
 _COST_EFFECTS = ("transition_cost", "investment", "operation", "tax_financing")
 
 
-def coverage_key_figures(areas: dict[str, pd.DataFrame], national_population: int, coverage: dict[str, pd.DataFrame],
-                         target: float) -> pd.DataFrame:
+def coverage_key_figures(
+    areas: dict[str, pd.DataFrame], national_population: int, coverage: dict[str, pd.DataFrame], target: float
+) -> pd.DataFrame:
     """Per exclusion set: municipalities, population, half of it, the fewest largest municipalities needed,
     signed share now and the date the target was crossed."""
     rows = []
     for name, area in areas.items():
         k = fewest_to_reach(area, target)
         cov = coverage[name]
-        rows.append({"area": name, "municipalities": len(area), "population": int(area["population"].sum()),
-                     "national_population": national_population,
-                     "target_population": float(area["population"].sum() * target),
-                     "fewest_largest_to_reach_target": len(k),
-                     "population_of_fewest": int(k["population"].sum()),
-                     "share_of_fewest": float(k["cumulative_share"].iloc[-1]),
-                     "signed_municipalities": int(cov["municipalities_signed"].iloc[-1]) if len(cov) else 0,
-                     "signed_share": float(cov["share_of_population_outside_midt_norge"].iloc[-1]) if len(cov) else 0.0,
-                     "target_met": bool(len(cov) and cov["share_of_population_outside_midt_norge"].iloc[-1] >= target),
-                     "target_crossed_on": target_crossing(cov, target)})
+        rows.append(
+            {
+                "area": name,
+                "municipalities": len(area),
+                "population": int(area["population"].sum()),
+                "national_population": national_population,
+                "target_population": float(area["population"].sum() * target),
+                "fewest_largest_to_reach_target": len(k),
+                "population_of_fewest": int(k["population"].sum()),
+                "share_of_fewest": float(k["cumulative_share"].iloc[-1]),
+                "signed_municipalities": int(cov["municipalities_signed"].iloc[-1]) if len(cov) else 0,
+                "signed_share": float(cov["share_of_population_outside_midt_norge"].iloc[-1]) if len(cov) else 0.0,
+                "target_met": bool(len(cov) and cov["share_of_population_outside_midt_norge"].iloc[-1] >= target),
+                "target_crossed_on": target_crossing(cov, target),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -49,17 +61,32 @@ def _costs_pv(inputs: CBAInputs, public_share: dict, curve: np.ndarray) -> float
     return float(sum(sink.pv[e][1].sum() for e in _COST_EFFECTS if e in EFFECTS))
 
 
-def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, national_population: int,
-                         register: pd.DataFrame, inputs: CBAInputs, public_share: dict, survey: pd.DataFrame,
-                         gps: pd.DataFrame, target: float = 0.5, low_final: float = 0.5, high_final: float = 1.0,
-                         n_boot: int = 500, seed: int = 1, horizon_quarters: int = 12) -> dict[str, pd.DataFrame]:
+def participation_tables(
+    areas: dict[str, pd.DataFrame],
+    main_area: str,
+    national_population: int,
+    register: pd.DataFrame,
+    inputs: CBAInputs,
+    public_share: dict,
+    survey: pd.DataFrame,
+    gps: pd.DataFrame,
+    target: float = 0.5,
+    low_final: float = 0.5,
+    high_final: float = 1.0,
+    n_boot: int = 500,
+    seed: int = 1,
+    horizon_quarters: int = 12,
+) -> dict[str, pd.DataFrame]:
     """Coverage, adoption models, forecasts, GP uptake and consequences for the cost–benefit model."""
     area = areas[main_area]
-    coverage = {name: coverage_by_date(register[register["municipality_code"].isin(a["municipality_code"])], a)
-                for name, a in areas.items()}
+    coverage = {
+        name: coverage_by_date(register[register["municipality_code"].isin(a["municipality_code"])], a)
+        for name, a in areas.items()
+    }
     key = coverage_key_figures(areas, national_population, coverage, target)
-    fewest = fewest_to_reach(area, target)[["rank", "municipality_code", "municipality_name", "population",
-                                            "cumulative_population", "cumulative_share"]]
+    fewest = fewest_to_reach(area, target)[
+        ["rank", "municipality_code", "municipality_name", "population", "cumulative_population", "cumulative_share"]
+    ]
     ranked = area.copy()
     status = register.set_index("municipality_code")["status"]
     ranked["status"] = ranked["municipality_code"].map(status).fillna("not_registered")
@@ -74,15 +101,33 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
             except ValueError as exc:
                 fits.append({"series": label, "method": method, "warnings": str(exc)})
         lf = fit_logistic(np.cumsum(series[col].to_numpy()))
-        logistic_rows.append({"series": label, "m": lf.m, "k": lf.k, "t0": lf.t0, "se_m": lf.se[0], "se_k": lf.se[1],
-                              "se_t0": lf.se[2], "residual_sd": lf.residual_sd, "n_obs": lf.n_obs})
+        logistic_rows.append(
+            {
+                "series": label,
+                "m": lf.m,
+                "k": lf.k,
+                "t0": lf.t0,
+                "se_m": lf.se[0],
+                "se_k": lf.se[1],
+                "se_t0": lf.se[2],
+                "residual_sd": lf.residual_sd,
+                "n_obs": lf.n_obs,
+            }
+        )
     bass_fit = pd.DataFrame(fits)
     boot = bootstrap_forecast(series["new_population_share"].to_numpy(), horizon_quarters, n_boot=n_boot, seed=seed)
     first = pd.Period(series["period"].iloc[0], freq="Q")
-    commitment_forecast = pd.DataFrame({
-        "period": [str(first + int(k) - 1) for k in boot["period"]],
-        "observed_share": np.concatenate([np.cumsum(series["new_population_share"]), np.full(horizon_quarters, np.nan)]),
-        "forecast_share": boot["point"], "low": boot["low"], "high": boot["high"]})
+    commitment_forecast = pd.DataFrame(
+        {
+            "period": [str(first + int(k) - 1) for k in boot["period"]],
+            "observed_share": np.concatenate(
+                [np.cumsum(series["new_population_share"]), np.full(horizon_quarters, np.nan)]
+            ),
+            "forecast_share": boot["point"],
+            "low": boot["low"],
+            "high": boot["high"],
+        }
+    )
     m_hat = float(boot["fit"].m)
     m_low, m_high = float(boot["low"][-1]), float(boot["high"][-1])
 
@@ -92,8 +137,11 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
     base_final = max(base_shares.values())
     finals = {"ssd2020": base_final, "low": low_final, "high": high_final, "commitments_bass": min(m_hat, 1.0)}
     curves = participation_scenario_curves(base_shares, years, finals)
-    bands = {"commitments_bass": participation_scenario_curves(base_shares, years, {"lo": min(m_low, 1.0),
-                                                                                      "hi": min(m_high, 1.0)})}
+    bands = {
+        "commitments_bass": participation_scenario_curves(
+            base_shares, years, {"lo": min(m_low, 1.0), "hi": min(m_high, 1.0)}
+        )
+    }
     forecast_rows, gp_rows, consequence_rows = [], [], []
     be = break_even(inputs, public_share)
     be_share = float(be.loc[be["quantity"] == "municipal_final_share", "break_even_share"].iloc[0])
@@ -103,19 +151,33 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
         gp = c.gp_share[0]
         lo = bands.get(name, {}).get("lo", np.full(len(years), np.nan))
         hi = bands.get(name, {}).get("hi", np.full(len(years), np.nan))
-        for y, m, g, l, h in zip(years, curve, gp, lo, hi):
-            forecast_rows.append({"year": int(y), "scenario": name, "municipal_population_share": m, "gp_share": g,
-                                  "low": l, "high": h})
+        for y, m, g, low, high in zip(years, curve, gp, lo, hi):
+            forecast_rows.append(
+                {
+                    "year": int(y),
+                    "scenario": name,
+                    "municipal_population_share": m,
+                    "gp_share": g,
+                    "low": low,
+                    "high": high,
+                }
+            )
             gp_rows.append({"year": int(y), "scenario": name, "gp_share": g, "gps_joined": g * total_gps})
         npv = npv_with(inputs, public_share, municipal_share=curve)
         costs = _costs_pv(inputs, public_share, curve)
         participants = curve.max() * area["population"].sum()
-        consequence_rows.append({"scenario": name, "municipal_share_2030": float(curve[years == 2030][0]),
-                                 "gp_share_2033": float(gp[years == 2033][0]), "npv_mnok": npv,
-                                 "pv_costs_mnok": costs,
-                                 "cost_per_participating_inhabitant_nok": -costs * 1e6 / participants if participants else np.nan,
-                                 "break_even_municipal_share": be_share,
-                                 "procurement_justified": bool(curve.max() >= max(be_share, target))})
+        consequence_rows.append(
+            {
+                "scenario": name,
+                "municipal_share_2030": float(curve[years == 2030][0]),
+                "gp_share_2033": float(gp[years == 2033][0]),
+                "npv_mnok": npv,
+                "pv_costs_mnok": costs,
+                "cost_per_participating_inhabitant_nok": -costs * 1e6 / participants if participants else np.nan,
+                "break_even_municipal_share": be_share,
+                "procurement_justified": bool(curve.max() >= max(be_share, target)),
+            }
+        )
     # GP survey: expected and minimum plausible share, by municipality size, with and without an incentive
     fit = fit_gp_survey(survey)
     pops = area.set_index("municipality_code")["population"]
@@ -127,15 +189,22 @@ def participation_tables(areas: dict[str, pd.DataFrame], main_area: str, nationa
         t.insert(0, "scenario", label)
         est.append(t)
     survey_est = pd.concat(est, ignore_index=True)
-    coef = pd.DataFrame({"term": [SURVEY_TERMS.get(n, n) for n in fit.params.index], "coef": fit.params.to_numpy(), "se": fit.bse.to_numpy(),
-                         "p_value": fit.pvalues.to_numpy()})
+    coef = pd.DataFrame(
+        {
+            "term": [SURVEY_TERMS.get(n, n) for n in fit.params.index],
+            "coef": fit.params.to_numpy(),
+            "se": fit.bse.to_numpy(),
+            "p_value": fit.pvalues.to_numpy(),
+        }
+    )
     return {
         "participation_coverage": coverage[main_area],
         "coverage_key_figures": key,
         "fewest_to_half": fewest,
         "largest_unsigned": largest_unsigned(register, area),
-        "municipality_ranking": ranked[["rank", "municipality_code", "municipality_name", "population",
-                                        "cumulative_share", "status"]],
+        "municipality_ranking": ranked[
+            ["rank", "municipality_code", "municipality_name", "population", "cumulative_share", "status"]
+        ],
         "adoption_series": series,
         "bass_fit": bass_fit,
         "logistic_fit": pd.DataFrame(logistic_rows),

@@ -16,17 +16,27 @@ __all__ = ["cache_key", "is_current", "record", "invalidate", "outputs_present"]
 def cache_key(p: Plan, name: str, inputs: dict[str, str], lib: str) -> str:
     """Hash of everything one notebook's outputs depend on."""
     spec = p.specs[name]
-    tables = {t: sha256_file(p.paths.processed / f"{t}.csv") if (p.paths.processed / f"{t}.csv").is_file() else None
-              for t in spec.reads}
-    payload = {"code": notebook_code_hash(spec.path), "library": lib, "inputs": inputs, "tables": tables,
-               "scenario": p.scenario.sha256}
+    tables = {
+        t: sha256_file(p.paths.processed / f"{t}.csv") if (p.paths.processed / f"{t}.csv").is_file() else None
+        for t in spec.reads
+    }
+    payload = {
+        "code": notebook_code_hash(spec.path),
+        "library": lib,
+        "inputs": inputs,
+        "tables": tables,
+        "scenario": p.scenario.sha256,
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def outputs_present(p: Plan, name: str) -> bool:
     files = [p.paths.processed / f"{t}.csv" for t in p.specs[name].writes]
-    files += [p.paths.appendices / f"{name}.html", p.paths.appendices / f"{name}.pdf",
-              p.paths.executed / f"{name}.ipynb"]
+    files += [
+        p.paths.appendices / f"{name}.html",
+        p.paths.appendices / f"{name}.pdf",
+        p.paths.executed / f"{name}.ipynb",
+    ]
     return all(f.is_file() for f in files)
 
 

@@ -24,8 +24,10 @@ def _cmd_run(args, paths: ProjectPaths) -> int:
     elapsed = time.perf_counter() - start
     ran = sum(r.status == "ran" for r in report.results)
     cached = sum(r.status == "cached" for r in report.results)
-    print(f"scenario {report.scenario}: {ran} run, {cached} unchanged, {len(report.failed)} failed "
-          f"in {elapsed:.1f} s; appendices in {paths.appendices}")
+    print(
+        f"scenario {report.scenario}: {ran} run, {cached} unchanged, {len(report.failed)} failed "
+        f"in {elapsed:.1f} s; appendices in {paths.appendices}"
+    )
     print(f"manifest: {report.manifest_path}\nworkbook: {report.workbook_path}")
     if not report.ok:
         print(failure_summary(report), file=sys.stderr)
@@ -74,8 +76,10 @@ def _cmd_factsheets(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.factsheet_batch import build_factsheets
 
     report = build_factsheets(paths, args.config, args.municipality, jobs=args.jobs, pdf=not args.no_pdf)
-    print(f"{len(report.written)} factsheets written to {paths.reports / 'factsheets'} in {report.seconds:.1f} s "
-          f"(index: {paths.reports / 'factsheets' / 'index.html'})")
+    print(
+        f"{len(report.written)} factsheets written to {paths.reports / 'factsheets'} in {report.seconds:.1f} s "
+        f"(index: {paths.reports / 'factsheets' / 'index.html'})"
+    )
     if report.failed:
         print(f"{len(report.failed)} failed:", file=sys.stderr)
         for code, msg in sorted(report.failed.items()):

@@ -24,8 +24,11 @@ def write_example_data(root: Path, out: Path | None = None, seed: int = EXAMPLE_
     pop = load_population(raw / "population_municipality_2020.csv")
     area = outside_midt_norge(pop, load_midt_norge(raw / "midt_norge_municipalities_2020.csv")["municipality_code"])
     area = area.sort_values("municipality_code").reset_index(drop=True)
-    files = {"commitment_register.csv": example_commitment_register(area, seed),
-             "gp_survey.csv": example_gp_survey(area, seed=seed), **example_timeuse(seed)}
+    files = {
+        "commitment_register.csv": example_commitment_register(area, seed),
+        "gp_survey.csv": example_gp_survey(area, seed=seed),
+        **example_timeuse(seed),
+    }
     paths = []
     for name, df in files.items():
         path = out / name

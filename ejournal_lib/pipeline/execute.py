@@ -42,12 +42,24 @@ def execute_notebook(job: dict) -> dict:
         hooks["on_cell_complete"] = on_cell_complete
     try:
         pm.execute_notebook(
-            job["input"], str(executed), parameters=job["params"], kernel_name=job["kernel"], language="python",
-            cwd=job["cwd"], progress_bar=job["progress_bar"], log_output=False, request_save_on_cell_execute=False,
-            kernel_manager_class=ipc_kernel_manager_class(executed.with_suffix(".kernel.log")), **hooks)
+            job["input"],
+            str(executed),
+            parameters=job["params"],
+            kernel_name=job["kernel"],
+            language="python",
+            cwd=job["cwd"],
+            progress_bar=job["progress_bar"],
+            log_output=False,
+            request_save_on_cell_execute=False,
+            kernel_manager_class=ipc_kernel_manager_class(executed.with_suffix(".kernel.log")),
+            **hooks,
+        )
     except PapermillExecutionError as exc:
-        result.update(status="failed", cell=exc.exec_count if exc.exec_count else exc.cell_index,
-                      error=f"{exc.ename}: {exc.evalue}".strip())
+        result.update(
+            status="failed",
+            cell=exc.exec_count if exc.exec_count else exc.cell_index,
+            error=f"{exc.ename}: {exc.evalue}".strip(),
+        )
     except Exception as exc:  # kernel died, bad notebook, …
         result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
     else:
@@ -56,8 +68,15 @@ def execute_notebook(job: dict) -> dict:
             result.update(status="failed", error=f"declared table(s) not written: {missing}")
         else:
             try:
-                render_appendix(executed, Path(job["appendices"]), job["name"], job["title"], job["scenario_title"],
-                                job["provenance"], job["example_data"])
+                render_appendix(
+                    executed,
+                    Path(job["appendices"]),
+                    job["name"],
+                    job["title"],
+                    job["scenario_title"],
+                    job["provenance"],
+                    job["example_data"],
+                )
                 result.update(status="ran")
             except Exception as exc:
                 result.update(status="failed", error=f"rendering the appendix failed: {type(exc).__name__}: {exc}")

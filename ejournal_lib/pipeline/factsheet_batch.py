@@ -48,17 +48,25 @@ def _render_chunk(job: dict) -> dict:
     written, failed = [], {}
     try:
         for code, stem, name in job["items"]:
-            nb = parameterize_notebook(template, {**job["params"], "municipality_code": code},
-                                       kernel_name=job["kernel"], language="python")
+            nb = parameterize_notebook(
+                template, {**job["params"], "municipality_code": code}, kernel_name=job["kernel"], language="python"
+            )
             try:
                 if client is None:
-                    client = NotebookClient(nb, km=km, kernel_name=job["kernel"], timeout=300,
-                                            resources={"metadata": {"path": job["cwd"]}})
+                    client = NotebookClient(
+                        nb, km=km, kernel_name=job["kernel"], timeout=300, resources={"metadata": {"path": job["cwd"]}}
+                    )
                 else:
                     client.nb = nb
                 client.execute()
-                page = page_html(f"Faktaark: {name}", job["scenario_title"], notebook_body_html(nb),
-                                 job["provenance"], job["example_data"], compact=True)
+                page = page_html(
+                    f"Faktaark: {name}",
+                    job["scenario_title"],
+                    notebook_body_html(nb),
+                    job["provenance"],
+                    job["example_data"],
+                    compact=True,
+                )
                 html_path = out_dir / f"{stem}.html"
                 tmp = html_path.with_suffix(".html.tmp")
                 tmp.write_text(page, encoding="utf-8")
@@ -82,9 +90,19 @@ def _render_chunk(job: dict) -> dict:
     return {"written": written, "failed": failed}
 
 
-def render_factsheets(root: Path, out_dir: Path, data_path: Path, data: pd.DataFrame, codes: list[str],
-                      params: dict, provenance: dict, scenario_title: str, jobs: int = 2, pdf: bool = True,
-                      example_data: bool = False) -> FactsheetReport:
+def render_factsheets(
+    root: Path,
+    out_dir: Path,
+    data_path: Path,
+    data: pd.DataFrame,
+    codes: list[str],
+    params: dict,
+    provenance: dict,
+    scenario_title: str,
+    jobs: int = 2,
+    pdf: bool = True,
+    example_data: bool = False,
+) -> FactsheetReport:
     """Execute the factsheet notebook for ``codes`` in ``jobs`` worker processes (one kernel each) and write
     ``<out_dir>/<code>-<name>.html`` (and ``.pdf``)."""
     from ejournal_lib.pipeline.kernels import kernel_name
@@ -95,10 +113,18 @@ def render_factsheets(root: Path, out_dir: Path, data_path: Path, data: pd.DataF
     items = [(c, rows.loc[c, "file_stem"], rows.loc[c, "municipality_name"]) for c in codes]
     jobs = max(1, min(jobs, len(items)))
     chunks = [items[i::jobs] for i in range(jobs)]
-    common = {"template": str(root / FACTSHEET_TEMPLATE), "out_dir": str(out_dir), "cwd": str(root),
-              "params": {**params, "factsheet_data_path": str(data_path)}, "kernel": kernel_name(),
-              "provenance": provenance, "scenario_title": scenario_title, "pdf": pdf, "example_data": example_data,
-              "log_level": logging.getLogger().level or logging.WARNING}
+    common = {
+        "template": str(root / FACTSHEET_TEMPLATE),
+        "out_dir": str(out_dir),
+        "cwd": str(root),
+        "params": {**params, "factsheet_data_path": str(data_path)},
+        "kernel": kernel_name(),
+        "provenance": provenance,
+        "scenario_title": scenario_title,
+        "pdf": pdf,
+        "example_data": example_data,
+        "log_level": logging.getLogger().level or logging.WARNING,
+    }
     job_list = [{**common, "items": chunk, "worker": i} for i, chunk in enumerate(chunks) if chunk]
     if len(job_list) == 1:
         results = [_render_chunk(job_list[0])]
@@ -119,18 +145,27 @@ def write_index(out_dir: Path, data: pd.DataFrame, failed: dict[str, str], scena
     for r in data.sort_values("municipality_name").itertuples():
         if not (out_dir / f"{r.file_stem}.html").is_file():
             continue
-        rows.append({"code": r.municipality_code, "name": r.municipality_name, "stem": r.file_stem,
-                     "pdf": (out_dir / f"{r.file_stem}.pdf").is_file(), "population": fmt_number(r.population),
-                     "status": label("commitment_status", r.commitment_status)})
-    page = render_template("factsheet_index.html.j2", scenario_title=scenario_title, rows=rows,
-                           failed=sorted(failed.items()))
+        rows.append(
+            {
+                "code": r.municipality_code,
+                "name": r.municipality_name,
+                "stem": r.file_stem,
+                "pdf": (out_dir / f"{r.file_stem}.pdf").is_file(),
+                "population": fmt_number(r.population),
+                "status": label("commitment_status", r.commitment_status),
+            }
+        )
+    page = render_template(
+        "factsheet_index.html.j2", scenario_title=scenario_title, rows=rows, failed=sorted(failed.items())
+    )
     path = out_dir / "index.html"
     path.write_text(page, encoding="utf-8")
     return path
 
 
-def build_factsheets(paths, scenario_path=None, codes: list[str] | None = None, jobs: int = 2, pdf: bool = True,
-                     refresh: bool = True) -> FactsheetReport:
+def build_factsheets(
+    paths, scenario_path=None, codes: list[str] | None = None, jobs: int = 2, pdf: bool = True, refresh: bool = True
+) -> FactsheetReport:
     """Bring the national tables up to date (incremental pipeline run), compute every factsheet number
     into ``data/processed/municipality_factsheet_data.csv``, render the factsheets and the index.
 
@@ -146,18 +181,30 @@ def build_factsheets(paths, scenario_path=None, codes: list[str] | None = None, 
     if refresh:
         report = run_pipeline(paths, scenario_path)
         if not report.ok:
-            raise ConfigError("the pipeline failed, so the factsheets would not be current:\n" + failure_summary(report))
+            raise ConfigError(
+                "the pipeline failed, so the factsheets would not be current:\n" + failure_summary(report)
+            )
     p = plan(paths, scenario_path)
     loaded = load_factsheet_inputs(p.scenario, paths.processed)
     data = factsheet_data(loaded["area"], p.scenario.cba, loaded["tables"])
     selected = check_codes(codes, data, loaded["midt_norge"]) if codes else list(data["municipality_code"])
     data_path = write_table(data, "municipality_factsheet_data", paths.processed)
     out_dir = paths.reports / "factsheets"
-    example = uses_example_data(p.scenario, {i for n in ("participation", "baseline", "cba") if n in p.specs
-                                             for i in p.specs[n].inputs})
-    report = render_factsheets(paths.root, out_dir, data_path, data, selected,
-                               {"scenario_path": str(p.scenario.path), "processed_dir": str(paths.processed)},
-                               base_provenance(paths, p.scenario), p.scenario.title, jobs=jobs, pdf=pdf,
-                               example_data=example)
+    example = uses_example_data(
+        p.scenario, {i for n in ("participation", "baseline", "cba") if n in p.specs for i in p.specs[n].inputs}
+    )
+    report = render_factsheets(
+        paths.root,
+        out_dir,
+        data_path,
+        data,
+        selected,
+        {"scenario_path": str(p.scenario.path), "processed_dir": str(paths.processed)},
+        base_provenance(paths, p.scenario),
+        p.scenario.title,
+        jobs=jobs,
+        pdf=pdf,
+        example_data=example,
+    )
     write_index(out_dir, data, report.failed, p.scenario.title)
     return report

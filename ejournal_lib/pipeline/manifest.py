@@ -19,22 +19,32 @@ def all_input_hashes(paths: ProjectPaths, scenario: Scenario) -> dict[str, str]:
     return dict(sorted(hashes.items()))
 
 
-def base_provenance(paths: ProjectPaths, scenario: Scenario, inputs: dict[str, str] | None = None,
-                    started: str | None = None) -> dict:
+def base_provenance(
+    paths: ProjectPaths, scenario: Scenario, inputs: dict[str, str] | None = None, started: str | None = None
+) -> dict:
     """The provenance shared by every output of a run: git state, versions, scenario, input hashes, time."""
-    return {"git": git_state(paths.root), "versions": environment_versions(), "scenario_name": scenario.name,
-            "scenario_path": scenario.relative(scenario.path), "scenario_sha256": scenario.sha256,
-            "inputs": inputs if inputs is not None else all_input_hashes(paths, scenario),
-            "started_utc": started or utc_now()}
+    return {
+        "git": git_state(paths.root),
+        "versions": environment_versions(),
+        "scenario_name": scenario.name,
+        "scenario_path": scenario.relative(scenario.path),
+        "scenario_sha256": scenario.sha256,
+        "inputs": inputs if inputs is not None else all_input_hashes(paths, scenario),
+        "started_utc": started or utc_now(),
+    }
 
 
 def write_manifest(paths: ProjectPaths, prov: dict, notebooks: dict) -> Path:
     """Write ``reports/manifest.json`` atomically (scenario, git, versions, inputs, notebooks, times)."""
-    manifest = {"scenario": {"name": prov["scenario_name"], "path": prov["scenario_path"],
-                             "sha256": prov["scenario_sha256"]},
-                "git": prov["git"], "versions": prov["versions"], "inputs": prov["inputs"],
-                "notebooks": dict(sorted(notebooks.items())), "started_utc": prov["started_utc"],
-                "finished_utc": utc_now()}
+    manifest = {
+        "scenario": {"name": prov["scenario_name"], "path": prov["scenario_path"], "sha256": prov["scenario_sha256"]},
+        "git": prov["git"],
+        "versions": prov["versions"],
+        "inputs": prov["inputs"],
+        "notebooks": dict(sorted(notebooks.items())),
+        "started_utc": prov["started_utc"],
+        "finished_utc": utc_now(),
+    }
     path = paths.reports / "manifest.json"
     tmp = path.with_suffix(".json.tmp")
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

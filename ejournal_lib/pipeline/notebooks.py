@@ -18,8 +18,15 @@ import nbformat
 
 from ejournal_lib.common.errors import ConfigError
 
-__all__ = ["Parameter", "NotebookSpec", "load_notebook_spec", "discover_notebooks", "execution_order",
-           "RUNNER_PARAMETERS", "notebook_code_hash"]
+__all__ = [
+    "Parameter",
+    "NotebookSpec",
+    "load_notebook_spec",
+    "discover_notebooks",
+    "execution_order",
+    "RUNNER_PARAMETERS",
+    "notebook_code_hash",
+]
 
 #: Parameters the runner fills in itself for every notebook that declares them.
 RUNNER_PARAMETERS = ("scenario_path", "processed_dir")
@@ -62,7 +69,7 @@ def parse_parameters_cell(source: str, where: str) -> dict[str, Parameter]:
             default = ast.literal_eval(node.value)
         except ValueError as exc:
             raise ConfigError(f"{where}: parameter '{name}' must have a literal default") from exc
-        tail = lines[node.end_lineno - 1][node.value.end_col_offset:]
+        tail = lines[node.end_lineno - 1][node.value.end_col_offset :]
         help_text = tail.split("#", 1)[1].strip() if "#" in tail else ""
         params[name] = Parameter(name, default, type(default).__name__, help_text)
     return params

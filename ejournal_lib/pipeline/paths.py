@@ -18,7 +18,7 @@ class ProjectPaths:
     out: Path
 
     @classmethod
-    def at(cls, root: Path | None = None, out: Path | None = None) -> "ProjectPaths":
+    def at(cls, root: Path | None = None, out: Path | None = None) -> ProjectPaths:
         root = Path(root).resolve() if root else project_root()
         return cls(root=root, out=Path(out).resolve() if out else root)
 

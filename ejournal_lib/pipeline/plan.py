@@ -37,8 +37,10 @@ def plan(paths: ProjectPaths, scenario_path: str | Path | None = None, only: lis
     unknown_inputs = {n: sorted(set(s.inputs) - set(type(scenario.data).model_fields)) for n, s in specs.items()}
     bad = {n: u for n, u in unknown_inputs.items() if u}
     if bad:
-        raise ConfigError("notebooks declare inputs the scenario does not have: "
-                          + "; ".join(f"{n}: {', '.join(u)}" for n, u in bad.items()))
+        raise ConfigError(
+            "notebooks declare inputs the scenario does not have: "
+            + "; ".join(f"{n}: {', '.join(u)}" for n, u in bad.items())
+        )
     waves = execution_order(specs)
     if only:
         unknown = sorted(set(only) - set(specs))
@@ -69,5 +71,8 @@ def notebook_parameters(p: Plan, name: str) -> dict:
 def uses_example_data(scenario: Scenario, keys) -> bool:
     """True when any of the scenario's data paths named by ``keys`` lies in ``data/raw/example/``."""
     example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
-    return any(Path(path).resolve().is_relative_to(example) for name, path in scenario.data.named_paths()
-               if name.split("[")[0] in set(keys))
+    return any(
+        Path(path).resolve().is_relative_to(example)
+        for name, path in scenario.data.named_paths()
+        if name.split("[")[0] in set(keys)
+    )

@@ -5,15 +5,34 @@ from __future__ import annotations
 import hashlib
 import platform
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
-__all__ = ["sha256_file", "hash_tree", "git_state", "environment_versions", "utc_now", "library_hash",
-           "scenario_input_hashes"]
+__all__ = [
+    "sha256_file",
+    "hash_tree",
+    "git_state",
+    "environment_versions",
+    "utc_now",
+    "library_hash",
+    "scenario_input_hashes",
+]
 
-KEY_PACKAGES = ("numpy", "pandas", "scipy", "statsmodels", "pydantic", "matplotlib", "papermill",
-                "nbconvert", "nbclient", "weasyprint", "openpyxl", "pyyaml")
+KEY_PACKAGES = (
+    "numpy",
+    "pandas",
+    "scipy",
+    "statsmodels",
+    "pydantic",
+    "matplotlib",
+    "papermill",
+    "nbconvert",
+    "nbclient",
+    "weasyprint",
+    "openpyxl",
+    "pyyaml",
+)
 
 
 def sha256_file(path: Path) -> str:
@@ -29,8 +48,15 @@ def hash_tree(folder: Path, relative_to: Path) -> dict[str, str]:
     folder = Path(folder)
     if not folder.exists():
         return {}
-    files = [folder] if folder.is_file() else sorted(
-        p for p in folder.rglob("*") if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+    files = (
+        [folder]
+        if folder.is_file()
+        else sorted(
+            p
+            for p in folder.rglob("*")
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+        )
+    )
     return {str(p.relative_to(relative_to)): sha256_file(p) for p in files}
 
 
@@ -60,6 +86,7 @@ def library_hash() -> str:
 
 def git_state(root: Path) -> dict:
     """Commit id and whether tracked files differ from it; ``None`` values outside a git checkout."""
+
     def git(*args):
         return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True, timeout=30)
 
@@ -91,4 +118,4 @@ def environment_versions() -> dict:
 
 
 def utc_now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()

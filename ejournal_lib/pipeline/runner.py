@@ -54,8 +54,14 @@ class RunReport:
         return not self.failed
 
 
-def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, only: list[str] | None = None,
-                 jobs: int = 1, force: bool = False, progress_bar: bool | None = None) -> RunReport:
+def run_pipeline(
+    paths: ProjectPaths,
+    scenario_path: str | Path | None = None,
+    only: list[str] | None = None,
+    jobs: int = 1,
+    force: bool = False,
+    progress_bar: bool | None = None,
+) -> RunReport:
     """Run the pipeline and write appendices, ``reports/manifest.json`` and ``reports/tabeller.xlsx``."""
     p = plan(paths, scenario_path, only)
     started = utc_now()
@@ -84,30 +90,52 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
                 cache.invalidate(p, name)
                 failed.add(name)
                 report.results.append(NotebookResult(name, "skipped", error=f"upstream failed: {bad_upstream}"))
-                progress.info("[%d/%d] %s: hoppet over (avhenger av %s som feilet)", counter, total, name,
-                              ", ".join(bad_upstream))
+                progress.info(
+                    "[%d/%d] %s: hoppet over (avhenger av %s som feilet)", counter, total, name, ", ".join(bad_upstream)
+                )
                 continue
             example[name] = uses_example_data(p.scenario, spec.inputs) or any(
-                example.get(u, False) for u in upstream(p.specs, name))
+                example.get(u, False) for u in upstream(p.specs, name)
+            )
             own_inputs = {**scenario_input_hashes(p.scenario, spec.inputs), **config_hashes}
             key = cache.cache_key(p, name, own_inputs, lib)
-            notebooks_manifest[name] = {"title": spec.title, "cache_key": key, "inputs": sorted(spec.inputs),
-                                        "reads": list(spec.reads), "writes": list(spec.writes),
-                                        "example_data": example[name]}
+            notebooks_manifest[name] = {
+                "title": spec.title,
+                "cache_key": key,
+                "inputs": sorted(spec.inputs),
+                "reads": list(spec.reads),
+                "writes": list(spec.writes),
+                "example_data": example[name],
+            }
             if not force and cache.is_current(p, name, key):
-                report.results.append(NotebookResult(name, "cached", executed_path=str(paths.executed / f"{name}.ipynb")))
+                report.results.append(
+                    NotebookResult(name, "cached", executed_path=str(paths.executed / f"{name}.ipynb"))
+                )
                 progress.info("[%d/%d] %s: uendret, gjenbrukt", counter, total, name)
                 continue
             cache.invalidate(p, name)
-            jobs_in_wave.append({
-                "name": name, "input": str(spec.path), "executed": str(paths.executed / f"{name}.ipynb"),
-                "params": notebook_parameters(p, name), "kernel": kernel, "cwd": str(paths.root),
-                "progress_bar": progress_bar and jobs == 1, "writes": list(spec.writes),
-                "processed": str(paths.processed), "appendices": str(paths.appendices), "title": spec.title,
-                "scenario_title": p.scenario.title, "provenance": base_prov, "example_data": example[name],
-                "log_level": logging.getLogger().level or logging.WARNING, "progress_level": progress.getEffectiveLevel(),
-                "key": key, "index": counter,
-            })
+            jobs_in_wave.append(
+                {
+                    "name": name,
+                    "input": str(spec.path),
+                    "executed": str(paths.executed / f"{name}.ipynb"),
+                    "params": notebook_parameters(p, name),
+                    "kernel": kernel,
+                    "cwd": str(paths.root),
+                    "progress_bar": progress_bar and jobs == 1,
+                    "writes": list(spec.writes),
+                    "processed": str(paths.processed),
+                    "appendices": str(paths.appendices),
+                    "title": spec.title,
+                    "scenario_title": p.scenario.title,
+                    "provenance": base_prov,
+                    "example_data": example[name],
+                    "log_level": logging.getLogger().level or logging.WARNING,
+                    "progress_level": progress.getEffectiveLevel(),
+                    "key": key,
+                    "index": counter,
+                }
+            )
         for job in jobs_in_wave:
             progress.info("[%d/%d] %s: kjører …", job["index"], total, job["name"])
         if jobs > 1 and len(jobs_in_wave) > 1:
@@ -117,8 +145,9 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
         else:
             outcomes = [execute_notebook(j) for j in jobs_in_wave]
         for job, out in zip(jobs_in_wave, outcomes):
-            res = NotebookResult(out["name"], out["status"], out["seconds"], out.get("cell"), out.get("error"),
-                                 out.get("executed_path"))
+            res = NotebookResult(
+                out["name"], out["status"], out["seconds"], out.get("cell"), out.get("error"), out.get("executed_path")
+            )
             report.results.append(res)
             if res.status == "failed":
                 failed.add(res.name)
@@ -129,8 +158,11 @@ def run_pipeline(paths: ProjectPaths, scenario_path: str | Path | None = None, o
                 progress.info("[%d/%d] %s: ferdig på %.1f s", job["index"], total, res.name, res.seconds)
     for name, entry in notebooks_manifest.items():
         entry["status"] = "failed" if name in failed else "ok"
-        entry["outputs"] = {t: sha256_file(paths.processed / f"{t}.csv")
-                            for t in p.specs[name].writes if (paths.processed / f"{t}.csv").is_file()}
+        entry["outputs"] = {
+            t: sha256_file(paths.processed / f"{t}.csv")
+            for t in p.specs[name].writes
+            if (paths.processed / f"{t}.csv").is_file()
+        }
     report.manifest_path = write_manifest(paths, base_prov, notebooks_manifest)
     tables = [t for n in sorted(p.specs) for t in p.specs[n].writes]
     report.workbook_path = write_workbook(paths.reports / "tabeller.xlsx", paths.processed, tables)

@@ -6,8 +6,8 @@ import importlib
 import inspect
 import logging
 import re
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from ejournal_lib.common.errors import InputError, InputProblem
 from ejournal_lib.common.validation import SCHEMAS, TableSchema, read_raw_table
@@ -17,9 +17,13 @@ __all__ = ["validate_paths", "schema_for"]
 log = logging.getLogger(__name__)
 
 #: Topic modules that register schemas for raw files.
-_SCHEMA_MODULES = ("ejournal_lib.common.municipalities", "ejournal_lib.cba.benefit_realisation",
-                   "ejournal_lib.participation.register", "ejournal_lib.participation.gp_uptake",
-                   "ejournal_lib.timeuse.data")
+_SCHEMA_MODULES = (
+    "ejournal_lib.common.municipalities",
+    "ejournal_lib.cba.benefit_realisation",
+    "ejournal_lib.participation.register",
+    "ejournal_lib.participation.gp_uptake",
+    "ejournal_lib.timeuse.data",
+)
 
 
 def schema_for(path: Path, scenario) -> TableSchema | None:

@@ -42,20 +42,29 @@ def _strip_for_report(nb):
     """Drop cells tagged remove-cell, inputs tagged remove-input/hide-input (all inputs are hidden anyway)
     and stderr streams (warnings are for the log, not the appendix)."""
     nb = copy.deepcopy(nb)
-    pre = TagRemovePreprocessor(remove_cell_tags={"remove-cell"},
-                                remove_input_tags={"remove-input", "hide-input"}, enabled=True)
+    pre = TagRemovePreprocessor(
+        remove_cell_tags={"remove-cell"}, remove_input_tags={"remove-input", "hide-input"}, enabled=True
+    )
     nb, _ = pre.preprocess(nb, {})
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.get("outputs", [])
-                            if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+            ]
     return nb
 
 
 def notebook_body_html(nb) -> str:
     """The notebook's markdown and outputs as an HTML fragment, without code."""
-    exporter = HTMLExporter(template_name="basic", exclude_input=True, exclude_input_prompt=True,
-                            exclude_output_prompt=True, anchor_link_text="")
+    exporter = HTMLExporter(
+        template_name="basic",
+        exclude_input=True,
+        exclude_input_prompt=True,
+        exclude_output_prompt=True,
+        anchor_link_text="",
+    )
     body, _ = exporter.from_notebook_node(_strip_for_report(nb))
     return _ANCHOR_LINK.sub("", body)
 
@@ -63,11 +72,18 @@ def notebook_body_html(nb) -> str:
 def provenance_rows(prov: dict) -> list[tuple[str, list[str]]]:
     """What produced the appendix, as (term, lines) pairs: scenario, commit, versions, settings, inputs, time."""
     git = prov.get("git", {})
-    commit = (git.get("commit") or "ukjent (ikke en git-sjekkut)") + (" (med ulagrede endringer)" if git.get("dirty") else "")
+    commit = (git.get("commit") or "ukjent (ikke en git-sjekkut)") + (
+        " (med ulagrede endringer)" if git.get("dirty") else ""
+    )
     versions = ", ".join(f"{k} {v}" for k, v in prov.get("versions", {}).items() if v)
     return [
-        ("Scenario", [f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 "
-                      f"{str(prov.get('scenario_sha256'))[:16]}…)"]),
+        (
+            "Scenario",
+            [
+                f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 "
+                f"{str(prov.get('scenario_sha256'))[:16]}…)"
+            ],
+        ),
         ("Git-commit", [commit]),
         ("Versjoner", [versions]),
         ("Inndata (sha256)", [f"{k}: {v[:16]}…" for k, v in sorted(prov.get("inputs", {}).items())]),
@@ -80,20 +96,36 @@ def provenance_line(prov: dict) -> str:
     input hashes are in reports/manifest.json."""
     git = prov.get("git", {})
     commit = (git.get("commit") or "ukjent")[:12] + (" (ulagrede endringer)" if git.get("dirty") else "")
-    return (f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
-            f"{prov.get('scenario_name')} (sha256 {str(prov.get('scenario_sha256'))[:12]}…), git {commit}, "
-            f"{prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json.")
+    return (
+        f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
+        f"{prov.get('scenario_name')} (sha256 {str(prov.get('scenario_sha256'))[:12]}…), git {commit}, "
+        f"{prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json."
+    )
 
 
-def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool,
-              compact: bool = False) -> str:
+def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool, compact: bool = False) -> str:
     """A complete, self-contained HTML page (CSS inline, no external resources); ``compact`` gives a
     one-line provenance (factsheets)."""
-    banner = (f"{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på syntetiske eksempeldata, "
-              "ikke på faktiske målinger.") if example_data else ""
-    return render_template("page.html.j2", title=title, scenario_title=scenario_title, banner=banner, compact=compact,
-                           provenance_line=provenance_line(prov), provenance_rows=provenance_rows(prov), body=body,
-                           css=_CSS, filter_js=_FILTER_JS)
+    banner = (
+        (
+            f"{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på syntetiske eksempeldata, "
+            "ikke på faktiske målinger."
+        )
+        if example_data
+        else ""
+    )
+    return render_template(
+        "page.html.j2",
+        title=title,
+        scenario_title=scenario_title,
+        banner=banner,
+        compact=compact,
+        provenance_line=provenance_line(prov),
+        provenance_rows=provenance_rows(prov),
+        body=body,
+        css=_CSS,
+        filter_js=_FILTER_JS,
+    )
 
 
 def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:
@@ -106,8 +138,9 @@ def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:
     tmp.replace(pdf_path)
 
 
-def render_appendix(executed_path: Path, out_dir: Path, name: str, title: str, scenario_title: str,
-                    prov: dict, example_data: bool) -> tuple[Path, Path]:
+def render_appendix(
+    executed_path: Path, out_dir: Path, name: str, title: str, scenario_title: str, prov: dict, example_data: bool
+) -> tuple[Path, Path]:
     """Write ``<out_dir>/<name>.html`` and ``<name>.pdf`` from an executed notebook; return both paths."""
     nb = nbformat.read(executed_path, as_version=4)
     page = page_html(title, scenario_title, notebook_body_html(nb), prov, example_data)

@@ -6,16 +6,31 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from ejournal_lib.common.formatting import fmt_number  # noqa: E402
-from ejournal_lib.common.labels import label, labels  # noqa: E402
+from ejournal_lib.common.formatting import fmt_number
+from ejournal_lib.common.labels import label, labels
 
-__all__ = ["freed_hours_chart", "bridge_chart", "timeline_chart", "timeuse_by_group", "timeuse_staff_distribution", "design_effect_chart", "ranked_municipalities", "coverage_curve", "participation_forecast_chart", "stacked_pv_by_actor", "net_by_actor", "cumulative_net", "budget_burden", "npv_distribution",
-           "tornado_chart"]
+__all__ = [
+    "freed_hours_chart",
+    "bridge_chart",
+    "timeline_chart",
+    "timeuse_by_group",
+    "timeuse_staff_distribution",
+    "design_effect_chart",
+    "ranked_municipalities",
+    "coverage_curve",
+    "participation_forecast_chart",
+    "stacked_pv_by_actor",
+    "net_by_actor",
+    "cumulative_net",
+    "budget_burden",
+    "npv_distribution",
+    "tornado_chart",
+]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
 _PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
@@ -96,8 +111,13 @@ def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps
             continue
         ax.plot(sub["year"], sub["without_loan_mnok"], color=_PALETTE[i * 2], label=f"{actor_labels[actor]}")
         if actor == "municipalities":
-            ax.plot(sub["year"], sub["with_loan_mnok"], color=_PALETTE[i * 2], ls="--",
-                    label=f"{actor_labels[actor]}, med låneopptak")
+            ax.plot(
+                sub["year"],
+                sub["with_loan_mnok"],
+                color=_PALETTE[i * 2],
+                ls="--",
+                label=f"{actor_labels[actor]}, med låneopptak",
+            )
     ax.axhline(0, color="black", lw=0.8)
     ax.yaxis.set_major_formatter(_NOK)
     _year_axis(ax)
@@ -176,13 +196,24 @@ def coverage_curve(coverage: pd.DataFrame, forecast: pd.DataFrame, target: float
     """Signed share of the population outside Midt-Norge over time, with the Bass forecast and interval."""
     fig, ax = _fig(9, 4.2)
     d = pd.to_datetime(coverage["date"])
-    ax.step(d, coverage["share_of_population_outside_midt_norge"] * 100, where="post", color="#14365d",
-            label="Signert (observert)")
+    ax.step(
+        d,
+        coverage["share_of_population_outside_midt_norge"] * 100,
+        where="post",
+        color="#14365d",
+        label="Signert (observert)",
+    )
     f = forecast.copy()
     f["when"] = pd.PeriodIndex(f["period"], freq="Q").end_time
     ax.plot(f["when"], f["forecast_share"] * 100, color="#e39c37", label="Bass-prognose")
-    ax.fill_between(f["when"], f["low"] * 100, f["high"] * 100, color="#e39c37", alpha=0.2,
-                    label="80 % prognoseintervall (parametrisk bootstrap)")
+    ax.fill_between(
+        f["when"],
+        f["low"] * 100,
+        f["high"] * 100,
+        color="#e39c37",
+        alpha=0.2,
+        label="80 % prognoseintervall (parametrisk bootstrap)",
+    )
     ax.axhline(target * 100, color="#c8553d", ls="--", label=f"Mål: {fmt_number(target * 100, 0)} % av befolkningen")
     ax.set_ylim(0, 100)
     ax.set_ylabel("Andel av befolkningen utenfor Midt-Norge (%)")
@@ -197,8 +228,12 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for i, (name, sub) in enumerate(forecast.groupby("scenario", sort=False)):
         color = _PALETTE[i * 2 % len(_PALETTE)]
-        ax1.plot(sub["year"], sub["municipal_population_share"] * 100, color=color,
-                 label=label("participation_scenario", name))
+        ax1.plot(
+            sub["year"],
+            sub["municipal_population_share"] * 100,
+            color=color,
+            label=label("participation_scenario", name),
+        )
         if sub["low"].notna().any():
             ax1.fill_between(sub["year"], sub["low"] * 100, sub["high"] * 100, color=color, alpha=0.15)
         ax2.plot(sub["year"], sub["gp_share"] * 100, color=color, label=label("participation_scenario", name))
@@ -228,8 +263,15 @@ def timeuse_by_group(table: pd.DataFrame, groups: list[str]):
         y = np.arange(len(cells)) + j * height
         v = sub["minutes_per_day"].astype(float).to_numpy()
         err = np.vstack([v - sub["ci_low"].astype(float).to_numpy(), sub["ci_high"].astype(float).to_numpy() - v])
-        ax.barh(y, v, height=height, xerr=err, color=_PALETTE[j % len(_PALETTE)], label=label("activity_group", g),
-                error_kw={"elinewidth": 0.8, "capsize": 2})
+        ax.barh(
+            y,
+            v,
+            height=height,
+            xerr=err,
+            color=_PALETTE[j % len(_PALETTE)],
+            label=label("activity_group", g),
+            error_kw={"elinewidth": 0.8, "capsize": 2},
+        )
     ax.set_yticks(np.arange(len(cells)) + 0.4 - height / 2, cells, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlabel("Minutter per ansatt per dag (95 % klyngebootstrap-intervall)")
@@ -245,8 +287,9 @@ def timeuse_staff_distribution(staff_means: pd.DataFrame, column: str):
     fig, ax = _fig(9, 4)
     data = [staff_means.loc[staff_means["service"] == s, column].to_numpy() for s in services]
     ax.boxplot(data, vert=True, patch_artist=True, boxprops={"facecolor": "#a3cce9"})
-    ax.set_xticks(np.arange(1, len(services) + 1), [label("service", s) for s in services], rotation=20,
-                  ha="right", fontsize=8)
+    ax.set_xticks(
+        np.arange(1, len(services) + 1), [label("service", s) for s in services], rotation=20, ha="right", fontsize=8
+    )
     ax.set_ylabel("Minutter per dag (snitt per ansatt)")
     ax.set_title("Spredning mellom ansatte: påvirkbar tid per dag")
     return fig
@@ -308,11 +351,15 @@ def timeline_chart(timeline: pd.DataFrame):
     ax.set_yticks(range(len(phases)), phases["name"], fontsize=8)
     for kind, marker, color in (("milestone", "D", "#e39c37"), ("stop_point", "v", "#c8553d")):
         pts = t[t["kind"] == kind]
-        ax.scatter(pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=label("timeline_kind", kind), zorder=3)
+        ax.scatter(
+            pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=label("timeline_kind", kind), zorder=3
+        )
         for _, r in pts.iterrows():
             if kind == "stop_point":
                 ax.axvline(r["start"], color=color, lw=0.6, ls=":")
-                ax.annotate(r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7)
+                ax.annotate(
+                    r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7
+                )
     ax.invert_yaxis()
     ax.set_xlabel("År")
     ax.set_title("Faser, milepæler og stoppunkter")

@@ -6,8 +6,8 @@ for codes and Norwegian number formats, all from the label catalogue. A suppress
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 
 import pandas as pd
 
@@ -32,9 +32,16 @@ def _cell(value, spec, fmt: str, suppressed: bool) -> str:
     return fmt_value(value, fmt)
 
 
-def to_html_table(df: pd.DataFrame, table: str | None = None, caption: str | None = None,
-                  formats: Mapping[str, str] | None = None, notes=(), source: str | None = None,
-                  css_class: str = "ej-table", suppressed=None) -> str:
+def to_html_table(
+    df: pd.DataFrame,
+    table: str | None = None,
+    caption: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    notes=(),
+    source: str | None = None,
+    css_class: str = "ej-table",
+    suppressed=None,
+) -> str:
     """Render ``df`` as an HTML table with headers, words and formats from the label catalogue
     (``table`` selects the catalogue's per-table entries; ``formats`` overrides a column's format).
     ``suppressed`` flags rows whose empty cells are suppressed (default: the ``suppressed`` column)."""
@@ -48,14 +55,30 @@ def to_html_table(df: pd.DataFrame, table: str | None = None, caption: str | Non
     rows = []
     for record, sup in zip(df.itertuples(index=False, name=None), flags):
         rows.append([(_cell(v, s, f, bool(sup)), f in _NUMERIC_FORMATS) for v, s, f in zip(record, specs, fmts)])
-    return render_template("table.html.j2", css_class=css_class, caption=caption, headers=[s.label for s in specs],
-                           rows=rows, notes=list(notes), source=source)
+    return render_template(
+        "table.html.j2",
+        css_class=css_class,
+        caption=caption,
+        headers=[s.label for s in specs],
+        rows=rows,
+        notes=list(notes),
+        source=source,
+    )
 
 
-def publish_table(df: pd.DataFrame, name: str, processed_dir: str | Path, *, caption: str,
-                  columns: list[str] | None = None, formats: Mapping[str, str] | None = None,
-                  note: str | None = None, show: bool = True, max_rows: int | None = None,
-                  filterable: bool = False):
+def publish_table(
+    df: pd.DataFrame,
+    name: str,
+    processed_dir: str | Path,
+    *,
+    caption: str,
+    columns: list[str] | None = None,
+    formats: Mapping[str, str] | None = None,
+    note: str | None = None,
+    show: bool = True,
+    max_rows: int | None = None,
+    filterable: bool = False,
+):
     """Write ``df`` to ``<processed_dir>/<name>.csv`` and show it with Norwegian words and formats.
 
     ``caption`` is the table title (with units and source); ``columns`` the columns shown (the CSV and the
@@ -72,12 +95,27 @@ def publish_table(df: pd.DataFrame, name: str, processed_dir: str | Path, *, cap
         notes.append(f"Viser {max_rows} av {fmt_number(len(df))} rader; alle ligger i arbeidsboken.")
     if note:
         notes.append(note)
-    body = to_html_table(shown, name, caption, formats, notes, f"{name}.csv",
-                         css_class="ej-table ej-filterable" if filterable else "ej-table", suppressed=flags)
+    body = to_html_table(
+        shown,
+        name,
+        caption,
+        formats,
+        notes,
+        f"{name}.csv",
+        css_class="ej-table ej-filterable" if filterable else "ej-table",
+        suppressed=flags,
+    )
     return display_html(body, show)
 
 
-def show_table(df: pd.DataFrame, *, caption: str, table: str | None = None, formats: Mapping[str, str] | None = None,
-               note: str | None = None, show: bool = True):
+def show_table(
+    df: pd.DataFrame,
+    *,
+    caption: str,
+    table: str | None = None,
+    formats: Mapping[str, str] | None = None,
+    note: str | None = None,
+    show: bool = True,
+):
     """Show a table built for reading only (nothing written); headers and words from the catalogue."""
     return display_html(to_html_table(df, table, caption, formats, [note] if note else []), show)

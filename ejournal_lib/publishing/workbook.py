@@ -33,16 +33,25 @@ def write_workbook(path: Path, processed: Path, tables: list[str]) -> Path:
     tmp = path.with_name(path.stem + ".tmp.xlsx")
     present = [t for t in tables if (processed / f"{t}.csv").is_file()]
     frames = {t: read_table(processed / f"{t}.csv") for t in present}
+    shown = {t: relabel(df, t) for t, df in frames.items()}  # before opening the file: a missing label fails here
+    dictionary = data_dictionary({t: list(df.columns) for t, df in frames.items()}).rename(
+        columns={
+            "table": "Tabell",
+            "column": "Kode (kolonne)",
+            "header": "Overskrift",
+            "description": "Beskrivelse",
+            "codes": "Koder",
+        }
+    )
     try:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
             if not present:
-                pd.DataFrame({"Melding": ["Ingen tabeller ble produsert."]}).to_excel(xl, sheet_name="Info", index=False)
+                pd.DataFrame({"Melding": ["Ingen tabeller ble produsert."]}).to_excel(
+                    xl, sheet_name="Info", index=False
+                )
             for t, sheet in sheet_names(present).items():
-                relabel(frames[t], t).to_excel(xl, sheet_name=sheet, index=False)
-            dictionary = data_dictionary({t: list(df.columns) for t, df in frames.items()})
-            dictionary.rename(columns={"table": "Tabell", "column": "Kode (kolonne)", "header": "Overskrift",
-                                       "description": "Beskrivelse", "codes": "Koder"}).to_excel(
-                xl, sheet_name=_DICTIONARY_SHEET, index=False)
+                shown[t].to_excel(xl, sheet_name=sheet, index=False)
+            dictionary.to_excel(xl, sheet_name=_DICTIONARY_SHEET, index=False)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

@@ -6,7 +6,7 @@ financing key. A rule is either ``{actor: share, …}`` or ``benefit_share`` (sp
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from typing import Literal
 
 from pydantic import model_validator
 
@@ -14,7 +14,7 @@ from ejournal_lib.scenario.base import Code, Share, StrictModel
 
 __all__ = ["ActorMapping", "Actor", "EffectRule", "FinancingKey", "Rule"]
 
-Rule = Union[dict[Code, Share], Literal["benefit_share"]]
+Rule = dict[Code, Share] | Literal["benefit_share"]
 
 
 class Actor(StrictModel):

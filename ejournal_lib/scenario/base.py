@@ -13,8 +13,18 @@ from typing import Annotated, Any, Union
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, ValidationInfo
 
-__all__ = ["StrictModel", "Rate", "Share", "NonNegative", "Positive", "Year", "Code", "InputPath",
-           "format_problems", "resolve_path"]
+__all__ = [
+    "StrictModel",
+    "Rate",
+    "Share",
+    "NonNegative",
+    "Positive",
+    "Year",
+    "Code",
+    "InputPath",
+    "format_problems",
+    "resolve_path",
+]
 
 
 class StrictModel(BaseModel):
@@ -94,8 +104,9 @@ _TYPE_TAGS = {"bool", "int", "float", "str", "none", "list", "dict", "date"}
 
 def _is_union_branch(part) -> bool:
     """Pydantic names the branch of a union in the location (``float``, ``list[str]``, ``dict[str,int]``)."""
-    return isinstance(part, str) and (part in _TYPE_TAGS or not part.replace("_", "a").isalnum()
-                                      or part.startswith(("function-", "literal[")))
+    return isinstance(part, str) and (
+        part in _TYPE_TAGS or not part.replace("_", "a").isalnum() or part.startswith(("function-", "literal["))
+    )
 
 
 def format_problems(exc: ValidationError, model: type[BaseModel], prefix: tuple = ()) -> list[str]:

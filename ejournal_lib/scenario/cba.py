@@ -15,8 +15,19 @@ from pydantic import Field, model_validator
 
 from ejournal_lib.scenario.base import Code, NonNegative, Positive, Rate, Share, StrictModel, Year
 
-__all__ = ["CBAInputs", "Frame", "ServiceRow", "Participation", "Transition", "AdverseEvents", "Investment",
-           "Operation", "NullAlternative", "Uncertainty", "INTERACTION_KINDS"]
+__all__ = [
+    "CBAInputs",
+    "Frame",
+    "ServiceRow",
+    "Participation",
+    "Transition",
+    "AdverseEvents",
+    "Investment",
+    "Operation",
+    "NullAlternative",
+    "Uncertainty",
+    "INTERACTION_KINDS",
+]
 
 INTERACTION_KINDS = ("gp", "close", "some")
 #: A deviation relative to the base estimate, e.g. -0.2 for "20 % below".
@@ -72,8 +83,9 @@ class ServiceRow(StrictModel):
     @model_validator(mode="after")
     def _p10_not_above_base(self):
         if self.time_p10 > 0:
-            raise ValueError(f"{self.service}: time_p10 is relative to the base estimate and must be ≤ 0, "
-                             f"got {self.time_p10}")
+            raise ValueError(
+                f"{self.service}: time_p10 is relative to the base estimate and must be ≤ 0, got {self.time_p10}"
+            )
         return self
 
 
@@ -193,10 +205,15 @@ class NullAlternative(StrictModel):
     shutdown_lag_years: Annotated[int, Field(ge=0, le=10)]
 
 
-_PAIRS = [("transition_p10", "transition_p90"), ("legacy_municipal_p10", "legacy_municipal_p90"),
-          ("legacy_other_p10", "legacy_other_p90"), ("rollout_pace_p10", "rollout_pace_p90"),
-          ("gp_participation_p10", "gp_participation_p90"), ("realisation_pace_p10", "realisation_pace_p90"),
-          ("functional_scope_min", "functional_scope_max")]
+_PAIRS = [
+    ("transition_p10", "transition_p90"),
+    ("legacy_municipal_p10", "legacy_municipal_p90"),
+    ("legacy_other_p10", "legacy_other_p90"),
+    ("rollout_pace_p10", "rollout_pace_p90"),
+    ("gp_participation_p10", "gp_participation_p90"),
+    ("realisation_pace_p10", "realisation_pace_p90"),
+    ("functional_scope_min", "functional_scope_max"),
+]
 
 
 class Uncertainty(StrictModel):
@@ -222,8 +239,11 @@ class Uncertainty(StrictModel):
 
     @model_validator(mode="after")
     def _ordered(self):
-        bad = [f"{lo} ({getattr(self, lo)}) is above {hi} ({getattr(self, hi)})"
-               for lo, hi in _PAIRS if getattr(self, lo) > getattr(self, hi)]
+        bad = [
+            f"{lo} ({getattr(self, lo)}) is above {hi} ({getattr(self, hi)})"
+            for lo, hi in _PAIRS
+            if getattr(self, lo) > getattr(self, hi)
+        ]
         if abs(sum(self.delay_years_probabilities.values()) - 1) > 1e-9:
             bad.append("delay_years_probabilities must sum to 1")
         if bad:
@@ -254,10 +274,16 @@ class CBAInputs(StrictModel):
         items = [r.item for r in self.investment.items]
         if len(set(items)) != len(items):
             problems.append("investment.items: duplicate item names")
-        problems += [f"adverse_events.table: unknown service {r.service!r}; valid: {', '.join(names)}"
-                     for r in self.adverse_events.table if r.service not in names]
-        problems += [f"adverse_events.productivity_services: unknown service {s!r}; valid: {', '.join(names)}"
-                     for s in self.adverse_events.productivity_services if s not in names]
+        problems += [
+            f"adverse_events.table: unknown service {r.service!r}; valid: {', '.join(names)}"
+            for r in self.adverse_events.table
+            if r.service not in names
+        ]
+        problems += [
+            f"adverse_events.productivity_services: unknown service {s!r}; valid: {', '.join(names)}"
+            for s in self.adverse_events.productivity_services
+            if s not in names
+        ]
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -287,7 +313,7 @@ class CBAInputs(StrictModel):
             return {"rates": list(f.r109_rates), "boundaries": list(f.r109_boundaries)}
         return f.discount_rate
 
-    def with_overrides(self, overrides: dict) -> "CBAInputs":
+    def with_overrides(self, overrides: dict) -> CBAInputs:
         """A checked copy with ``{"a.b.c": value}`` overrides (see :func:`apply_overrides`)."""
         from ejournal_lib.scenario.overrides import apply_overrides
 

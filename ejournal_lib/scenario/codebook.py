@@ -48,5 +48,6 @@ class Codebook(StrictModel):
     @cached_property
     def activity_table(self) -> pd.DataFrame:
         """activity_code, group, addressable."""
-        return pd.DataFrame([{"activity_code": c, "group": a.group, "addressable": a.addressable}
-                             for c, a in self.activities.items()])
+        return pd.DataFrame(
+            [{"activity_code": c, "group": a.group, "addressable": a.addressable} for c, a in self.activities.items()]
+        )

@@ -4,22 +4,42 @@ milestones, the goal register and the benefit realisation plan (DFØ)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
-from ejournal_lib.scenario.base import Code, Share, StrictModel
+from ejournal_lib.scenario.base import Code, StrictModel
 
-__all__ = ["ChangeLog", "Change", "StatusStep", "StopPointConfig", "StopPoint", "RuleCriterion", "ManualCriterion",
-           "GoalRegister", "Goal", "BenefitPlan", "Benefit", "BenefitIndicator", "CHANGE_STATUSES",
-           "CHANGE_CATEGORIES", "NEXT_STATUS"]
+__all__ = [
+    "ChangeLog",
+    "Change",
+    "StatusStep",
+    "StopPointConfig",
+    "StopPoint",
+    "RuleCriterion",
+    "ManualCriterion",
+    "GoalRegister",
+    "Goal",
+    "BenefitPlan",
+    "Benefit",
+    "BenefitIndicator",
+    "CHANGE_STATUSES",
+    "CHANGE_CATEGORIES",
+    "NEXT_STATUS",
+]
 
 CHANGE_STATUSES = ("identified", "assessed", "decided", "rejected", "implemented")
 CHANGE_CATEGORIES = ("scope", "cost", "benefit", "risk", "schedule", "method", "participation")
 #: Which status may follow which (None: the first step).
-NEXT_STATUS = {None: {"identified"}, "identified": {"assessed", "rejected"}, "assessed": {"decided", "rejected"},
-               "decided": {"implemented"}, "rejected": set(), "implemented": set()}
-Scalar = Union[bool, int, float, str]
+NEXT_STATUS = {
+    None: {"identified"},
+    "identified": {"assessed", "rejected"},
+    "assessed": {"decided", "rejected"},
+    "decided": {"implemented"},
+    "rejected": set(),
+    "implemented": set(),
+}
+Scalar = bool | int | float | str
 
 
 class StatusStep(StrictModel):
@@ -51,8 +71,10 @@ class Change(StrictModel):
         problems, prev, prev_date = [], None, None
         for j, step in enumerate(self.status_history):
             if step.status not in NEXT_STATUS[prev]:
-                problems.append(f"status_history[{j}]: '{step.status}' cannot follow "
-                                f"{repr(prev) if prev else 'the start'} (allowed: {', '.join(sorted(NEXT_STATUS[prev]))})")
+                problems.append(
+                    f"status_history[{j}]: '{step.status}' cannot follow "
+                    f"{repr(prev) if prev else 'the start'} (allowed: {', '.join(sorted(NEXT_STATUS[prev]))})"
+                )
             if prev_date is not None and step.date < prev_date:
                 problems.append(f"status_history[{j}]: dated {step.date}, before the previous step ({prev_date})")
             prev, prev_date = step.status, step.date
@@ -117,7 +139,7 @@ class ManualCriterion(StrictModel):
     date: dt.date | None
 
 
-Criterion = Annotated[Union[RuleCriterion, ManualCriterion], Field(discriminator="type")]
+Criterion = Annotated[RuleCriterion | ManualCriterion, Field(discriminator="type")]
 
 
 class StopPoint(StrictModel):
@@ -149,21 +171,24 @@ class StopPointConfig(StrictModel):
 
 
 class Goal(StrictModel):
+    """A goal with its indicator and targets. Fields may be left empty: the goal register flags what a
+    verifiable goal lacks rather than refusing the file."""
+
     id: str
     level: Literal["effect_goal", "sub_goal", "result_goal"]
     goal: str
-    indicator: str
-    unit: str
+    indicator: str = ""
+    unit: str = ""
     baseline: float | None = None
     baseline_from: str | None = None
-    expected: float | None
-    low: float | None
-    high: float | None
-    deadline: str
-    source: str
-    frequency: str
-    owner: str
-    priority: Annotated[int, Field(ge=1, le=5)]
+    expected: float | None = None
+    low: float | None = None
+    high: float | None = None
+    deadline: str = ""
+    source: str = ""
+    frequency: str = ""
+    owner: str = ""
+    priority: Annotated[int, Field(ge=1, le=5)] | None = None
 
 
 class GoalRegister(StrictModel):
@@ -225,4 +250,3 @@ class BenefitPlan(StrictModel):
     @property
     def indicators(self) -> dict[str, BenefitIndicator]:
         return {i.id: i for b in self.benefits for i in b.indicators}
-

@@ -53,8 +53,7 @@ class DataPaths(StrictModel):
 
     @model_validator(mode="after")
     def _exist(self):
-        missing = [f"{name} = {str(p)!r}: file or folder not found" for name, p in self.named_paths()
-                   if not p.exists()]
+        missing = [f"{name} = {str(p)!r}: file or folder not found" for name, p in self.named_paths() if not p.exists()]
         if missing:
             raise ValueError("; ".join(missing))
         return self
@@ -206,8 +205,14 @@ class Scenario(StrictModel):
 
 
 #: The configuration files a scenario names, and the model each is checked against.
-CONFIG_FILES = {"actor_mapping": ActorMapping, "timeuse_codebook": Codebook, "change_log": ChangeLog,
-                "stop_points": StopPointConfig, "goal_register": GoalRegister, "benefit_plan": BenefitPlan}
+CONFIG_FILES = {
+    "actor_mapping": ActorMapping,
+    "timeuse_codebook": Codebook,
+    "change_log": ChangeLog,
+    "stop_points": StopPointConfig,
+    "goal_register": GoalRegister,
+    "benefit_plan": BenefitPlan,
+}
 
 
 def resolve_scenario_path(value: str | Path, root: Path) -> Path:
@@ -224,20 +229,25 @@ def _cross_checks(s: Scenario, configs: dict) -> list[str]:
     mapping = configs.get("actor_mapping")
     if mapping is not None:
         if s.settings.financing_key not in mapping.financing_keys:
-            problems.append(f"settings.financing_key = {s.settings.financing_key!r}: unknown financing key; "
-                            f"valid: {', '.join(sorted(mapping.financing_keys))}")
+            problems.append(
+                f"settings.financing_key = {s.settings.financing_key!r}: unknown financing key; "
+                f"valid: {', '.join(sorted(mapping.financing_keys))}"
+            )
         items = {r.item for r in s.cba.investment.items}
         for key, spec in mapping.financing_keys.items():
             missing = sorted(items - set(spec.investment))
             if missing:
-                problems.append(f"{s.relative(s.data.actor_mapping)}: financing_keys.{key}.investment does not "
-                                f"assign the investment item(s) {', '.join(missing)}")
+                problems.append(
+                    f"{s.relative(s.data.actor_mapping)}: financing_keys.{key}.investment does not "
+                    f"assign the investment item(s) {', '.join(missing)}"
+                )
     codebook = configs.get("timeuse_codebook")
     if codebook is not None:
         unknown = sorted(set(s.baseline.services) - set(codebook.services))
         if unknown:
-            problems.append(f"baseline.services: unknown service(s) {', '.join(unknown)}; valid: "
-                            f"{', '.join(codebook.services)}")
+            problems.append(
+                f"baseline.services: unknown service(s) {', '.join(unknown)}; valid: {', '.join(codebook.services)}"
+            )
     log = configs.get("change_log")
     if log is not None:
         section = s.cba.model_dump()
@@ -246,8 +256,9 @@ def _cross_checks(s: Scenario, configs: dict) -> list[str]:
                 try:
                     apply_overrides(section, {key: None})
                 except ConfigError as exc:
-                    problems.append(f"{s.relative(s.data.change_log)}: change {c.id}: overlay names an unknown "
-                                    f"cba parameter: {exc}")
+                    problems.append(
+                        f"{s.relative(s.data.change_log)}: change {c.id}: overlay names an unknown cba parameter: {exc}"
+                    )
     return problems
 
 
@@ -274,10 +285,14 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, roo
     try:
         scenario = Scenario.model_validate(data, context={"root": root})
     except ValidationError as exc:
-        raise ConfigError(f"scenario file {path}:\n" + "\n".join(f"  - {p}" for p in format_problems(exc, Scenario)))
+        lines = "\n".join(f"  - {p}" for p in format_problems(exc, Scenario))
+        raise ConfigError(f"scenario file {path}:\n{lines}") from None
     scenario._path, scenario._root = path.resolve(), root
-    scenario._sha256 = hashlib.sha256(raw_bytes + repr(sorted((overrides or {}).items())).encode()).hexdigest() \
-        if overrides else hashlib.sha256(raw_bytes).hexdigest()
+    scenario._sha256 = (
+        hashlib.sha256(raw_bytes + repr(sorted((overrides or {}).items())).encode()).hexdigest()
+        if overrides
+        else hashlib.sha256(raw_bytes).hexdigest()
+    )
     problems, configs = [], {}
     for name, model in CONFIG_FILES.items():
         file = getattr(scenario.data, name)

@@ -40,8 +40,9 @@ def apply_overrides(section: dict, overrides: dict) -> dict:
                 raise ConfigError(f"override '{dotted}': '{part}' is below a value, not a section")
             key = int(part) if part.isdigit() and int(part) in node else part
             if key not in node:
-                raise ConfigError(f"override '{dotted}': unknown key '{part}'; valid: "
-                                  f"{', '.join(sorted(map(str, node)))}")
+                raise ConfigError(
+                    f"override '{dotted}': unknown key '{part}'; valid: {', '.join(sorted(map(str, node)))}"
+                )
             if last:
                 node[key] = value
             else:

@@ -23,38 +23,60 @@ from ejournal_lib.common.municipalities import suggest_2020_code
 from ejournal_lib.common.validation import Column, TableSchema, read_table_file, register_schema, validate_table
 from ejournal_lib.scenario.codebook import Codebook
 
-__all__ = ["session_schema", "activity_schema", "sampling_schema", "TimeUseData", "load_timeuse",
-           "MAX_SESSION_HOURS"]
+__all__ = ["session_schema", "activity_schema", "sampling_schema", "TimeUseData", "load_timeuse", "MAX_SESSION_HOURS"]
 
 MAX_SESSION_HOURS = 16
 
 
 def session_schema(codebook: Codebook) -> TableSchema:
-    return TableSchema("sessions", (
-        Column("session_id", "code"), Column("municipality_code", "code", pattern=r"\d{4}"),
-        Column("service", "code", allowed=frozenset(codebook.services)), Column("unit", "text"),
-        Column("role", "code", allowed=frozenset(codebook.roles)), Column("staff_id", "code"),
-        Column("observer_id", "code"), Column("date", "date"), Column("start", "time"), Column("end", "time"),
-    ), unique=("session_id",))
+    return TableSchema(
+        "sessions",
+        (
+            Column("session_id", "code"),
+            Column("municipality_code", "code", pattern=r"\d{4}"),
+            Column("service", "code", allowed=frozenset(codebook.services)),
+            Column("unit", "text"),
+            Column("role", "code", allowed=frozenset(codebook.roles)),
+            Column("staff_id", "code"),
+            Column("observer_id", "code"),
+            Column("date", "date"),
+            Column("start", "time"),
+            Column("end", "time"),
+        ),
+        unique=("session_id",),
+    )
 
 
 def activity_schema(codebook: Codebook) -> TableSchema:
-    return TableSchema("activities", (
-        Column("session_id", "code"), Column("activity_code", "code", allowed=frozenset(codebook.activities)),
-        Column("start", "time"), Column("end", "time"), Column("patient_related", "bool", required=False),
-        Column("system", "text", required=False),
-    ))
+    return TableSchema(
+        "activities",
+        (
+            Column("session_id", "code"),
+            Column("activity_code", "code", allowed=frozenset(codebook.activities)),
+            Column("start", "time"),
+            Column("end", "time"),
+            Column("patient_related", "bool", required=False),
+            Column("system", "text", required=False),
+        ),
+    )
 
 
 def sampling_schema(codebook: Codebook) -> TableSchema:
-    return TableSchema("work_sampling", (
-        Column("session_id", "code"), Column("time", "time"),
-        Column("activity_code", "code", allowed=frozenset(codebook.activities)),
-    ))
+    return TableSchema(
+        "work_sampling",
+        (
+            Column("session_id", "code"),
+            Column("time", "time"),
+            Column("activity_code", "code", allowed=frozenset(codebook.activities)),
+        ),
+    )
 
 
-for _pattern, _factory in ((r".*sessions.*\.(csv|xlsx)", session_schema), (r".*activities.*\.(csv|xlsx)", activity_schema),
-                           (r".*work_sampling.*\.(csv|xlsx)", sampling_schema)):
+for _pattern, _factory in (
+    (r".*sessions.*\.(csv|xlsx)", session_schema),
+    (r".*activities.*\.(csv|xlsx)", activity_schema),
+    (r".*work_sampling.*\.(csv|xlsx)", sampling_schema),
+):
     register_schema(_pattern)(lambda scenario, f=_factory: f(scenario.codebook))
 
 
@@ -90,8 +112,13 @@ def _read_kind(files, schema, problems) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd.DataFrame | None = None,
-                 max_session_hours: float = MAX_SESSION_HOURS) -> TimeUseData:
+def load_timeuse(
+    paths,
+    codebook: Codebook,
+    valid_codes: set[str],
+    crosswalk: pd.DataFrame | None = None,
+    max_session_hours: float = MAX_SESSION_HOURS,
+) -> TimeUseData:
     """Read and check every sessions, activities and work-sampling file under ``paths``.
 
     ``valid_codes`` are the 2020 municipality codes accepted. Raises :class:`InputError` listing every
@@ -104,8 +131,16 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
     problems: list[InputProblem] = []
     sess_files = _files(paths, "sessions")
     if not sess_files:
-        raise InputError([InputProblem(", ".join(map(str, paths)), None, None, "no sessions file found "
-                                       "(a CSV or Excel file with 'sessions' in its name)")])
+        raise InputError(
+            [
+                InputProblem(
+                    ", ".join(map(str, paths)),
+                    None,
+                    None,
+                    "no sessions file found (a CSV or Excel file with 'sessions' in its name)",
+                )
+            ]
+        )
     sessions = _read_kind(sess_files, session_schema(codebook), problems)
     acts = _read_kind(_files(paths, "activities"), activity_schema(codebook), problems)
     samp = _read_kind(_files(paths, "work_sampling"), sampling_schema(codebook), problems)
@@ -114,33 +149,47 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
 
     dup = sessions.duplicated("session_id", keep="first")
     for _, r in sessions[dup].iterrows():
-        problems.append(InputProblem(r["_file"], r["_row"], "session_id", f"session id {r['session_id']!r} is used "
-                                     "in another file too"))
+        problems.append(
+            InputProblem(
+                r["_file"], r["_row"], "session_id", f"session id {r['session_id']!r} is used in another file too"
+            )
+        )
     for _, r in sessions.iterrows():
         code = r["municipality_code"]
         if code and code not in valid_codes:
             hint = suggest_2020_code(code, crosswalk) if crosswalk is not None else None
-            msg = (f"{code} is a 2019 municipality code; the 2020 code is {hint}" if hint and hint != code
-                   else f"{code} is not a 2020 municipality code")
+            msg = (
+                f"{code} is a 2019 municipality code; the 2020 code is {hint}"
+                if hint and hint != code
+                else f"{code} is not a 2020 municipality code"
+            )
             problems.append(InputProblem(r["_file"], r["_row"], "municipality_code", msg))
     sessions["start_at"] = sessions["date"] + sessions["start"]
     sessions["end_at"] = sessions["date"] + sessions["end"]
     sessions["observed_minutes"] = (sessions["end_at"] - sessions["start_at"]).dt.total_seconds() / 60
     for _, r in sessions.iterrows():
         if r["end_at"] <= r["start_at"]:
-            problems.append(InputProblem(r["_file"], r["_row"], "end", "end is not after start (register a night "
-                                         "shift as two sessions)"))
+            problems.append(
+                InputProblem(
+                    r["_file"], r["_row"], "end", "end is not after start (register a night shift as two sessions)"
+                )
+            )
         elif r["observed_minutes"] > max_session_hours * 60:
-            problems.append(InputProblem(r["_file"], r["_row"], "end", f"session is longer than {max_session_hours} "
-                                         f"hours ({r['observed_minutes'] / 60:.1f} h)"))
+            problems.append(
+                InputProblem(
+                    r["_file"],
+                    r["_row"],
+                    "end",
+                    f"session is longer than {max_session_hours} hours ({r['observed_minutes'] / 60:.1f} h)",
+                )
+            )
     if problems:  # cell-level problems: report them with the code checks above, before interval checks
         raise InputError(problems)
-    problems += _overlaps(sessions, "start_at", "end_at", ["staff_id"], "session of the same staff member",
-                          "start")
+    problems += _overlaps(sessions, "start_at", "end_at", ["staff_id"], "session of the same staff member", "start")
 
     info = sessions.set_index("session_id")
     design = ["municipality_code", "service", "role", "staff_id", "date"]
-    for name, frame in (("activities", acts), ("work_sampling", samp)):
+    for frame in (acts, samp):
         if frame.empty:
             continue
         known = frame["session_id"].isin(info.index)
@@ -148,8 +197,10 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
             problems.append(InputProblem(r["_file"], r["_row"], "session_id", f"unknown session {r['session_id']!r}"))
     if not acts.empty:
         acts = acts[acts["session_id"].isin(info.index)].copy()
-        acts = acts.join(info[design + ["start_at", "end_at"]].rename(columns={"start_at": "s_start", "end_at": "s_end"}),
-                         on="session_id")
+        acts = acts.join(
+            info[design + ["start_at", "end_at"]].rename(columns={"start_at": "s_start", "end_at": "s_end"}),
+            on="session_id",
+        )
         acts["start_at"] = acts["date"] + acts["start"]
         acts["end_at"] = acts["date"] + acts["end"]
         acts["minutes"] = (acts["end_at"] - acts["start_at"]).dt.total_seconds() / 60
@@ -157,8 +208,14 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
             if r["end_at"] <= r["start_at"]:
                 problems.append(InputProblem(r["_file"], r["_row"], "end", "end is not after start"))
             elif r["start_at"] < r["s_start"] or r["end_at"] > r["s_end"]:
-                problems.append(InputProblem(r["_file"], r["_row"], "start", "activity lies outside its session "
-                                             f"({r['s_start']:%H:%M}–{r['s_end']:%H:%M})"))
+                problems.append(
+                    InputProblem(
+                        r["_file"],
+                        r["_row"],
+                        "start",
+                        f"activity lies outside its session ({r['s_start']:%H:%M}–{r['s_end']:%H:%M})",
+                    )
+                )
         problems += _overlaps(acts, "start_at", "end_at", ["staff_id"], "activity of the same staff member", "start")
         acts = acts.merge(codebook.activity_table, on="activity_code", how="left")
     if not samp.empty:
@@ -171,9 +228,11 @@ def load_timeuse(paths, codebook: Codebook, valid_codes: set[str], crosswalk: pd
         samp = samp.merge(codebook.activity_table, on="activity_code", how="left")
     if problems:
         raise InputError(problems)
-    return TimeUseData(sessions.drop(columns=["_file", "_row"]),
-                       acts.drop(columns=["_file", "_row", "s_start", "s_end"], errors="ignore"),
-                       samp.drop(columns=["_file", "_row"], errors="ignore"))
+    return TimeUseData(
+        sessions.drop(columns=["_file", "_row"]),
+        acts.drop(columns=["_file", "_row", "s_start", "s_end"], errors="ignore"),
+        samp.drop(columns=["_file", "_row"], errors="ignore"),
+    )
 
 
 def _overlaps(df: pd.DataFrame, start: str, end: str, by: list[str], what: str, column: str) -> list[InputProblem]:
@@ -183,6 +242,12 @@ def _overlaps(df: pd.DataFrame, start: str, end: str, by: list[str], what: str, 
     latest_end = d.groupby(by)[end].transform(lambda s: s.cummax().shift())
     for i in d.index[latest_end.notna() & (d[start] < latest_end)]:
         r = d.loc[i]
-        out.append(InputProblem(r["_file"], r["_row"], column, f"overlaps another {what} that lasts until "
-                                f"{latest_end[i]:%Y-%m-%d %H:%M}"))
+        out.append(
+            InputProblem(
+                r["_file"],
+                r["_row"],
+                column,
+                f"overlaps another {what} that lasts until {latest_end[i]:%Y-%m-%d %H:%M}",
+            )
+        )
     return out

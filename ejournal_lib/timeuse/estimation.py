@@ -10,9 +10,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["staff_day_minutes", "cluster_bootstrap_weights", "bootstrap_mean", "minutes_per_day",
-           "variance_components", "design_effect", "verify_assumptions", "national_extrapolation",
-           "naive_mean_interval"]
+__all__ = [
+    "staff_day_minutes",
+    "cluster_bootstrap_weights",
+    "bootstrap_mean",
+    "minutes_per_day",
+    "variance_components",
+    "design_effect",
+    "verify_assumptions",
+    "national_extrapolation",
+    "naive_mean_interval",
+]
 
 
 def staff_day_minutes(activities: pd.DataFrame, sessions: pd.DataFrame, by: str = "group") -> pd.DataFrame:
@@ -24,8 +32,9 @@ def staff_day_minutes(activities: pd.DataFrame, sessions: pd.DataFrame, by: str 
     return out.reset_index()
 
 
-def cluster_bootstrap_weights(municipality: np.ndarray, staff: np.ndarray, n_boot: int,
-                              rng: np.random.Generator) -> np.ndarray:
+def cluster_bootstrap_weights(
+    municipality: np.ndarray, staff: np.ndarray, n_boot: int, rng: np.random.Generator
+) -> np.ndarray:
     """(n_boot, n_rows) weights of a two-stage bootstrap: municipalities drawn with replacement, then staff
     with replacement within each municipality; every staff-day of a drawn staff member comes along."""
     munis, muni_idx = np.unique(municipality, return_inverse=True)
@@ -38,12 +47,19 @@ def cluster_bootstrap_weights(municipality: np.ndarray, staff: np.ndarray, n_boo
     for m in range(len(munis)):  # loop over municipalities, not replicates
         members = np.flatnonzero(staff_muni == m)
         staff_counts[:, members] = rng.multinomial(len(members), np.full(len(members), 1 / len(members)), size=n_boot)
-    staff_weight = muni_counts[:, staff_muni] * staff_counts       # (B, S)
-    return staff_weight[:, staff_idx]                               # (B, rows)
+    staff_weight = muni_counts[:, staff_muni] * staff_counts  # (B, S)
+    return staff_weight[:, staff_idx]  # (B, rows)
 
 
-def bootstrap_mean(values: np.ndarray, municipality, staff, n_boot: int = 1000, seed: int = 1,
-                   level: float = 0.95, denominator: np.ndarray | None = None) -> dict:
+def bootstrap_mean(
+    values: np.ndarray,
+    municipality,
+    staff,
+    n_boot: int = 1000,
+    seed: int = 1,
+    level: float = 0.95,
+    denominator: np.ndarray | None = None,
+) -> dict:
     """Mean (or ratio Σvalues/Σdenominator) with a percentile cluster-bootstrap interval.
 
     ``values`` may be (rows,) or (rows, k) for k quantities at once.
@@ -77,8 +93,14 @@ def naive_mean_interval(values: np.ndarray, level: float = 0.95) -> tuple[float,
     return float(v.mean()), float(v.mean() - t * se), float(v.mean() + t * se)
 
 
-def minutes_per_day(days: pd.DataFrame, groups: list[str], by=("service", "role"), n_boot: int = 1000,
-                    seed: int = 1, level: float = 0.95) -> pd.DataFrame:
+def minutes_per_day(
+    days: pd.DataFrame,
+    groups: list[str],
+    by=("service", "role"),
+    n_boot: int = 1000,
+    seed: int = 1,
+    level: float = 0.95,
+) -> pd.DataFrame:
     """Minutes per staff-day and share of observed time per activity group, per ``by`` cell, with
     cluster-bootstrap intervals; plus the count of staff-days, staff and municipalities behind each cell."""
     rows = []
@@ -86,14 +108,31 @@ def minutes_per_day(days: pd.DataFrame, groups: list[str], by=("service", "role"
         key = key if isinstance(key, tuple) else (key,)
         vals = d[groups].to_numpy(float)
         mins = bootstrap_mean(vals, d["municipality_code"], d["staff_id"], n_boot, seed, level)
-        share = bootstrap_mean(vals, d["municipality_code"], d["staff_id"], n_boot, seed, level,
-                               denominator=d["observed_minutes"].to_numpy(float))
+        share = bootstrap_mean(
+            vals,
+            d["municipality_code"],
+            d["staff_id"],
+            n_boot,
+            seed,
+            level,
+            denominator=d["observed_minutes"].to_numpy(float),
+        )
         for j, g in enumerate(groups):
-            rows.append({**dict(zip(by, key)), "activity_group": g, "minutes_per_day": mins["estimate"][j],
-                         "ci_low": mins["ci_low"][j], "ci_high": mins["ci_high"][j],
-                         "share_of_time": share["estimate"][j], "share_ci_low": share["ci_low"][j],
-                         "share_ci_high": share["ci_high"][j], "n_staff_days": len(d),
-                         "n_staff": d["staff_id"].nunique(), "n_municipalities": d["municipality_code"].nunique()})
+            rows.append(
+                {
+                    **dict(zip(by, key)),
+                    "activity_group": g,
+                    "minutes_per_day": mins["estimate"][j],
+                    "ci_low": mins["ci_low"][j],
+                    "ci_high": mins["ci_high"][j],
+                    "share_of_time": share["estimate"][j],
+                    "share_ci_low": share["ci_low"][j],
+                    "share_ci_high": share["ci_high"][j],
+                    "n_staff_days": len(d),
+                    "n_staff": d["staff_id"].nunique(),
+                    "n_municipalities": d["municipality_code"].nunique(),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -107,8 +146,13 @@ def variance_components(y: np.ndarray, municipality, staff) -> dict:
 
     import statsmodels.formula.api as smf
 
-    df = pd.DataFrame({"y": np.asarray(y, float), "m": np.asarray(municipality).astype(str),
-                       "s": [f"{a}|{b}" for a, b in zip(municipality, staff)]})
+    df = pd.DataFrame(
+        {
+            "y": np.asarray(y, float),
+            "m": np.asarray(municipality).astype(str),
+            "s": [f"{a}|{b}" for a, b in zip(municipality, staff)],
+        }
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         fit = smf.mixedlm("y ~ 1", df, groups="m", vc_formula={"s": "0 + C(s)"}, re_formula="1").fit(reml=True)
@@ -120,11 +164,19 @@ def variance_components(y: np.ndarray, municipality, staff) -> dict:
     staff_per_muni = df["s"].nunique() / df["m"].nunique()
     icc_m = var_m / total if total > 0 else 0.0
     icc_s = var_s / total if total > 0 else 0.0
-    return {"mean": float(fit.fe_params.iloc[0]), "var_municipality": var_m, "var_staff": var_s,
-            "var_residual": var_e, "icc_municipality": icc_m, "icc_staff": icc_s,
-            "icc_same_staff": icc_m + icc_s, "days_per_staff": days_per_staff, "staff_per_municipality": staff_per_muni,
-            "design_effect": design_effect(icc_m, icc_s, days_per_staff, staff_per_muni),
-            "converged": bool(fit.converged)}
+    return {
+        "mean": float(fit.fe_params.iloc[0]),
+        "var_municipality": var_m,
+        "var_staff": var_s,
+        "var_residual": var_e,
+        "icc_municipality": icc_m,
+        "icc_staff": icc_s,
+        "icc_same_staff": icc_m + icc_s,
+        "days_per_staff": days_per_staff,
+        "staff_per_municipality": staff_per_muni,
+        "design_effect": design_effect(icc_m, icc_s, days_per_staff, staff_per_muni),
+        "converged": bool(fit.converged),
+    }
 
 
 def design_effect(icc_municipality: float, icc_staff: float, days_per_staff: float, staff_per_municipality: float):
@@ -134,8 +186,9 @@ def design_effect(icc_municipality: float, icc_staff: float, days_per_staff: flo
     return 1.0 + icc_staff * (D - 1.0) + icc_municipality * (K * D - 1.0)
 
 
-def verify_assumptions(addressable: pd.DataFrame, assumed: pd.Series, plausible_max: float = 0.30,
-                       questionable_max: float = 0.60) -> pd.DataFrame:
+def verify_assumptions(
+    addressable: pd.DataFrame, assumed: pd.Series, plausible_max: float = 0.30, questionable_max: float = 0.60
+) -> pd.DataFrame:
     """Assumed minutes saved against measured addressable minutes, per service.
 
     ``addressable``: service, baseline_addressable_minutes, ci_low, ci_high (minutes per staff-day).
@@ -151,18 +204,34 @@ def verify_assumptions(addressable: pd.DataFrame, assumed: pd.Series, plausible_
         red_lo = out["assumed_minutes_saved"] / out["ci_high"]
         red_hi = out["assumed_minutes_saved"] / out["ci_low"]
     out["ci_low"], out["ci_high"] = red_lo, red_hi
-    out["verdict"] = np.select([out["implied_reduction"] <= plausible_max, out["implied_reduction"] <= questionable_max],
-                               ["plausible", "questionable"], "implausible")
-    return out[["service", "assumed_minutes_saved", "baseline_addressable_minutes", "implied_reduction", "ci_low",
-                "ci_high", "verdict", "n_staff"]]
+    out["verdict"] = np.select(
+        [out["implied_reduction"] <= plausible_max, out["implied_reduction"] <= questionable_max],
+        ["plausible", "questionable"],
+        "implausible",
+    )
+    return out[
+        [
+            "service",
+            "assumed_minutes_saved",
+            "baseline_addressable_minutes",
+            "implied_reduction",
+            "ci_low",
+            "ci_high",
+            "verdict",
+            "n_staff",
+        ]
+    ]
 
 
-def national_extrapolation(addressable: pd.DataFrame, services: pd.DataFrame, hours_per_fte: float,
-                           working_days: float) -> pd.DataFrame:
+def national_extrapolation(
+    addressable: pd.DataFrame, services: pd.DataFrame, hours_per_fte: float, working_days: float
+) -> pd.DataFrame:
     """Baseline hours and MNOK a year on addressable activities per service (minutes per staff-day × days
     × FTEs; NOK at the hourly labour cost from the scenario)."""
     s = services[["ftes", "monthly_labour_cost"]]
-    out = addressable[["service", "baseline_addressable_minutes", "ci_low", "ci_high", "n_staff"]].join(s, on="service", how="inner")
+    out = addressable[["service", "baseline_addressable_minutes", "ci_low", "ci_high", "n_staff"]].join(
+        s, on="service", how="inner"
+    )
     hourly = out["monthly_labour_cost"] * 12 / hours_per_fte
     for col, name in (("baseline_addressable_minutes", ""), ("ci_low", "_ci_low"), ("ci_high", "_ci_high")):
         hours = out[col] / 60 * working_days * out["ftes"]

@@ -6,11 +6,17 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.disclosure import suppress_small_cells
-from ejournal_lib.timeuse.survey_design import design_table
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.timeuse.data import TimeUseData
-from ejournal_lib.timeuse.estimation import (bootstrap_mean, minutes_per_day, national_extrapolation, staff_day_minutes,
-                                 variance_components, verify_assumptions)
+from ejournal_lib.timeuse.estimation import (
+    bootstrap_mean,
+    minutes_per_day,
+    national_extrapolation,
+    staff_day_minutes,
+    variance_components,
+    verify_assumptions,
+)
+from ejournal_lib.timeuse.survey_design import design_table
 from ejournal_lib.timeuse.work_sampling import sampling_proportions, work_sampling_margin, work_sampling_sample_size
 
 __all__ = ["timeuse_tables", "ADDRESSABLE"]
@@ -23,10 +29,22 @@ def _addressable_days(data: TimeUseData) -> pd.DataFrame:
     return staff_day_minutes(acts, data.sessions, by="kind")
 
 
-def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame, hours_per_fte: float,
-                   working_days: float, n_boot: int = 1000, seed: int = 1, level: float = 0.95, k: int = 5,
-                   plausible_max: float = 0.30, questionable_max: float = 0.60, margin_minutes: float = 5.0,
-                   z: float = 1.96, planner_variances: dict | None = None) -> dict[str, pd.DataFrame]:
+def timeuse_tables(
+    data: TimeUseData,
+    codebook: Codebook,
+    services: pd.DataFrame,
+    hours_per_fte: float,
+    working_days: float,
+    n_boot: int = 1000,
+    seed: int = 1,
+    level: float = 0.95,
+    k: int = 5,
+    plausible_max: float = 0.30,
+    questionable_max: float = 0.60,
+    margin_minutes: float = 5.0,
+    z: float = 1.96,
+    planner_variances: dict | None = None,
+) -> dict[str, pd.DataFrame]:
     """Minutes per day, verification against the assumed savings, variance components, design planner,
     work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed.
 
@@ -46,25 +64,50 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
     rows = []
     for service, d in days.groupby("service"):
         b = bootstrap_mean(d[ADDRESSABLE].to_numpy(), d["municipality_code"], d["staff_id"], n_boot, seed, level)
-        rows.append({"service": service, "baseline_addressable_minutes": b["estimate"], "ci_low": b["ci_low"],
-                     "ci_high": b["ci_high"], "n_staff_days": len(d), "n_staff": d["staff_id"].nunique(),
-                     "n_municipalities": d["municipality_code"].nunique()})
+        rows.append(
+            {
+                "service": service,
+                "baseline_addressable_minutes": b["estimate"],
+                "ci_low": b["ci_low"],
+                "ci_high": b["ci_high"],
+                "n_staff_days": len(d),
+                "n_staff": d["staff_id"].nunique(),
+                "n_municipalities": d["municipality_code"].nunique(),
+            }
+        )
     addressable = pd.DataFrame(rows)
-    by_muni = (days.groupby(["municipality_code", "service"], as_index=False)
-               .agg(baseline_addressable_minutes=(ADDRESSABLE, "mean"), n_staff_days=(ADDRESSABLE, "size"),
-                    n_staff=("staff_id", "nunique")))
+    by_muni = days.groupby(["municipality_code", "service"], as_index=False).agg(
+        baseline_addressable_minutes=(ADDRESSABLE, "mean"),
+        n_staff_days=(ADDRESSABLE, "size"),
+        n_staff=("staff_id", "nunique"),
+    )
     verdict = verify_assumptions(addressable, services["minutes_saved_per_day"], plausible_max, questionable_max)
     national = national_extrapolation(addressable, services, hours_per_fte, working_days)
 
     vc_rows = []
     for (service, role), d in days.groupby(["service", "role"]):
         if d["municipality_code"].nunique() < 3 or d["staff_id"].nunique() < k:
-            vc_rows.append({"service": service, "role": role, "n_staff": d["staff_id"].nunique(),
-                            "n_municipalities": d["municipality_code"].nunique(), "model_status": "too_few_units"})
+            vc_rows.append(
+                {
+                    "service": service,
+                    "role": role,
+                    "n_staff": d["staff_id"].nunique(),
+                    "n_municipalities": d["municipality_code"].nunique(),
+                    "model_status": "too_few_units",
+                }
+            )
             continue
         vc = variance_components(d[ADDRESSABLE].to_numpy(), d["municipality_code"].to_numpy(), d["staff_id"].to_numpy())
-        vc_rows.append({"service": service, "role": role, "n_staff": d["staff_id"].nunique(),
-                        "n_municipalities": d["municipality_code"].nunique(), **vc, "model_status": "fitted"})
+        vc_rows.append(
+            {
+                "service": service,
+                "role": role,
+                "n_staff": d["staff_id"].nunique(),
+                "n_municipalities": d["municipality_code"].nunique(),
+                **vc,
+                "model_status": "fitted",
+            }
+        )
     components = pd.DataFrame(vc_rows)
     fitted = components.dropna(subset=["var_residual"]) if "var_residual" in components else components.iloc[0:0]
     if planner_variances:
@@ -75,35 +118,54 @@ def timeuse_tables(data: TimeUseData, codebook: Codebook, services: pd.DataFrame
     elif len(fitted):
         pooled = fitted[["var_municipality", "var_staff", "var_residual"]].mean()
     else:
-        raise ValueError("no cell has enough municipalities and staff for variance components; "
-                         "give planner_variances (var_municipality, var_staff, var_residual)")
-    planner = design_table(margin_minutes, pooled["var_municipality"], pooled["var_staff"], pooled["var_residual"],
-                           level=level)
-    ws_sizes = pd.DataFrame([{"p": p, "margin": e, "relative": rel, "z": zz,
-                              "n_observations": work_sampling_sample_size(p, e, zz, rel)}
-                             for p in (0.05, 0.10, 0.20, 0.50) for e, rel in ((0.02, False), (0.05, False), (0.20, True))
-                             for zz in (1.96, 2.0)])
+        raise ValueError(
+            "no cell has enough municipalities and staff for variance components; "
+            "give planner_variances (var_municipality, var_staff, var_residual)"
+        )
+    planner = design_table(
+        margin_minutes, pooled["var_municipality"], pooled["var_staff"], pooled["var_residual"], level=level
+    )
+    ws_sizes = pd.DataFrame(
+        [
+            {"p": p, "margin": e, "relative": rel, "z": zz, "n_observations": work_sampling_sample_size(p, e, zz, rel)}
+            for p in (0.05, 0.10, 0.20, 0.50)
+            for e, rel in ((0.02, False), (0.05, False), (0.20, True))
+            for zz in (1.96, 2.0)
+        ]
+    )
     sampling = sampling_proportions(data.sampling, data.sessions, groups, z) if len(data.sampling) else pd.DataFrame()
     if len(sampling):
-        sampling["margin_achieved"] = [work_sampling_margin(max(min(p, 0.999), 0.001), n, z)
-                                       for p, n in zip(sampling["proportion"], sampling["n_observations"])]
-    staff_means = (days.groupby(["service", "role", "staff_id"], as_index=False)[ADDRESSABLE].mean()
-                   .merge(days.groupby("service")["staff_id"].nunique().rename("service_staff"), on="service"))
+        sampling["margin_achieved"] = [
+            work_sampling_margin(max(min(p, 0.999), 0.001), n, z)
+            for p, n in zip(sampling["proportion"], sampling["n_observations"])
+        ]
+    staff_means = (
+        days.groupby(["service", "role", "staff_id"], as_index=False)[ADDRESSABLE]
+        .mean()
+        .merge(days.groupby("service")["staff_id"].nunique().rename("service_staff"), on="service")
+    )
     return {
         "timeuse_minutes_per_day": suppress_small_cells(per_cell, value_cols, "n_staff", k),
-        "timeuse_addressable_by_service": suppress_small_cells(addressable, ["baseline_addressable_minutes", "ci_low",
-                                                                              "ci_high"], "n_staff", k),
-        "timeuse_addressable_by_municipality": suppress_small_cells(by_muni, ["baseline_addressable_minutes"],
-                                                                    "n_staff", k),
-        "timeuse_vs_assumption": suppress_small_cells(verdict, ["baseline_addressable_minutes", "implied_reduction",
-                                                                "ci_low", "ci_high", "verdict"], "n_staff", k),
+        "timeuse_addressable_by_service": suppress_small_cells(
+            addressable, ["baseline_addressable_minutes", "ci_low", "ci_high"], "n_staff", k
+        ),
+        "timeuse_addressable_by_municipality": suppress_small_cells(
+            by_muni, ["baseline_addressable_minutes"], "n_staff", k
+        ),
+        "timeuse_vs_assumption": suppress_small_cells(
+            verdict, ["baseline_addressable_minutes", "implied_reduction", "ci_low", "ci_high", "verdict"], "n_staff", k
+        ),
         "timeuse_variance_components": components,
         "timeuse_sample_size": planner,
         "timeuse_work_sampling_sample_size": ws_sizes,
-        "timeuse_work_sampling": suppress_small_cells(sampling, ["proportion", "ci_low", "ci_high", "minutes_per_day",
-                                                                 "count"], "n_staff", k) if len(sampling) else sampling,
-        "timeuse_national": suppress_small_cells(national, [c for c in national.columns if c.startswith(
-            ("hours", "mnok", "baseline", "ci_"))], "n_staff", k),
+        "timeuse_work_sampling": suppress_small_cells(
+            sampling, ["proportion", "ci_low", "ci_high", "minutes_per_day", "count"], "n_staff", k
+        )
+        if len(sampling)
+        else sampling,
+        "timeuse_national": suppress_small_cells(
+            national, [c for c in national.columns if c.startswith(("hours", "mnok", "baseline", "ci_"))], "n_staff", k
+        ),
         "_staff_means": staff_means[staff_means["service_staff"] >= k],
         "_pooled_components": pooled,
     }

@@ -32,8 +32,9 @@ def test_expected_share_is_mean_prediction_and_bounds_bracket_it():
 
 
 def test_gps_allocated_by_population_sum_to_national_share():
-    area = pd.DataFrame({"municipality_code": ["0001", "0002"], "municipality_name": ["A", "B"],
-                         "population": [300, 100]})
+    area = pd.DataFrame(
+        {"municipality_code": ["0001", "0002"], "municipality_name": ["A", "B"], "population": [300, 100]}
+    )
     g = gps_per_municipality(area, national_gps=50, national_population=1000)
     assert g["gps"].tolist() == [15.0, 5.0]
     figures = pd.DataFrame({"indicator": ["Fastleger (GPs, persons)"], "period": ["2019-Q4"], "value": [4858]})
@@ -48,5 +49,5 @@ def test_gp_file_replaces_allocation(tmp_path):
 
     with pytest.raises(InputError):
         gps_per_municipality(area, 1, 1, f)
-    f.write_text("municipality_code,gps\n0001,12\n0002,\"3,5\"\n")
+    f.write_text('municipality_code,gps\n0001,12\n0002,"3,5"\n')
     assert gps_per_municipality(area, 1, 1, f)["gps"].tolist() == [12.0, 3.5]

@@ -2,8 +2,13 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from ejournal_lib.cba.distributions import (cost_quantiles, triangular_cdf, triangular_from_quantiles,
-                                        triangular_ppf, lognormal_from_quantiles)
+from ejournal_lib.cba.distributions import (
+    cost_quantiles,
+    lognormal_from_quantiles,
+    triangular_cdf,
+    triangular_from_quantiles,
+    triangular_ppf,
+)
 
 
 def exact_triangular_quantile(p, a, c, b):
@@ -59,7 +64,7 @@ def test_cost_quantiles_p10_p90_single_item_hits_the_given_quantiles():
 
 def test_cost_quantiles_correlation_widens_the_sum():
     # two identical items: with correlation 1 the sum's SD is 2 sd; independent it is sqrt(2) sd
-    sd_one = np.sqrt((0 ** 2 + 1 ** 2 + 3 ** 2 - 0 * 1 - 0 * 3 - 1 * 3) / 18)  # triangular(0,1,3)
+    sd_one = np.sqrt((0**2 + 1**2 + 3**2 - 0 * 1 - 0 * 3 - 1 * 3) / 18)  # triangular(0,1,3)
     ind = cost_quantiles([0, 0], [1, 1], [3, 3], bounds="min-max", n=200_000, seed=1)
     cor = cost_quantiles([0, 0], [1, 1], [3, 3], bounds="min-max", correlation=0.999, n=200_000, seed=1)
     assert ind["sd"] == pytest.approx(np.sqrt(2) * sd_one, rel=0.01)

@@ -6,7 +6,8 @@ import pytest
 from ejournal_lib.common.errors import InputError, PrivacyError
 from ejournal_lib.common.identity_numbers import contains_national_id, is_national_id
 from ejournal_lib.common.municipalities import load_population
-from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, validate_paths
+from ejournal_lib.common.validation import Column, TableSchema, read_raw_table
+from ejournal_lib.pipeline.validate import validate_paths
 
 
 def make_fnr(ddmmyy: str, individual: str) -> str:
@@ -22,7 +23,7 @@ def make_fnr(ddmmyy: str, individual: str) -> str:
     return ddmmyy + individual + f"{k1}{k2}"
 
 
-VALID = make_fnr("150570", "123")     # 15 May 1970
+VALID = make_fnr("150570", "123")  # 15 May 1970
 D_NUMBER = make_fnr("550570", "123")  # D-number: day + 40
 
 
@@ -36,14 +37,21 @@ def test_identity_numbers():
     assert mask.tolist() == [True, False, False]
 
 
-SCHEMA = TableSchema("t", (Column("id", "code", pattern=r"S\d+"), Column("minutes", "float", min=0),
-                           Column("day", "date"), Column("kind", allowed=frozenset({"a", "b"}))),
-                     unique=("id",))
+SCHEMA = TableSchema(
+    "t",
+    (
+        Column("id", "code", pattern=r"S\d+"),
+        Column("minutes", "float", min=0),
+        Column("day", "date"),
+        Column("kind", allowed=frozenset({"a", "b"})),
+    ),
+    unique=("id",),
+)
 
 
 def test_all_problems_at_once(tmp_path):
     f = tmp_path / "t.csv"
-    f.write_text("id,minutes,day,kind\nS1,\"12,5\",2020-01-02,a\nX2,-1,2020-13-01,c\nS1,3,43831,b\n", encoding="utf-8")
+    f.write_text('id,minutes,day,kind\nS1,"12,5",2020-01-02,a\nX2,-1,2020-13-01,c\nS1,3,43831,b\n', encoding="utf-8")
     with pytest.raises(InputError) as err:
         read_raw_table(f, SCHEMA)
     text = str(err.value)
@@ -81,18 +89,21 @@ def test_identity_number_refused_without_printing_it(tmp_path):
     assert VALID not in str(err.value)
 
 
-def test_shipped_population_file_validates(root):
+def test_shipped_population_file_validates(root, scenario):
     pop = load_population(root / "data" / "raw" / "population_municipality_2020.csv")
     assert len(pop) == 356 and pop["population"].sum() == 5_367_580
-    assert validate_paths([root / "data" / "raw"]) == []
+    assert validate_paths([root / "data" / "raw"], scenario) == []
 
 
 def test_validate_command_reports_problems(tmp_path, capsys):
     from ejournal_lib.pipeline.cli import main
 
     bad = tmp_path / "population_municipality_2020.csv"
-    bad.write_text("municipality_code,municipality_name,county_code,county_name,population,year,reference_date,"
-                   "in_midt_norge\n301,Oslo,03,Oslo,abc,2020,2020-01-01,False\n", encoding="utf-8")
+    bad.write_text(
+        "municipality_code,municipality_name,county_code,county_name,population,year,reference_date,"
+        "in_midt_norge\n301,Oslo,03,Oslo,abc,2020,2020-01-01,False\n",
+        encoding="utf-8",
+    )
     assert main(["validate", str(bad), str(tmp_path / "missing.csv")]) == 1
     out = capsys.readouterr().out
     assert "row 1, column 'municipality_code'" in out and "row 1, column 'population'" in out

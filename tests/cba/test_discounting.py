@@ -22,15 +22,15 @@ def test_year_before_base_is_compounded():
 def test_r109_steps_down_after_40_and_75_years():
     # 40 years at 4 %, then 3 %: factor(41) = 1.04^-40 / 1.03; factor(76) = 1.04^-40 * 1.03^-35 / 1.02
     f = discount_factors([2019 + 40, 2019 + 41, 2019 + 76], 2019, R109_SCHEDULE)
-    assert f[0] == pytest.approx(1.04 ** -40)
-    assert f[1] == pytest.approx(1.04 ** -40 / 1.03)
-    assert f[2] == pytest.approx(1.04 ** -40 * 1.03 ** -35 / 1.02)
+    assert f[0] == pytest.approx(1.04**-40)
+    assert f[1] == pytest.approx(1.04**-40 / 1.03)
+    assert f[2] == pytest.approx(1.04**-40 * 1.03**-35 / 1.02)
 
 
 def test_stepped_boundaries_are_parameters():
     sched = {"rates": [0.05, 0.01], "boundaries": [2]}
     f = discount_factors([2020, 2021, 2022, 2023], 2019, sched)
-    assert f == pytest.approx([1 / 1.05, 1 / 1.05 ** 2, 1 / (1.05 ** 2 * 1.01), 1 / (1.05 ** 2 * 1.01 ** 2)])
+    assert f == pytest.approx([1 / 1.05, 1 / 1.05**2, 1 / (1.05**2 * 1.01), 1 / (1.05**2 * 1.01**2)])
 
 
 def test_npv_vectorised_over_rows():

@@ -5,8 +5,12 @@ import pandas as pd
 import pytest
 
 from ejournal_lib.common.errors import ConfigError
-from ejournal_lib.factsheets.data import (build_factsheets, check_codes, render_factsheets)
-from ejournal_lib.pipeline.runner import base_provenance, plan
+from ejournal_lib.factsheets.data import check_codes
+from ejournal_lib.pipeline.factsheet_batch import build_factsheets, render_factsheets
+from ejournal_lib.pipeline.manifest import base_provenance
+from ejournal_lib.pipeline.plan import plan
+
+pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +46,8 @@ def test_large_and_small_municipality(fs, inputs):
 def test_allocations_sum_to_the_totals(fs, inputs):
     paths, _, data = fs
     assert len(data) == 292
-    for s in inputs.services.index:
-        assert data[f"ftes_{s}"].sum() == pytest.approx(inputs.services.loc[s, "ftes"])
+    for s in inputs.service_table.index:
+        assert data[f"ftes_{s}"].sum() == pytest.approx(inputs.service_table.loc[s, "ftes"])
     dist = pd.read_csv(paths.processed / "municipality_distribution.csv")
     assert data["net_mnok"].sum() == pytest.approx(dist["net_mnok"].sum())
     assert data["population"].sum() == 4_633_640
@@ -64,9 +68,18 @@ def test_one_failure_does_not_stop_the_others(fs, tmp_path):
     data_path = tmp_path / "data.csv"
     broken.to_csv(data_path, index=False)
     p = plan(paths)
-    report = render_factsheets(paths.root, tmp_path / "out", data_path, broken, ["0301", "1151", "3024"],
-                               {"scenario_path": str(p.scenario.path), "processed_dir": str(paths.processed)},
-                               base_provenance(paths, p.scenario), "Test", jobs=2, pdf=False)
+    report = render_factsheets(
+        paths.root,
+        tmp_path / "out",
+        data_path,
+        broken,
+        ["0301", "1151", "3024"],
+        {"scenario_path": str(p.scenario.path), "processed_dir": str(paths.processed)},
+        base_provenance(paths, p.scenario),
+        "Test",
+        jobs=2,
+        pdf=False,
+    )
     assert sorted(report.written) == ["0301", "3024"]
     assert list(report.failed) == ["1151"] and "population is missing" in report.failed["1151"]
     assert not any((tmp_path / "out").glob("1151*"))

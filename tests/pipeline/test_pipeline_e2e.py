@@ -2,11 +2,14 @@
 into a temporary folder. Checks numbers in the tables and text in the appendix, not only files."""
 
 import json
+
 import pandas as pd
 import pytest
 from pypdf import PdfReader
 
 from ejournal_lib.pipeline.runner import run_pipeline
+
+pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,9 @@ def test_cba_numbers(run):
     assert effects.query("effect == 'operation'")["npv_mnok"].sum() == pytest.approx(-5279)
     # investment: P50 without VAT = (4755 + 710 + 4060 × 0.85) / 1.25 = 7132.8 MNOK before discounting
     yearly = table(paths, "cba_yearly")
-    assert yearly.query("effect == 'investment'")["value_mnok"].sum() == pytest.approx(-(4755 + 710 + 4060 * 0.85) / 1.25)
+    assert yearly.query("effect == 'investment'")["value_mnok"].sum() == pytest.approx(
+        -(4755 + 710 + 4060 * 0.85) / 1.25
+    )
     dist = table(paths, "benefit_distribution")
     assert dist["net_mnok"].sum() == pytest.approx(summary["npv_mnok"])
     assert effects["npv_mnok"].sum() == pytest.approx(summary["npv_mnok"])
@@ -50,7 +55,7 @@ def test_cba_numbers(run):
     be = table(paths, "break_even")
     assert set(be["quantity"]) == {"municipal_final_share", "gp_final_share"}
     scenarios = table(paths, "participation_scenarios")
-    at_85 = scenarios.query("scenario_type == 'kommuner' and municipal_final_share == 0.85")["npv_mnok"].iloc[0]
+    at_85 = scenarios.query("scenario_type == 'municipal' and municipal_final_share == 0.85")["npv_mnok"].iloc[0]
     assert at_85 == pytest.approx(summary["npv_mnok"])
 
 
@@ -72,7 +77,9 @@ def test_manifest_and_workbook(run, root):
     assert "data/raw/population_municipality_2020.csv" in m["inputs"]
     assert m["versions"]["python"] and m["versions"]["pandas"]
     assert set(m["git"]) == {"commit", "dirty"}
-    assert m["notebooks"]["cba"]["parameters"]["n_iterations"] == 100000
+    assert m["notebooks"]["cba"]["inputs"] == sorted(
+        ["population", "midt_norge", "actor_mapping", "benefit_plan", "benefit_followup"]
+    )
     sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
     assert {"cba_effects", "benefit_distribution", "uncertainty_summary", "break_even"} <= set(sheets)
 
@@ -93,30 +100,46 @@ def test_second_run_is_cached_and_deterministic(run):
     assert {t: (paths.processed / f"{t}.csv").read_bytes() for t in before} == before
 
 
-def test_raw_data_untouched(run, root):
+def test_raw_data_untouched_and_every_input_hashed(run, root):
     from ejournal_lib.pipeline.provenance import hash_tree
 
     paths, _ = run
     m = json.loads((paths.reports / "manifest.json").read_text())
     now = hash_tree(root / "data" / "raw", root)
-    assert {k: v for k, v in m["inputs"].items() if k.startswith("data/raw")} == now
+    # every raw file the scenario names is in the manifest with its current hash
+    assert {k: v for k, v in m["inputs"].items() if k.startswith("data/raw")} == {
+        k: v for k, v in now.items() if k in m["inputs"]
+    }
+    assert "data/raw/example/timeuse_sessions.csv" in m["inputs"] and "config/actor_mapping.yaml" in m["inputs"]
 
 
 def test_baseline_tables_have_intervals_and_suppression(run):
     paths, _ = run
-    mpd = pd.read_csv(paths.processed / "timeuse_minutes_per_day.csv", keep_default_na=False)
-    assert {"service", "role", "activity_group", "minutes_per_day", "ci_low", "ci_high", "n_staff_days", "n_staff",
-            "n_municipalities"} <= set(mpd.columns)
+    mpd = pd.read_csv(paths.processed / "timeuse_minutes_per_day.csv")
+    assert {
+        "service",
+        "role",
+        "activity_group",
+        "minutes_per_day",
+        "ci_low",
+        "ci_high",
+        "n_staff_days",
+        "n_staff",
+        "n_municipalities",
+        "suppressed",
+    } <= set(mpd.columns)
+    assert mpd["minutes_per_day"].dtype == float  # machine-readable: a suppressed cell is empty, not "–"
     small = mpd[mpd["n_staff"] < 5]
-    assert len(small) and (small["minutes_per_day"] == "–").all()  # suppressed in the CSV too
+    assert len(small) and small["minutes_per_day"].isna().all() and small["suppressed"].all()
     big = mpd[(mpd["n_staff"] >= 5) & (mpd["activity_group"] == "documentation")]
-    assert (big["ci_low"].astype(float) <= big["minutes_per_day"].astype(float)).all()
-    vs = pd.read_csv(paths.processed / "timeuse_vs_assumption.csv", keep_default_na=False).set_index("service")
+    assert (big["ci_low"] <= big["minutes_per_day"]).all() and not big["suppressed"].any()
+    vs = pd.read_csv(paths.processed / "timeuse_vs_assumption.csv").set_index("service")
     assert vs.loc["home_services", "assumed_minutes_saved"] == 21
-    assert vs.loc["home_services", "verdict"] in {"plausibel", "tvilsom", "usannsynlig"}
+    assert vs.loc["home_services", "verdict"] in {"plausible", "questionable", "implausible"}
     assert len(pd.read_csv(paths.processed / "timeuse_sample_size.csv")) > 0
-    wb = pd.read_excel(paths.reports / "tabeller.xlsx", sheet_name="timeuse_minutes_per_day", dtype=str)
-    assert (wb[wb["n_staff"].astype(int) < 5]["minutes_per_day"] == "–").all()
+    wb = pd.read_excel(paths.reports / "tabeller.xlsx", sheet_name="timeuse_minutes_per_day")
+    assert wb["Minutter per dag"].dtype == float  # numeric in the workbook too
+    assert wb[wb["Ansatte"] < 5]["Minutter per dag"].isna().all() and (wb[wb["Ansatte"] < 5]["Prikket"] == "Ja").all()
     html = (paths.appendices / "baseline.html").read_text(encoding="utf-8")
     assert "Eksempeldata (syntetiske)" in html and "klyngebootstrap" in html
 
@@ -124,17 +147,30 @@ def test_baseline_tables_have_intervals_and_suppression(run):
 def test_participation_tables(run):
     paths, _ = run
     cov = pd.read_csv(paths.processed / "participation_coverage.csv")
-    assert list(cov.columns) == ["date", "municipalities_signed", "population_signed",
-                                 "share_of_population_outside_midt_norge"]
+    assert list(cov.columns) == [
+        "date",
+        "municipalities_signed",
+        "population_signed",
+        "share_of_population_outside_midt_norge",
+    ]
     assert cov["share_of_population_outside_midt_norge"].is_monotonic_increasing
     key = pd.read_csv(paths.processed / "coverage_key_figures.csv").set_index("area")
-    assert key.loc["utenfor_midt_norge", "population"] == 4_633_640
-    assert key.loc["utenfor_midt_norge", "national_population"] == 5_367_580
-    assert key.loc["utenfor_midt_norge", "fewest_largest_to_reach_target"] == 19
-    assert key.loc["sensitivitet_uten_1811", "population"] == 4_632_214
+    assert key.loc["outside_midt_norge", "population"] == 4_633_640
+    assert key.loc["outside_midt_norge", "national_population"] == 5_367_580
+    assert key.loc["outside_midt_norge", "fewest_largest_to_reach_target"] == 19
+    assert key.loc["sensitivity", "population"] == 4_632_214
     fc = pd.read_csv(paths.processed / "participation_forecast.csv")
     assert list(fc.columns) == ["year", "scenario", "municipal_population_share", "gp_share", "low", "high"]
-    assert set(pd.read_csv(paths.processed / "bass_fit.csv").columns) >= {"series", "method", "m", "p", "q", "se_m", "se_p", "se_q"}
+    assert set(pd.read_csv(paths.processed / "bass_fit.csv").columns) >= {
+        "series",
+        "method",
+        "m",
+        "p",
+        "q",
+        "se_m",
+        "se_p",
+        "se_q",
+    }
     assert len(pd.read_csv(paths.processed / "gp_participation.csv"))
 
 
@@ -146,14 +182,15 @@ def test_governance_tables(run):
     assert bridge["npv_mnok"].iloc[-1] == pytest.approx(summary["npv_mnok"])
     assert bridge["delta_mnok"].sum() == pytest.approx(bridge["npv_mnok"].iloc[-1] - bridge["npv_mnok"].iloc[0])
     sp = pd.read_csv(paths.processed / "stop_points.csv")
-    assert {"stop_point", "criterion", "value", "threshold", "status", "source"} <= set(sp.columns)
+    assert {"stop_point", "criterion", "value", "evidence", "threshold", "status", "source"} <= set(sp.columns)
     assert set(sp["stop_point"]) == {"SP1", "SP2", "SP3", "SP4"}
     assert set(sp["status"]) <= {"met", "not_met", "not_assessable"}
     goals = pd.read_csv(paths.processed / "goal_register.csv")
     # the freed-time baseline for home services comes from the time-use baseline
     tu = pd.read_csv(paths.processed / "timeuse_addressable_by_service.csv").set_index("service")
     assert goals.set_index("goal_id").loc["D1-HOME", "baseline"] == pytest.approx(
-        float(tu.loc["home_services", "baseline_addressable_minutes"]))
+        float(tu.loc["home_services", "baseline_addressable_minutes"])
+    )
     html = (paths.appendices / "governance.html").read_text(encoding="utf-8")
     assert "ej-filterable" in html and "Endringslogg" in html
 
@@ -164,3 +201,23 @@ def test_every_appendix_on_example_data_says_so_first(run):
         html = (paths.appendices / f"{name}.html").read_text(encoding="utf-8")
         banner = html.find('class="ej-banner">Eksempeldata (syntetiske): dette vedlegget')
         assert 0 < banner < html.find("<main>"), name  # in the header, before the body
+
+
+def test_every_published_column_has_a_unique_norwegian_header(run, root):
+    from ejournal_lib.common.labels import header, relabel
+    from ejournal_lib.pipeline.notebooks import discover_notebooks
+
+    paths, _ = run
+    for spec in discover_notebooks(root / "notebooks").values():
+        for t in spec.writes:
+            df = pd.read_csv(paths.processed / f"{t}.csv", dtype={"municipality_code": str})
+            headers = [header(c, t) for c in df.columns]
+            assert len(set(headers)) == len(headers), f"{t}: duplicate headers {headers}"
+            relabel(df, t)  # every code in a coded column has a word
+    xl = pd.ExcelFile(paths.reports / "tabeller.xlsx")
+    assert "Dataordbok" in xl.sheet_names
+    effects = xl.parse("cba_effects")
+    assert list(effects.columns) == ["Virkning", "Tjeneste eller post", "Aktør", "Netto nåverdi (mill. kr)"]
+    assert "Frigjort tid" in set(effects["Virkning"]) and "time_savings" not in set(effects["Virkning"])
+    dictionary = xl.parse("Dataordbok")
+    assert {"Tabell", "Kode (kolonne)", "Overskrift"} <= set(dictionary.columns)

@@ -4,11 +4,30 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ejournal_lib.participation.adoption import bass_new, bootstrap_forecast, check_adoption_series, fit_bass, fit_logistic, logistic_cumulative
 from ejournal_lib.common.errors import InputError
-from ejournal_lib.common.municipalities import (fewest_to_reach, load_crosswalk, load_midt_norge, load_population,
-                                         map_2019_to_2020, outside_midt_norge, suggest_2020_code)
-from ejournal_lib.participation.register import coverage_by_date, largest_unsigned, load_commitment_register, target_crossing
+from ejournal_lib.common.municipalities import (
+    fewest_to_reach,
+    load_crosswalk,
+    load_midt_norge,
+    load_population,
+    map_2019_to_2020,
+    outside_midt_norge,
+    suggest_2020_code,
+)
+from ejournal_lib.participation.adoption import (
+    bass_new,
+    bootstrap_forecast,
+    check_adoption_series,
+    fit_bass,
+    fit_logistic,
+    logistic_cumulative,
+)
+from ejournal_lib.participation.register import (
+    coverage_by_date,
+    largest_unsigned,
+    load_commitment_register,
+    target_crossing,
+)
 
 
 @pytest.fixture(scope="module")
@@ -39,24 +58,32 @@ def test_2020_figures_match_statistics_norway(raw, area):
     assert alt["population"].sum() == 4_632_214 and len(fewest_to_reach(alt, 0.5)) == 19
 
 
-def test_ranking_matches_the_independent_reference_file(root, area):
-    ref_path = root.parent / "shared" / "reference" / "outside_midt_norge_ranked_2020.csv"
-    if not ref_path.is_file():
-        pytest.skip("shared reference folder not present")
-    ref = pd.read_csv(ref_path, dtype={"municipality_code": str})
+def test_ranking_matches_the_independent_reference_file(area):
+    from tests.conftest import DATA
+
+    ref = pd.read_csv(DATA / "outside_midt_norge_ranked_2020.csv", dtype={"municipality_code": str})
     assert ref["municipality_code"].tolist() == area["municipality_code"].tolist()
     assert np.allclose(ref["cumulative_share"], area["cumulative_share"], atol=1e-6)
 
 
-FIVE = pd.DataFrame({"municipality_code": ["0001", "0002", "0003", "0004", "0005"],
-                     "municipality_name": list("ABCDE"), "population": [500, 250, 150, 60, 40]})
+FIVE = pd.DataFrame(
+    {
+        "municipality_code": ["0001", "0002", "0003", "0004", "0005"],
+        "municipality_name": list("ABCDE"),
+        "population": [500, 250, 150, 60, 40],
+    }
+)
 
 
 def test_coverage_on_five_municipalities():
     # total 1000; A signs 2020-03-01 (50 %), C and E on 2020-06-01 (+19 %), B declines
-    reg = pd.DataFrame({"municipality_code": ["0001", "0002", "0003", "0005", "0004"],
-                        "status": ["signed", "declined", "signed", "signed", "undecided"],
-                        "date": pd.to_datetime(["2020-03-01", "2020-04-01", "2020-06-01", "2020-06-01", None])})
+    reg = pd.DataFrame(
+        {
+            "municipality_code": ["0001", "0002", "0003", "0005", "0004"],
+            "status": ["signed", "declined", "signed", "signed", "undecided"],
+            "date": pd.to_datetime(["2020-03-01", "2020-04-01", "2020-06-01", "2020-06-01", None]),
+        }
+    )
     cov = coverage_by_date(reg, FIVE)
     assert cov["date"].tolist() == ["2020-03-01", "2020-06-01"]
     assert cov["municipalities_signed"].tolist() == [1, 3]
@@ -85,14 +112,17 @@ def test_crosswalk_merged_and_split(crosswalk):
 
 def test_register_errors(tmp_path, area, crosswalk):
     f = tmp_path / "commitment_register.csv"
-    f.write_text("municipality_code,status,date,note\n"
-                 "0219,signed,2020-05-01,\n"        # retired 2019 code → suggest 3024
-                 "0301,signed,2020-05-01,\n"
-                 "0301,declined,2020-06-01,\n"      # duplicate municipality
-                 "1505,signed,2020-05-01,\n"        # Kristiansund: Midt-Norge, outside the area
-                 "4601,signed,2030-01-01,\n"        # after the analysis date
-                 "3024,maybe,2020-01-01,\n"         # unknown status
-                 "1103,signed,,\n", encoding="utf-8")  # signed without a date
+    f.write_text(
+        "municipality_code,status,date,note\n"
+        "0219,signed,2020-05-01,\n"  # retired 2019 code → suggest 3024
+        "0301,signed,2020-05-01,\n"
+        "0301,declined,2020-06-01,\n"  # duplicate municipality
+        "1505,signed,2020-05-01,\n"  # Kristiansund: Midt-Norge, outside the area
+        "4601,signed,2030-01-01,\n"  # after the analysis date
+        "3024,maybe,2020-01-01,\n"  # unknown status
+        "1103,signed,,\n",
+        encoding="utf-8",
+    )  # signed without a date
     with pytest.raises(InputError) as err:
         load_commitment_register(f, area, crosswalk, as_of="2021-12-31")
     text = str(err.value)
@@ -122,7 +152,7 @@ def test_bass_ols_standard_errors_by_finite_differences():
     n = bass_new(14, 200, 0.02, 0.45) + np.random.default_rng(3).normal(0, 1.0, 14)
     fit = fit_bass(n, "ols")
     N_lag = np.concatenate([[0.0], np.cumsum(n)[:-1]])
-    res = sm.OLS(n, np.column_stack([np.ones(14), N_lag, N_lag ** 2])).fit()
+    res = sm.OLS(n, np.column_stack([np.ones(14), N_lag, N_lag**2])).fit()
 
     def mpq(theta):
         a, b, c = theta

@@ -4,21 +4,25 @@ import pytest
 
 from ejournal_lib.common.errors import InputError, PrivacyError
 from ejournal_lib.common.municipalities import load_crosswalk
-from ejournal_lib.timeuse.data import load_codebook, load_timeuse
+from ejournal_lib.timeuse.data import load_timeuse
 
-SESSIONS = ("session_id,municipality_code,service,unit,role,staff_id,observer_id,date,start,end\n"
-            "S1,3024,home_services,Hjemmesykepleie Øst,nurse,P1,O1,2020-02-03,07:30,15:00\n"
-            "S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P2,O2,2020-02-04,08:00,16:00\n")
-ACTIVITIES = ("session_id,activity_code,start,end,patient_related,system\n"
-              "S1,DOK-JOURNAL,07:30,08:00,true,EPJ\n"
-              "S1,PAS-DIREKTE,08:00,12:00,true,\n"
-              "S2,INFO-SOK,08:00,08:20,false,EPJ\n")
+SESSIONS = (
+    "session_id,municipality_code,service,unit,role,staff_id,observer_id,date,start,end\n"
+    "S1,3024,home_services,Hjemmesykepleie Øst,nurse,P1,O1,2020-02-03,07:30,15:00\n"
+    "S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P2,O2,2020-02-04,08:00,16:00\n"
+)
+ACTIVITIES = (
+    "session_id,activity_code,start,end,patient_related,system\n"
+    "S1,DOK-JOURNAL,07:30,08:00,true,EPJ\n"
+    "S1,PAS-DIREKTE,08:00,12:00,true,\n"
+    "S2,INFO-SOK,08:00,08:20,false,EPJ\n"
+)
 SAMPLING = "session_id,time,activity_code\nS1,07:45,DOK-JOURNAL\nS2,08:10,INFO-SOK\n"
 
 
 @pytest.fixture(scope="module")
-def codebook(root):
-    return load_codebook(root / "data" / "raw" / "timeuse_codebook.yaml")
+def codebook(scenario):
+    return scenario.codebook
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +61,7 @@ def test_excel_serial_dates_and_semicolons(tmp_path, codebook, crosswalk):
 
 
 def test_missing_and_extra_columns(tmp_path, codebook, crosswalk):
-    text = problems(tmp_path, codebook, crosswalk,
-                    sessions=SESSIONS.replace("observer_id,", "observer,"))
+    text = problems(tmp_path, codebook, crosswalk, sessions=SESSIONS.replace("observer_id,", "observer,"))
     assert "column 'observer_id': column is missing" in text
     assert "column 'observer': unexpected column" in text
 
@@ -70,32 +73,49 @@ def test_wrong_types(tmp_path, codebook, crosswalk):
 
 def test_end_before_start_and_session_too_long(tmp_path, codebook, crosswalk):
     sessions = SESSIONS.replace("07:30,15:00", "15:00,07:30").replace("08:00,16:00", "00:30,23:00")
-    text = problems(tmp_path, codebook, crosswalk, sessions=sessions, activities="session_id,activity_code,start,end,patient_related,system\n", sampling="session_id,time,activity_code\n")
+    text = problems(
+        tmp_path,
+        codebook,
+        crosswalk,
+        sessions=sessions,
+        activities="session_id,activity_code,start,end,patient_related,system\n",
+        sampling="session_id,time,activity_code\n",
+    )
     assert "row 1, column 'end': end is not after start" in text
     assert "row 2, column 'end': session is longer than 16 hours (22.5 h)" in text
 
 
 def test_activity_outside_session(tmp_path, codebook, crosswalk):
-    text = problems(tmp_path, codebook, crosswalk, activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00,12:00", "S1,PAS-DIREKTE,08:00,15:30"))
+    text = problems(
+        tmp_path,
+        codebook,
+        crosswalk,
+        activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00,12:00", "S1,PAS-DIREKTE,08:00,15:30"),
+    )
     assert "timeuse_activities.csv, row 2, column 'start': activity lies outside its session (07:30–15:00)" in text
 
 
 def test_overlapping_activities_of_the_same_staff(tmp_path, codebook, crosswalk):
-    text = problems(tmp_path, codebook, crosswalk, activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50"))
+    text = problems(
+        tmp_path, codebook, crosswalk, activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50")
+    )
     assert "timeuse_activities.csv, row 2, column 'start': overlaps another activity of the same staff member" in text
 
 
 def test_overlapping_sessions_of_the_same_staff(tmp_path, codebook, crosswalk):
-    sessions = SESSIONS.replace("S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P2,O2,2020-02-04",
-                                "S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P1,O2,2020-02-03")
+    sessions = SESSIONS.replace(
+        "S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P2,O2,2020-02-04",
+        "S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P1,O2,2020-02-03",
+    )
     text = problems(tmp_path, codebook, crosswalk, sessions=sessions)
     assert "timeuse_sessions.csv, row 2, column 'start': overlaps another session of the same staff member" in text
 
 
 def test_unknown_codes(tmp_path, codebook, crosswalk):
     sessions = SESSIONS.replace("home_services", "hjemmetjeneste").replace(",nurse,", ",doctor,")
-    text = problems(tmp_path, codebook, crosswalk, sessions=sessions,
-                    activities=ACTIVITIES.replace("DOK-JOURNAL", "DOK-XYZ"))
+    text = problems(
+        tmp_path, codebook, crosswalk, sessions=sessions, activities=ACTIVITIES.replace("DOK-JOURNAL", "DOK-XYZ")
+    )
     assert "timeuse_sessions.csv, row 1, column 'service': unknown value 'hjemmetjeneste'" in text
     assert "timeuse_sessions.csv, row 1, column 'role': unknown value 'doctor'" in text
     assert "timeuse_activities.csv, row 1, column 'activity_code': unknown value 'DOK-XYZ'" in text
@@ -112,7 +132,7 @@ def test_duplicated_rows(tmp_path, codebook, crosswalk):
 
 
 def test_identity_number_refused_without_echo(tmp_path, codebook, crosswalk):
-    from tests.test_validation import make_fnr
+    from tests.common.test_validation import make_fnr
 
     fnr = make_fnr("150570", "123")  # 15 May 1970 with valid check digits, built independently
     with pytest.raises(PrivacyError) as err:
@@ -128,6 +148,7 @@ def test_all_problems_reported_together(tmp_path, codebook, crosswalk):
     assert len(err.value.problems) >= 2
 
 
+@pytest.mark.slow
 def test_nothing_written_when_validation_fails(root, tmp_path):
     """The baseline notebook fails on bad data before any table is written."""
     import json
@@ -135,11 +156,17 @@ def test_nothing_written_when_validation_fails(root, tmp_path):
     from ejournal_lib.pipeline.paths import ProjectPaths
     from ejournal_lib.pipeline.runner import run_pipeline
 
-    bad = write(tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
-                activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50"))
+    bad = write(
+        tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
+        activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50"),
+    )
     cfg = tmp_path / "bad.yaml"
-    cfg.write_text((root / "config" / "ssd2020.yaml").read_text(encoding="utf-8").replace(
-        "notebooks:\n", f"notebooks:\n  baseline:\n    data_paths: [\"{bad}\"]\n    n_boot: 50\n", 1), encoding="utf-8")
+    cfg.write_text(
+        (root / "config" / "ssd2020.yaml")
+        .read_text(encoding="utf-8")
+        .replace("  timeuse: [data/raw/example]", f'  timeuse: ["{bad}"]', 1),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
     report = run_pipeline(ProjectPaths.at(root, out), cfg, only=["baseline"])
     assert not report.ok

@@ -5,37 +5,57 @@ import pandas as pd
 import pytest
 
 from ejournal_lib.common.disclosure import suppress_small_cells
+from ejournal_lib.timeuse.estimation import (
+    bootstrap_mean,
+    cluster_bootstrap_weights,
+    design_effect,
+    minutes_per_day,
+    naive_mean_interval,
+    national_extrapolation,
+    staff_day_minutes,
+    variance_components,
+    verify_assumptions,
+)
 from ejournal_lib.timeuse.survey_design import design_table, municipalities_needed
-from ejournal_lib.timeuse.estimation import (bootstrap_mean, cluster_bootstrap_weights, design_effect,
-                                             minutes_per_day, naive_mean_interval, national_extrapolation,
-                                             staff_day_minutes, variance_components, verify_assumptions)
 from ejournal_lib.timeuse.work_sampling import wilson_interval, work_sampling_margin, work_sampling_sample_size
 
 
 def test_sample_size_textbook_values():
-    assert work_sampling_sample_size(0.5, 0.05, z=2) == 400          # 4 × 0.25 / 0.0025
-    assert work_sampling_sample_size(0.5, 0.05) == 385                # 1.96² × 0.25 / 0.0025 = 384.16
+    assert work_sampling_sample_size(0.5, 0.05, z=2) == 400  # 4 × 0.25 / 0.0025
+    assert work_sampling_sample_size(0.5, 0.05) == 385  # 1.96² × 0.25 / 0.0025 = 384.16
     assert work_sampling_sample_size(0.2, 0.2, z=2, relative=True) == 400  # 4 × 0.8 / (0.04 × 0.2)
-    assert work_sampling_sample_size(0.1, 0.02) == 865                # 864.36 rounded up
+    assert work_sampling_sample_size(0.1, 0.02) == 865  # 864.36 rounded up
     assert work_sampling_margin(0.5, 400, z=2) == pytest.approx(0.05)
     with pytest.raises(ValueError):
         work_sampling_sample_size(1.2, 0.05)
 
 
 def test_wilson_against_statsmodels():
-    from statsmodels.stats.proportion import proportion_confint
-
     from scipy import stats
+    from statsmodels.stats.proportion import proportion_confint
 
     lo, hi = wilson_interval(12, 80, z=stats.norm.ppf(0.975))
     assert (lo, hi) == pytest.approx(proportion_confint(12, 80, method="wilson"))
 
 
 def test_staff_day_minutes_by_hand():
-    sessions = pd.DataFrame({"session_id": ["a", "b"], "municipality_code": ["1", "1"], "service": ["s", "s"],
-                             "role": ["r", "r"], "staff_id": ["p", "q"], "observed_minutes": [100.0, 200.0]})
-    acts = pd.DataFrame({"session_id": ["a", "a", "a", "b"], "group": ["doc", "doc", "care", "care"],
-                         "minutes": [10.0, 5.0, 85.0, 200.0]})
+    sessions = pd.DataFrame(
+        {
+            "session_id": ["a", "b"],
+            "municipality_code": ["1", "1"],
+            "service": ["s", "s"],
+            "role": ["r", "r"],
+            "staff_id": ["p", "q"],
+            "observed_minutes": [100.0, 200.0],
+        }
+    )
+    acts = pd.DataFrame(
+        {
+            "session_id": ["a", "a", "a", "b"],
+            "group": ["doc", "doc", "care", "care"],
+            "minutes": [10.0, 5.0, 85.0, 200.0],
+        }
+    )
     days = staff_day_minutes(acts, sessions).set_index("session_id")
     assert days.loc["a", "doc"] == 15 and days.loc["b", "doc"] == 0 and days.loc["b", "care"] == 200
     table = minutes_per_day(days.reset_index(), ["doc", "care"], n_boot=50).set_index("activity_group")
@@ -68,13 +88,12 @@ def test_bootstrap_mean_point_and_ratio():
     assert rr["estimate"] == pytest.approx(12 / 12)
 
 
-def test_variance_components_reproduce_lme4_on_pastes(root):
+def test_variance_components_reproduce_lme4_on_pastes():
     """lme4: lmer(strength ~ 1 + (1 | batch/cask), Pastes) gives variances batch 1.657, sample (cask within
     batch) 8.434, residual 0.678 and intercept 60.0533 (Bates, lme4 book, ch. 2)."""
-    path = root.parent / "shared" / "reference" / "Pastes.csv"
-    if not path.is_file():
-        pytest.skip("shared reference data not present")
-    pastes = pd.read_csv(path)
+    from tests.conftest import DATA
+
+    pastes = pd.read_csv(DATA / "Pastes.csv")
     vc = variance_components(pastes["strength"].to_numpy(), pastes["batch"].to_numpy(), pastes["cask"].to_numpy())
     assert vc["mean"] == pytest.approx(60.0533, abs=1e-3)
     assert vc["var_municipality"] == pytest.approx(1.657, abs=0.01)
@@ -99,18 +118,32 @@ def test_planner_by_hand():
 
 
 def test_verify_assumptions_by_hand():
-    addressable = pd.DataFrame({"service": ["home", "gp", "hs"], "baseline_addressable_minutes": [100.0, 40.0, 20.0],
-                                "ci_low": [80.0, 30.0, 10.0], "ci_high": [125.0, 50.0, 30.0], "n_staff": [20, 20, 20]})
+    addressable = pd.DataFrame(
+        {
+            "service": ["home", "gp", "hs"],
+            "baseline_addressable_minutes": [100.0, 40.0, 20.0],
+            "ci_low": [80.0, 30.0, 10.0],
+            "ci_high": [125.0, 50.0, 30.0],
+            "n_staff": [20, 20, 20],
+        }
+    )
     assumed = pd.Series({"home": 21.0, "gp": 20.0, "hs": 21.0})
     v = verify_assumptions(addressable, assumed, 0.30, 0.60).set_index("service")
     assert v.loc["home", "implied_reduction"] == pytest.approx(0.21)
     assert (v.loc["home", "ci_low"], v.loc["home", "ci_high"]) == pytest.approx((21 / 125, 21 / 80))
-    assert v["verdict"].tolist() == ["plausibel", "tvilsom", "usannsynlig"]
+    assert v["verdict"].tolist() == ["plausible", "questionable", "implausible"]
 
 
 def test_national_extrapolation_by_hand():
-    addressable = pd.DataFrame({"service": ["home"], "baseline_addressable_minutes": [60.0], "ci_low": [50.0],
-                                "ci_high": [70.0], "n_staff": [10]})
+    addressable = pd.DataFrame(
+        {
+            "service": ["home"],
+            "baseline_addressable_minutes": [60.0],
+            "ci_low": [50.0],
+            "ci_high": [70.0],
+            "n_staff": [10],
+        }
+    )
     services = pd.DataFrame({"ftes": [1000], "monthly_labour_cost": [55000]}, index=["home"])
     n = national_extrapolation(addressable, services, hours_per_fte=1650, working_days=230).iloc[0]
     # 1 hour a day × 230 days × 1000 FTEs = 230 000 hours; × 400 NOK/hour (55 000 × 12 / 1650) = 92 MNOK
@@ -118,16 +151,24 @@ def test_national_extrapolation_by_hand():
     assert n["mnok_per_year"] == pytest.approx(92.0)
 
 
-def test_small_cells_suppressed():
+def test_small_cells_suppressed_stay_numeric():
     t = pd.DataFrame({"cell": ["a", "b"], "value": [1.5, 2.5], "n_staff": [4, 5]})
     s = suppress_small_cells(t, ["value"], k=5)
-    assert s["value"].tolist() == ["–", 2.5] and s["suppressed"].tolist() == [True, False]
+    assert np.isnan(s["value"].iloc[0]) and s["value"].iloc[1] == 2.5 and s["value"].dtype == float
+    assert s["suppressed"].tolist() == [True, False]
+    with pytest.raises(ValueError, match="at least 5"):
+        suppress_small_cells(t, ["value"], k=3)
 
 
 def simulate_clustered(rng, n_muni=20, n_staff=3, n_days=3, mu=100.0, sd_m=20.0, sd_s=10.0, sd_e=10.0):
     muni = np.repeat(np.arange(n_muni), n_staff * n_days)
     staff = np.repeat(np.arange(n_muni * n_staff), n_days)
-    y = mu + rng.normal(0, sd_m, n_muni)[muni] + rng.normal(0, sd_s, n_muni * n_staff)[staff] + rng.normal(0, sd_e, len(muni))
+    y = (
+        mu
+        + rng.normal(0, sd_m, n_muni)[muni]
+        + rng.normal(0, sd_s, n_muni * n_staff)[staff]
+        + rng.normal(0, sd_e, len(muni))
+    )
     return y, muni.astype(str), staff.astype(str)
 
 

@@ -1,22 +1,24 @@
 import numpy as np
 import pytest
 
-from ejournal_lib.cba.engine import run_cba
-from ejournal_lib.cba.inputs import apply_overrides, parse_cba_inputs
-from ejournal_lib.cba.uncertainty import sample_draws, simulate, summarise_simulation, tornado
 from ejournal_lib.cba.distributions import triangular_from_quantiles, triangular_ppf
+from ejournal_lib.cba.engine import run_cba
+from ejournal_lib.cba.uncertainty import sample_draws, simulate, summarise_simulation, tornado
 
 
 def only_gp_time_uncertain(inputs):
     """Every uncertainty switched off except the GP doctors' time saving (P10 −65 %, P90 +25 %)."""
-    o = {f"uncertainty.{k}": 0.0 for k in inputs.section("uncertainty")
-         if k.endswith(("_p10", "_p90", "_min", "_max"))}
+    o = {
+        f"uncertainty.{k}": 0.0
+        for k in type(inputs.uncertainty).model_fields
+        if k.endswith(("_p10", "_p90", "_min", "_max"))
+    }
     o.update({"uncertainty.delay_years_probabilities": {0: 1.0}, "uncertainty.investment_from_cost_frames": False})
-    for s in inputs.services.index:
+    for s in inputs.service_table.index:
         if s != "gp_doctors":
             o[f"services.table.{s}.time_p10"] = 0.0
             o[f"services.table.{s}.time_p90"] = 0.0
-    return parse_cba_inputs(apply_overrides(inputs.raw, o))
+    return inputs.with_overrides(o)
 
 
 @pytest.mark.parametrize("n", [10_000, 160_000])
@@ -71,14 +73,13 @@ def test_tornado_moves_one_input_at_a_time(inputs, public_share):
 
 
 def test_engine_matches_independent_plain_implementation(root, inputs, public_share):
-    """benchmarks/bench_cba.py writes the model out again, draw by draw, straight from the method brief."""
-    import importlib.util
+    """tests/reference_cba.py writes the model out again, draw by draw, straight from the method brief."""
+    from ejournal_lib.common.yaml_io import read_yaml
+    from tests.reference_cba import plain_npv
 
-    spec = importlib.util.spec_from_file_location("bench_cba", root / "benchmarks" / "bench_cba.py")
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    cba = read_yaml(root / "config" / "ssd2020.yaml", "scenario")["cba"]
     n = 400
     sim = simulate(inputs, public_share, n=n, seed=77)
     draws = sample_draws(inputs, n, 77)
-    plain = np.array([bench.plain_npv(inputs, draws, public_share, i) for i in range(n)])
+    plain = np.array([plain_npv(cba, draws, public_share, i) for i in range(n)])
     assert np.allclose(plain, sim["npv"].to_numpy(), rtol=0, atol=1e-6)

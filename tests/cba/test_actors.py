@@ -1,11 +1,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from pydantic import ValidationError
 
-from ejournal_lib.cba.actors import (actor_summary, annuity_payments, assign_actors, load_actor_mapping,
-                                 municipality_distribution)
+from ejournal_lib.cba.actors import actor_summary, annuity_payments, assign_actors, municipality_distribution
 from ejournal_lib.cba.engine import run_cba
-from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario.actors import ActorMapping
+from ejournal_lib.scenario.cba import NullAlternative
 
 
 @pytest.fixture(scope="module")
@@ -18,8 +19,9 @@ def test_actor_shares_sum_to_the_totals(effects, mapping, key):
     split = assign_actors(effects, ["npv_mnok"], mapping, key)
     assert split["npv_mnok"].sum() == pytest.approx(effects["npv_mnok"].sum())
     per_pair = split.groupby(["effect", "service"])["npv_mnok"].sum()
-    assert np.allclose(per_pair.sort_index().to_numpy(),
-                       effects.set_index(["effect", "service"])["npv_mnok"].sort_index().to_numpy())
+    assert np.allclose(
+        per_pair.sort_index().to_numpy(), effects.set_index(["effect", "service"])["npv_mnok"].sort_index().to_numpy()
+    )
     summary = actor_summary(split, mapping)
     assert summary["net_mnok"].sum() == pytest.approx(effects["npv_mnok"].sum())
 
@@ -42,22 +44,37 @@ def test_annuity_by_hand():
 
 def test_municipality_distribution_sums_to_municipal_totals(effects, mapping):
     split = assign_actors(effects, ["npv_mnok"], mapping, "ssd2020")
-    munis = pd.DataFrame({"municipality_code": ["0001", "0002", "0003"], "municipality_name": list("ABC"),
-                          "population": [50_000, 8_000, 2_000]})
-    na = {"large_municipality_threshold": 10_000, "small_municipality_group_size": 5}
+    munis = pd.DataFrame(
+        {
+            "municipality_code": ["0001", "0002", "0003"],
+            "municipality_name": list("ABC"),
+            "population": [50_000, 8_000, 2_000],
+        }
+    )
+    na = NullAlternative.model_construct(large_municipality_threshold=10_000, small_municipality_group_size=5)
     out = municipality_distribution(split, munis, na)
     muni_total = split[split.actor == "municipalities"]["npv_mnok"].sum()
     assert out["net_mnok"].sum() == pytest.approx(muni_total)
     # procurement savings: weights 1, 0.2, 0.2 → shares 1/1.4, 0.2/1.4, 0.2/1.4
-    proc = split[(split.actor == "municipalities") & (split.service == "municipal_record_procurement")]["npv_mnok"].sum()
-    other_benefits = split[(split.actor == "municipalities") & split.effect.isin(
-        ["time_savings", "harms_health_costs", "harms_value_creation", "legacy_avoided"])]["npv_mnok"].sum() - proc
+    proc = split[(split.actor == "municipalities") & (split.service == "municipal_record_procurement")][
+        "npv_mnok"
+    ].sum()
+    other_benefits = (
+        split[
+            (split.actor == "municipalities")
+            & split.effect.isin(["time_savings", "harms_health_costs", "harms_value_creation", "legacy_avoided"])
+        ]["npv_mnok"].sum()
+        - proc
+    )
     assert out["benefits_mnok"].iloc[2] == pytest.approx(other_benefits * 2_000 / 60_000 + proc * 0.2 / 1.4)
 
 
-def test_mapping_errors_are_listed(tmp_path):
-    bad = tmp_path / "m.yaml"
-    bad.write_text("actors: {a: {label: A, public: true}}\neffects:\n  time_savings:\n    default: {a: 0.5, b: 0.5}\n"
-                   "financing_keys: {}\n", encoding="utf-8")
-    with pytest.raises(ConfigError, match="unknown actor 'b'"):
-        load_actor_mapping(bad)
+def test_mapping_errors_are_listed():
+    bad = {
+        "actors": {"a": {"public": True}},
+        "effects": {"time_savings": {"default": {"a": 0.5, "b": 0.4}}},
+        "financing_keys": {},
+    }
+    with pytest.raises(ValidationError) as err:
+        ActorMapping.model_validate(bad)
+    assert "unknown actor 'b'" in str(err.value) and "shares must sum to 1, got 0.9" in str(err.value)

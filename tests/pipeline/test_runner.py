@@ -1,0 +1,225 @@
+"""The runner on a tiny throw-away project (the real scenario and data, three small notebooks): checks before
+anything runs, dependency order, cache, failures."""
+
+import json
+import shutil
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.pipeline.cli import main
+from ejournal_lib.pipeline.notebooks import discover_notebooks, execution_order, parse_parameters_cell
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.plan import plan, uses_example_data
+from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
+
+pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
+
+PARAMS = """
+scenario_path = "config/ssd2020.yaml"  # scenario file
+processed_dir = "data/processed"  # where tables go
+"""
+SETUP = """
+import pandas as pd
+from ejournal_lib.publishing.tables import publish_table
+from ejournal_lib.scenario import load_scenario
+scenario = load_scenario(scenario_path)
+"""
+
+
+def make_notebook(path: Path, body: str, inputs=(), reads=(), writes=()):
+    nb = nbformat.v4.new_notebook()
+    p = nbformat.v4.new_code_cell(PARAMS.strip())
+    p.metadata["tags"] = ["parameters"]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell(f"## {path.stem}"),
+        p,
+        nbformat.v4.new_code_cell(SETUP.strip() + "\n" + textwrap.dedent(body).strip()),
+    ]
+    for c in nb.cells:
+        c.pop("id", None)
+    nb.nbformat_minor = 4
+    nb.metadata["ejournal"] = {
+        "title": f"Test {path.stem}",
+        "inputs": list(inputs),
+        "reads": list(reads),
+        "writes": list(writes),
+    }
+    nbformat.write(nb, path)
+
+
+@pytest.fixture()
+def project(tmp_path, root):
+    """a writes t1 (from the scenario and one data file); b reads t1 and writes t2; c is independent and
+    fails when the scenario's description says so."""
+    (tmp_path / "notebooks").mkdir()
+    shutil.copytree(root / "config", tmp_path / "config")
+    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
+    (tmp_path / "pyproject.toml").write_text("")
+    make_notebook(
+        tmp_path / "notebooks" / "a.ipynb",
+        """
+        n = len(pd.read_csv(scenario.data.benefit_followup))
+        df = pd.DataFrame({"rank": [1, 2]})
+        publish_table(df.assign(value=df["rank"] * scenario.analysis.budget.loan_years + n), "t1", processed_dir, caption="T1")
+        """,
+        inputs=["benefit_followup"],
+        writes=["t1"],
+    )
+    make_notebook(
+        tmp_path / "notebooks" / "b.ipynb",
+        """
+        t1 = pd.read_csv(f"{processed_dir}/t1.csv")
+        publish_table(t1.assign(count=t1.value + 1), "t2", processed_dir, caption="T2")
+        """,
+        reads=["t1"],
+        writes=["t2"],
+    )
+    make_notebook(
+        tmp_path / "notebooks" / "c.ipynb",
+        """
+        if "fail" in scenario.description:
+            raise ValueError("planned failure in c")
+        publish_table(pd.DataFrame({"rank": [1]}), "t3", processed_dir, caption="T3")
+        """,
+        writes=["t3"],
+    )
+    return tmp_path
+
+
+def set_scenario(project: Path, old: str, new: str) -> None:
+    path = project / "config" / "ssd2020.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_parameters_cell_parsing():
+    p = parse_parameters_cell('n = 5  # how many\nname = "x"  # a # with hash\nlst = [1, 2]\n', "nb")
+    assert (p["n"].default, p["n"].type, p["n"].help) == (5, "int", "how many")
+    assert p["name"].help == "a # with hash"
+    assert p["lst"].default == [1, 2] and p["lst"].help == ""
+    with pytest.raises(ConfigError, match="name = literal"):
+        parse_parameters_cell("import os\n", "nb")
+
+
+def test_dependency_order(project):
+    specs = discover_notebooks(project / "notebooks")
+    assert execution_order(specs) == [["a", "c"], ["b"]]
+
+
+def test_cycle_is_an_error(project):
+    make_notebook(project / "notebooks" / "d.ipynb", "pass", reads=["t2"], writes=["t0"])
+    make_notebook(project / "notebooks" / "e.ipynb", "pass", reads=["t0"], writes=["t9"])
+    nb = nbformat.read(project / "notebooks" / "a.ipynb", as_version=4)
+    nb.metadata["ejournal"]["reads"] = ["t9"]
+    nbformat.write(nb, project / "notebooks" / "a.ipynb")
+    with pytest.raises(ConfigError, match="cycle"):
+        execution_order(discover_notebooks(project / "notebooks"))
+
+
+def test_a_notebook_declaring_an_unknown_input_fails_before_anything_runs(project):
+    make_notebook(project / "notebooks" / "d.ipynb", "pass", inputs=["populaton"], writes=["t8"])
+    with pytest.raises(ConfigError, match="d: populaton"):
+        run_pipeline(ProjectPaths.at(project))
+    assert not (project / "reports" / "executed").exists()
+
+
+def test_missing_or_unreadable_config_via_cli(project, capsys):
+    assert main(["--root", str(project), "run", "--config", "config/nope.yaml"]) == 2
+    assert "scenario file not found" in capsys.readouterr().err
+    (project / "config" / "bad.yaml").write_text("name: [unclosed\n")
+    assert main(["--root", str(project), "run", "--config", "bad"]) == 2
+    assert "not readable YAML" in capsys.readouterr().err
+
+
+def test_run_cache_and_failure(project, capsys):
+    paths = ProjectPaths.at(project)
+    report = run_pipeline(paths, jobs=2)
+    assert report.ok, failure_summary(report)
+    # 20-year loans and 20 follow-up rows in the example file: value = 20 × rank + 20, count = value + 1
+    assert (project / "data" / "processed" / "t2.csv").read_text().splitlines()[1:] == ["1,40,41", "2,60,61"]
+    for name in "abc":
+        assert (paths.appendices / f"{name}.html").is_file()
+        assert (paths.appendices / f"{name}.pdf").read_bytes()[:4] == b"%PDF"
+    manifest = json.loads((paths.reports / "manifest.json").read_text())
+    assert manifest["notebooks"]["a"]["inputs"] == ["benefit_followup"]
+    assert "data/raw/example/benefit_followup.csv" in manifest["inputs"]
+    assert (paths.reports / "tabeller.xlsx").is_file()
+
+    # nothing changed: everything is taken from the cache
+    again = run_pipeline(paths)
+    assert {r.name: r.status for r in again.results} == {"a": "cached", "c": "cached", "b": "cached"}
+    manifest2 = json.loads((paths.reports / "manifest.json").read_text())
+    for key in ("started_utc", "finished_utc"):
+        manifest.pop(key), manifest2.pop(key)
+    assert manifest == manifest2
+
+    # a changed input file reruns the notebook that reads it and the one reading its table
+    followup = project / "data" / "raw" / "example" / "benefit_followup.csv"
+    followup.write_text(followup.read_text() + "B1-HOME,3024,2025,2031,21.0\n")
+    third = run_pipeline(paths)
+    assert {r.name: r.status for r in third.results} == {"a": "ran", "c": "cached", "b": "ran"}
+
+    # a failing notebook: others finish, its appendix is gone, the cell and error are reported
+    set_scenario(project, "description: >\n", "description: >\n  fail\n")
+    failed = run_pipeline(paths)
+    status = {r.name: r.status for r in failed.results}
+    assert status == {"a": "ran", "c": "failed", "b": "ran"}
+    assert not (paths.appendices / "c.html").exists() and not (paths.appendices / "c.pdf").exists()
+    assert (paths.appendices / "b.html").is_file()
+    summary = failure_summary(failed)
+    assert "c: cell" in summary and "ValueError: planned failure in c" in summary
+    executed = nbformat.read(paths.executed / "c.ipynb", as_version=4)
+    assert any(o.get("output_type") == "error" for cell in executed.cells for o in cell.get("outputs", []))
+
+    # the command line exits non-zero and prints the summary
+    assert main(["--root", str(project), "run"]) == 1
+    assert "planned failure in c" in capsys.readouterr().err
+
+
+def test_upstream_failure_skips_dependants(project):
+    make_notebook(project / "notebooks" / "a.ipynb", "raise RuntimeError('boom')", writes=["t1"])
+    report = run_pipeline(ProjectPaths.at(project))
+    status = {r.name: r.status for r in report.results}
+    assert status == {"a": "failed", "c": "ran", "b": "skipped"}
+
+
+def test_only_runs_the_named_notebook_and_its_inputs(project):
+    p = plan(ProjectPaths.at(project), only=["b"])
+    assert p.waves == [["a"], ["b"]]
+    with pytest.raises(ConfigError, match="unknown notebook"):
+        plan(ProjectPaths.at(project), only=["nope"])
+
+
+def test_list_command(project, capsys):
+    assert main(["--root", str(project), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "inputs: benefit_followup" in out and "writes: t1" in out
+    assert "processed_dir (str, default 'data/processed') (set by the runner)" in out
+
+
+def test_misspelt_key_in_the_real_scenario_fails_before_running(root, tmp_path):
+    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        text.replace("    discount_rate: 0.04", "    discount_rte: 0.04").replace(
+            "    n_iterations: 100000", "    n_iteration: 100000"
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as err:
+        plan(ProjectPaths.at(root, tmp_path), bad)
+    msg = str(err.value)
+    assert "cba.frame.discount_rte: unknown key; valid: area_population, base_year, discount_rate" in msg
+    assert "cba.frame.discount_rate is missing" in msg
+    assert "analysis.simulation.n_iteration: unknown key; valid: n_iterations" in msg
+
+
+def test_example_data_detection(scenario):
+    assert uses_example_data(scenario, ["timeuse"])
+    assert uses_example_data(scenario, ["population", "commitment_register"])
+    assert not uses_example_data(scenario, ["population", "midt_norge"])

@@ -1,0 +1,163 @@
+"""The typed scenario: one object with every input, checked once with errors an analyst can act on."""
+
+import shutil
+
+import pytest
+
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario import load_scenario
+
+
+def write_scenario(root, tmp_path, *edits):
+    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8")
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / "scenario.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def problems(root, tmp_path, *edits) -> str:
+    with pytest.raises(ConfigError) as err:
+        load_scenario(write_scenario(root, tmp_path, *edits), root=root)
+    return str(err.value)
+
+
+def test_default_scenario_carries_every_input(scenario, root):
+    assert scenario.name == "ssd2020" and scenario.sha256 and scenario.path == root / "config" / "ssd2020.yaml"
+    assert scenario.cba.frame.discount_rate == 0.04
+    assert scenario.settings.financing_key == "ssd2020" and scenario.settings.suppression_threshold == 5
+    assert scenario.analysis.simulation.n_iterations == 100_000 and scenario.settings.seed == 20200301
+    assert scenario.data.population == root / "data" / "raw" / "population_municipality_2020.csv"
+    assert scenario.data.timeuse == [root / "data" / "raw" / "example"]
+    assert {"municipalities", "gps", "state"} <= set(scenario.actor_mapping.actors)
+    assert len(scenario.change_log.changes) >= 8 and len(scenario.stop_points.stop_points) == 4
+    assert "home_services" in scenario.codebook.services and scenario.benefit_plan.indicators["B1-HOME"].expected == 20
+
+
+def test_every_problem_is_listed_with_path_value_and_valid_choices(root, tmp_path):
+    msg = problems(
+        root,
+        tmp_path,
+        ("    discount_rate: 0.04", "    discount_rate: 1.04"),
+        ("  suppression_threshold: 5", "  suppression_threshold: 3"),
+        ("    gp_final_share: 0.70", "    gp_final_share: 1.7"),
+        ("    discount_schedule: constant", "    discount_schedule: stepped"),
+        ("    vat_rate: 0.25", "    vat_rat: 0.25"),
+        ("  financing_key: ssd2020", "  financing_key: ssd2021"),
+    )
+    assert "cba.frame.discount_rate = 1.04: expected less than 1" in msg
+    assert "settings.suppression_threshold = 3: expected greater than or equal to 5" in msg
+    assert "cba.participation.gp_final_share = 1.7: expected less than or equal to 1" in msg
+    assert "cba.frame.discount_schedule = 'stepped': expected 'constant' or 'r109'" in msg
+    assert "cba.frame.vat_rat: unknown key; valid: area_population, base_year" in msg
+    assert "cba.frame.vat_rate is missing" in msg
+
+
+def test_unknown_financing_key_names_the_valid_ones(root, tmp_path):
+    msg = problems(root, tmp_path, ("  financing_key: ssd2020", "  financing_key: ssd2021"))
+    assert (
+        "settings.financing_key = 'ssd2021': unknown financing key; valid: benefit_share, per_inhabitant, ssd2020"
+        in msg
+    )
+
+
+def test_wrong_types_are_named(root, tmp_path):
+    msg = problems(
+        root, tmp_path, ("    n_iterations: 100000", "    n_iterations: many"), ("  seed: 20200301", "  seed: 2.5")
+    )
+    assert "analysis.simulation.n_iterations = 'many': expected a valid integer" in msg
+    assert "settings.seed = 2.5: expected a valid integer" in msg
+
+
+def test_missing_data_file_and_bad_file_it_names(root, tmp_path):
+    msg = problems(root, tmp_path, ("  gp_survey: data/raw/example/gp_survey.csv", "  gp_survey: data/raw/nope.csv"))
+    assert "gp_survey = " in msg and "nope.csv': file or folder not found" in msg
+    bad_mapping = tmp_path / "mapping.yaml"
+    bad_mapping.write_text(
+        (root / "config" / "actor_mapping.yaml")
+        .read_text()
+        .replace("gps:            {public: false}", "gps:            {public: maybe}"),
+        encoding="utf-8",
+    )
+    msg = problems(root, tmp_path, ("  actor_mapping: config/actor_mapping.yaml", f"  actor_mapping: {bad_mapping}"))
+    assert "mapping.yaml: actors.gps.public = 'maybe': expected a valid boolean" in msg
+
+
+def test_duplicate_yaml_keys_are_refused(root, tmp_path):
+    msg = problems(root, tmp_path, ("  seed: 20200301", "  seed: 20200301\n  seed: 1"))
+    assert "the key 'seed' appears twice" in msg
+
+
+def test_overrides_are_checked_like_the_file(root):
+    s = load_scenario(root / "config" / "ssd2020.yaml", overrides={"cba.frame.discount_rate": 0.03}, root=root)
+    assert s.cba.frame.discount_rate == 0.03
+    with pytest.raises(ConfigError, match="expected less than 1"):
+        load_scenario(root / "config" / "ssd2020.yaml", overrides={"cba.frame.discount_rate": 3}, root=root)
+    with pytest.raises(ConfigError, match="unknown key 'discount_rat'"):
+        load_scenario(root / "config" / "ssd2020.yaml", overrides={"cba.frame.discount_rat": 0.03}, root=root)
+
+
+def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
+    """A financing key where the GPs pay part of the operation (not public: it changes the tax financing
+    base). The analysis, participation and governance tables read the key from the scenario and agree."""
+    from ejournal_lib.cba.scenarios import npv_with
+    from ejournal_lib.cba.tables import cba_tables, scenario_public_shares
+    from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
+    from ejournal_lib.governance.change_log import npv_bridge, overlay_scenarios
+    from ejournal_lib.participation.tables import participation_tables
+
+    mapping = tmp_path / "mapping.yaml"
+    shutil.copy(root / "config" / "actor_mapping.yaml", mapping)
+    mapping.write_text(
+        mapping.read_text() + "  gp_licence:\n    investment:\n"
+        "      programme_record: {state: 1.0}\n      interaction_step1: {state: 1.0}\n"
+        "      local_implementation: {municipalities: 1.0}\n"
+        "    operation: {municipalities: 0.8, gps: 0.2}\n",
+        encoding="utf-8",
+    )
+    path = write_scenario(
+        root,
+        tmp_path,
+        ("  financing_key: ssd2020", "  financing_key: gp_licence"),
+        ("  actor_mapping: config/actor_mapping.yaml", f"  actor_mapping: {mapping}"),
+        ("    n_iterations: 100000", "    n_iterations: 200"),
+    )
+    s = load_scenario(path, root=root)
+    default = load_scenario(root / "config" / "ssd2020.yaml", root=root)
+    pop = load_population(s.data.population)
+    area = outside_midt_norge(pop, load_midt_norge(s.data.midt_norge)["municipality_code"])
+
+    cba = cba_tables(s, area)
+    npv = cba["cba_summary"].set_index("metric").loc["npv_mnok", "value"]
+    assert npv != pytest.approx(npv_with(default.cba, scenario_public_shares(default)))  # the key matters
+
+    from ejournal_lib.common.municipalities import load_crosswalk
+    from ejournal_lib.common.validation import read_raw_table
+    from ejournal_lib.participation.gp_uptake import gp_survey_schema
+    from ejournal_lib.participation.register import load_commitment_register
+
+    register = load_commitment_register(
+        s.data.commitment_register, area, load_crosswalk(s.data.crosswalk), s.participation.as_of_date
+    )
+    gps = area[["municipality_code", "municipality_name", "population"]].assign(gps=1.0)
+    part = participation_tables(
+        {"outside_midt_norge": area},
+        "outside_midt_norge",
+        int(pop["population"].sum()),
+        register,
+        s.cba,
+        scenario_public_shares(s),
+        read_raw_table(s.data.gp_survey, gp_survey_schema()),
+        gps,
+        n_boot=50,
+        seed=1,
+    )
+    cons = part["participation_consequences"].set_index("scenario")
+    assert cons.loc["ssd2020", "npv_mnok"] == pytest.approx(npv)
+    be = cba["break_even"].set_index("quantity").loc["municipal_final_share", "break_even_share"]
+    assert cons.loc["ssd2020", "break_even_municipal_share"] == pytest.approx(be)
+
+    bridge = npv_bridge(overlay_scenarios(s.cba, s.change_log), lambda i: npv_with(i, scenario_public_shares(s)))
+    assert bridge["npv_mnok"].iloc[-1] == pytest.approx(npv)
