@@ -89,3 +89,20 @@ def test_words_are_words_not_codes():
             assert not snake.search(word), f"{domain}.{code}: {word!r} looks like a code"
     for column, entry in catalogue()["columns"].items():
         assert not snake.search(entry["label"]), f"column {column}: {entry['label']!r} looks like a code"
+
+
+def test_catalogue_entries_are_well_formed():
+    """Each column entry has a text label and only known keys (a comma in an unquoted YAML label would
+    silently split it into a key of its own)."""
+    from ejournal_lib.common.formatting import FORMATS
+    from ejournal_lib.common.labels import catalogue
+
+    cat = catalogue()
+    entries = [("columns", c, e) for c, e in cat["columns"].items()]
+    entries += [(t, c, e) for t, cols in cat["tables"].items() for c, e in cols.items()]
+    for where, column, entry in entries:
+        assert set(entry) <= {"label", "domain", "format", "description", "list"}, (where, column, entry)
+        assert isinstance(entry["label"], str) and entry["label"], (where, column)
+        assert entry.get("format", "text") in FORMATS, (where, column)
+        if "domain" in entry:
+            labels(entry["domain"])
