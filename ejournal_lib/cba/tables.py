@@ -33,10 +33,7 @@ __all__ = ["cba_tables", "scenario_public_shares"]
 def scenario_public_shares(scenario: Scenario) -> dict:
     """Share of each budget effect × service falling on public actors under the scenario's financing key
     (the base of the tax financing cost). ``benefit_share`` items count as public (financed up front)."""
-    key = scenario.settings.financing_key
-    return public_shares(
-        scenario.actor_mapping, budget_pairs(scenario.cba), "ssd2020" if key == "benefit_share" else key
-    )
+    return public_shares(scenario.actor_mapping, budget_pairs(scenario.cba), scenario.settings.financing_key)
 
 
 def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd.DataFrame]:
