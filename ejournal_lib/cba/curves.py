@@ -14,6 +14,10 @@ import numpy as np
 from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = [
+    "curves_from",
+    "shifted_plan",
+    "gp_uptake_by_year",
+    "realisation_by_year",
     "Draws",
     "deterministic_draws",
     "Curves",
@@ -135,34 +139,54 @@ def participation_curves(
     the GP uptake that otherwise follows from the municipal cohorts and the 30 % → 70 % rule.
     """
     p = inputs.participation
-    years = inputs.years
-    T, n = len(years), draws.n
+    T, n = len(inputs.years), draws.n
+    m = np.clip(shifted_plan(inputs, draws.delay, municipal_share) * draws.rollout_scale[:, None], 0.0, 1.0)
+    uptake = np.clip(gp_uptake_by_year(inputs)[None, :] * draws.gp_scale[:, None], 0.0, 1.0)
+    real = realisation_by_year(inputs)
+    real = np.where(real[None, :] < 1.0, np.clip(real[None, :] * draws.realisation_pace[:, None], 0.0, 1.0), 1.0)
+    if gp_share is not None:
+        gp_share = shift_years(np.broadcast_to(np.asarray(gp_share, dtype=float), (n, T)).astype(float), draws.delay)
+    return curves_from(inputs, m, uptake, real, gp_share)
+
+
+def shifted_plan(inputs: CBAInputs, delay, municipal_share: np.ndarray | None = None) -> np.ndarray:
+    """(n, T) municipal share live by the plan (or ``municipal_share``), delayed by ``delay`` years (n,)."""
     base = (
-        municipal_share_curve(p.municipal_share_by_year, years)
+        municipal_share_curve(inputs.participation.municipal_share_by_year, inputs.years)
         if municipal_share is None
         else np.asarray(municipal_share, dtype=float)
     )
-    m = shift_years(np.broadcast_to(base, (n, T)).astype(float), draws.delay)
-    m = np.clip(m * draws.rollout_scale[:, None], 0.0, 1.0)
+    delay = np.atleast_1d(np.asarray(delay, dtype=int))
+    return shift_years(np.broadcast_to(base, (len(delay), len(inputs.years))).astype(float), delay)
+
+
+def gp_uptake_by_year(inputs: CBAInputs) -> np.ndarray:
+    """(T,) share of a municipality's GPs who have joined k years after its go-live (30 % → 70 % rule)."""
+    p = inputs.participation
+    k = np.arange(len(inputs.years), dtype=float)
+    progress = np.minimum(k / p.gp_rampup_years, 1.0) if p.gp_rampup_years > 0 else np.ones(len(k))
+    return p.gp_join_share_at_golive + (p.gp_final_share - p.gp_join_share_at_golive) * progress
+
+
+def realisation_by_year(inputs: CBAInputs) -> np.ndarray:
+    """(T,) share of the benefit realised k years after go-live (1 after the curve's last year)."""
+    real = np.ones(len(inputs.years))
+    ramp = np.asarray(inputs.participation.realisation_by_year_since_golive, dtype=float)[: len(real)]
+    real[: len(ramp)] = ramp
+    return real
+
+
+def curves_from(
+    inputs: CBAInputs, m: np.ndarray, uptake: np.ndarray, real: np.ndarray, gp_share: np.ndarray | None = None
+) -> Curves:
+    """The curves from the share live ``m`` (n, T), GP uptake by years since go-live ``uptake`` (n, T) and the
+    realisation curve ``real`` (n, T): cohort sums over go-live years (GPs join with their municipality)."""
     dm = np.diff(m, axis=1, prepend=0.0)
-    k = np.arange(T, dtype=float)
-    ramp = p.gp_rampup_years
-    progress = np.minimum(k / ramp, 1.0) if ramp > 0 else np.ones(T)
-    uptake = p.gp_join_share_at_golive + (p.gp_final_share - p.gp_join_share_at_golive) * progress
-    uptake = np.clip(uptake[None, :] * draws.gp_scale[:, None], 0.0, 1.0)
-    if gp_share is None:
-        g = cohort_convolve(dm, uptake)
-    else:
-        g = shift_years(np.broadcast_to(np.asarray(gp_share, dtype=float), (n, T)).astype(float), draws.delay)
+    g = cohort_convolve(dm, uptake) if gp_share is None else gp_share
     dg = np.diff(g, axis=1, prepend=0.0)
-    real = np.ones(T)
-    ramp_r = np.asarray(p.realisation_by_year_since_golive, dtype=float)[:T]
-    real[: len(ramp_r)] = ramp_r
-    real = np.clip(real[None, :] * draws.realisation_pace[:, None], 0.0, 1.0)
-    real[:, len(ramp_r) :] = 1.0
     tr = inputs.transition
     months = transition_months_by_year(
-        [(ph.loss, ph.months) for ph in tr.productivity_loss_phases], tr.golive_month, T
+        [(ph.loss, ph.months) for ph in tr.productivity_loss_phases], tr.golive_month, m.shape[1]
     )[None, :]
     return Curves(
         m,

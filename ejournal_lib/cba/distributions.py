@@ -1,17 +1,31 @@
 """Triple estimates as probability distributions, and Monte Carlo sums of cost items.
 
-Triple estimates (low / most likely / high) are read as a triangular distribution. With
-``bounds="min-max"`` low and high are its ends; with ``bounds="p10-p90"`` they are its 10 % and 90 %
-quantiles and the ends are solved for so that those quantiles hold exactly. Correlation between items
-uses a Gaussian copula (the marginals stay triangular). Everything is vectorised over draws.
+Two readings of a triple estimate (P10 / base / P90, relative to the base):
+
+* **mean at the base** (:func:`mean_one_multiplier`): the base is the expected value. The multiplier is a
+  Beta distribution on [0, U] with mean 1 whose 10 % and 90 % quantiles are the brief's; where no Beta on
+  [0, U] has both (a right-skewed triple whose mean lies close to its P10), the limit of that family, a gamma
+  distribution with mean 1, comes as close to both quantiles as it can (least squares). Both are bounded
+  below by 0, so a saving never turns into a loss and a cost never into a benefit.
+* **mode at the base** (triangular, :func:`triangular_from_quantiles`): for event uncertainties around a
+  plan (roll-out pace, GP uptake, realisation pace), whose expected value differs from the plan.
+
+Cost items are log-normal (positive). Correlation between items uses a Gaussian copula (the marginals keep
+their family). Everything is vectorised over draws.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import optimize, stats
 
 __all__ = [
+    "MultiplierFit",
+    "mean_one_multiplier",
+    "lognormal_mean_one",
     "triangular_cdf",
     "triangular_ppf",
     "triangular_from_quantiles",
@@ -77,6 +91,90 @@ def triangular_from_quantiles(
             f"no triangular distribution has P{int(p_low * 100)}={q_low}, mode={mode}, P{int(p_high * 100)}={q_high}"
         )
     return float(mode - np.exp(sol.x[0])), float(mode), float(mode + np.exp(sol.x[1]))
+
+
+@dataclass(frozen=True)
+class MultiplierFit:
+    """A fitted multiplier distribution: ``dist`` is a frozen scipy distribution; ``exact`` says whether the
+    brief's P10 and P90 both hold (else the closest quantiles with the mean kept)."""
+
+    family: str
+    dist: object
+    exact: bool
+    p10: float
+    p90: float
+
+    @property
+    def mean(self) -> float:
+        return float(self.dist.mean())
+
+    def ppf(self, u):
+        return self.dist.ppf(u)
+
+
+def _beta_on_zero_u(a: float, b: float):
+    """Beta(a, b) on [0, U] with mean 1 (U = (a + b) / a)."""
+    return stats.beta(a, b, scale=(a + b) / a)
+
+
+@lru_cache(maxsize=256)
+def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> MultiplierFit:
+    """The multiplier with mean 1 (the base is the expected value), bounded below by 0, whose 10 % and 90 %
+    quantiles are ``p10`` and ``p90`` (multipliers, e.g. 0.35 and 1.25 for −65 % / +25 %).
+
+    A Beta on [0, U] when one has both quantiles; otherwise the gamma distribution with mean 1 closest to
+    them (the Beta family's limit as U grows).
+
+    >>> f = mean_one_multiplier(0.2, 1.6)
+    >>> f.family, round(f.mean, 6), round(float(f.dist.ppf(0.1)), 6), round(float(f.dist.ppf(0.9)), 6)
+    ('beta', 1.0, 0.2, 1.6)
+    """
+    if not 0 <= p10 < 1 < p90:
+        raise ValueError(f"expected 0 ≤ P10 < 1 < P90 for a multiplier with mean 1, got {p10} and {p90}")
+
+    def beta_res(x):
+        d = _beta_on_zero_u(*np.exp(x))
+        return [d.ppf(0.1) - p10, d.ppf(0.9) - p90]
+
+    best = None
+    for start in ((1.0, 1.0), (3.0, 3.0), (0.7, 0.2), (4.0, 40.0), (20.0, 20.0)):
+        sol = optimize.least_squares(
+            beta_res, np.log(start), bounds=([-5, -5], [9, 9]), xtol=1e-14, ftol=1e-14, gtol=1e-14
+        )
+        if best is None or sol.cost < best.cost:
+            best = sol
+        if best.cost < 1e-18:
+            break
+    if np.sqrt(2 * best.cost) < tol:
+        d = _beta_on_zero_u(*np.exp(best.x))
+        return MultiplierFit("beta", d, True, float(d.ppf(0.1)), float(d.ppf(0.9)))
+
+    def gamma_res(x):
+        k = np.exp(x[0])
+        d = stats.gamma(k, scale=1.0 / k)
+        return [d.ppf(0.1) - p10, d.ppf(0.9) - p90]
+
+    sol = optimize.least_squares(gamma_res, [np.log(10.0)], bounds=([-5], [12]), xtol=1e-14, ftol=1e-14)
+    k = float(np.exp(sol.x[0]))
+    d = stats.gamma(k, scale=1.0 / k)
+    exact = np.sqrt(2 * sol.cost) < tol
+    return MultiplierFit("gamma", d, bool(exact), float(d.ppf(0.1)), float(d.ppf(0.9)))
+
+
+def lognormal_mean_one(p85: float) -> tuple[float, float]:
+    """``(mu, sigma)`` of the log-normal multiplier with mean 1 (the P50 frame as the expected cost) whose 85 %
+    quantile is ``p85`` (the P85 frame over the P50 frame): σ²/2 − z·σ + ln p85 = 0 with z = Φ⁻¹(0.85).
+
+    >>> mu, sigma = lognormal_mean_one(1.2)
+    >>> round(float(np.exp(mu + sigma ** 2 / 2)), 12), round(float(np.exp(mu + sigma * stats.norm.ppf(0.85))), 12)
+    (1.0, 1.2)
+    """
+    z = stats.norm.ppf(0.85)
+    disc = z * z - 2.0 * np.log(p85)
+    if p85 <= 1 or disc < 0:
+        raise ValueError(f"no log-normal with mean 1 has P85 = {p85}")
+    sigma = z - np.sqrt(disc)
+    return float(-sigma * sigma / 2.0), float(sigma)
 
 
 def lognormal_from_quantiles(q50: float, q85: float) -> tuple[float, float]:

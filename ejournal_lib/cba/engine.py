@@ -17,40 +17,28 @@ from ejournal_lib.cba.curves import (
     Draws,
     deterministic_draws,
     growth_index,
-    municipal_share_curve,
     participation_curves,
     shift_years,
 )
 from ejournal_lib.cba.discounting import discount_factors
-from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.scenario.cba import EFFECTS, CBAInputs
 
 __all__ = [
     "EFFECTS",
     "LEGACY_ITEMS",
-    "BUDGET_EFFECTS",
+    "CASH_EFFECTS",
     "evaluate",
     "YearlySink",
     "PresentValueSink",
     "CBAResult",
     "run_cba",
-    "operation_cost_per_share",
-    "budget_pairs",
+    "effect_pairs",
     "year_turning_positive",
 ]
 
-#: The priced effects, in the order of the 2020 analysis's table (labels: the catalogue's ``effect`` domain).
-EFFECTS = (
-    "time_savings",
-    "harms_health_costs",
-    "harms_value_creation",
-    "transition_cost",
-    "legacy_avoided",
-    "investment",
-    "operation",
-    "tax_financing",
-)
-#: Effects that change public budgets (the base of the tax financing cost), together with public actors' shares.
-BUDGET_EFFECTS = ("transition_cost", "legacy_avoided", "investment", "operation")
+#: Effects that move money in the actors' budgets (the cash view); freed time and the transition cost are
+#: capacity (hours valued at labour cost), avoided harms are quality, tax financing is society's cost.
+CASH_EFFECTS = ("legacy_avoided", "investment", "operation")
 #: The old systems whose costs the null alternative avoids (the "service" of the legacy_avoided effect).
 LEGACY_ITEMS = (
     "municipal_record_procurement",
@@ -66,14 +54,6 @@ def _service_factor(kinds: np.ndarray, R_m: np.ndarray, R_g: np.ndarray, indepen
     close = (kinds == "close")[None, :, None]
     mixed = independent * R_m[:, None, :] + (1.0 - independent) * R_g[:, None, :]
     return np.where(gp, R_g[:, None, :], np.where(close, mixed, R_m[:, None, :]))
-
-
-def operation_cost_per_share(inputs: CBAInputs) -> float:
-    """Yearly operation cost (MNOK, negative) at 100 % participation, calibrated so that the scenario's own
-    participation curve gives the published present value."""
-    m = municipal_share_curve(inputs.participation.municipal_share_by_year, inputs.years)
-    df = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
-    return inputs.operation.published_pv_mnok / float(m @ df)
 
 
 class YearlySink:
@@ -102,8 +82,9 @@ def evaluate(
 ) -> Curves:
     """Compute every effect for every draw and hand each stream (n, S_e, T) in MNOK to ``sink``.
 
-    ``public_share[(effect, service)]`` is the share of an effect falling on public budgets (from the actor
-    mapping); it sets the base of the tax financing cost. Returns the curves used.
+    The tax financing cost is ``tax_financing_cost`` × the sum of the effects in ``tax_financing_effects``
+    (the rule the published table implies); with ``tax_financing_public_share_only`` only their public share
+    counts, ``public_share[(effect, service)]`` from the actor mapping. Returns the curves used.
     """
     f = inputs.frame
     p = inputs.participation
@@ -118,11 +99,16 @@ def evaluate(
     ftes = svc["ftes"].to_numpy(float)
     tax_base = np.zeros((n, T))
 
+    taxed = set(f.tax_financing_effects) - (set() if f.tax_financing_on_transition else {"transition_cost"})
+
     def emit(effect, services, values):
         nonlocal tax_base
-        if effect in BUDGET_EFFECTS and (effect != "transition_cost" or f.tax_financing_on_transition):
-            shares = np.array([public_share.get((effect, s), 0.0) for s in services])
-            tax_base = tax_base + np.einsum("nst,s->nt", values, shares)
+        if effect in taxed:
+            if f.tax_financing_public_share_only:
+                shares = np.array([public_share.get((effect, s), 0.0) for s in services])
+                tax_base = tax_base + np.einsum("nst,s->nt", values, shares)
+            else:
+                tax_base = tax_base + values.sum(axis=1)
         sink.add(effect, services, values)
 
     # Time savings: minutes/60 × days × FTEs × hourly cost × growth × participation/realisation.
@@ -135,21 +121,21 @@ def evaluate(
     ae = inputs.adverse_events
     harms = inputs.harm_table
     h_idx = [names.index(s) for s in harms.index]
-    mix = ae.severity_mix
-    health_cost = sum(mix[k] * ae.cost_per_harm[k].health for k in mix)
-    prod_cost = sum(mix[k] * ae.cost_per_harm[k].productivity for k in mix)
+    mixes = [ae.severity_mixes[s] for s in harms["severity"]]  # expected cost per harm, per service
+    health_cost = np.array([sum(m[k] * ae.cost_per_harm[k].health for k in m) for m in mixes])
+    prod_cost = np.array([sum(m[k] * ae.cost_per_harm[k].productivity for k in m) for m in mixes])
     avoided = (harms["harms_per_year"] * ae.avoidable_share * harms["affectable_share"]).to_numpy(float)
     h_growth = growth[:, h_idx, :] if ae.harms_follow_activity_growth else 1.0
     h_factor = _service_factor(
         kinds[h_idx], c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_harms
     )
     avoided_t = avoided[None, :, None] * h_growth * h_factor * draws.scope[:, None, None]
-    emit("harms_health_costs", list(harms.index), avoided_t * health_cost / 1e6)
+    emit("harms_health_costs", list(harms.index), avoided_t * health_cost[None, :, None] / 1e6)
     prod_mask = np.array([s in ae.productivity_services for s in harms.index], dtype=float)
     emit(
         "harms_value_creation",
         list(harms.index),
-        avoided_t * (prod_cost * ae.working_share_of_patients / 1e6) * prod_mask[None, :, None],
+        avoided_t * (prod_cost * ae.working_share_of_patients / 1e6 * prod_mask)[None, :, None],
     )
 
     # Change and transition cost: months of lost labour × monthly labour cost × FTEs × growth.
@@ -194,7 +180,8 @@ def evaluate(
     emit("investment", list(items.index), -(p50[None, :, None] * draws.investment[:, :, None] * timing))
 
     # Operation, management and further development: proportional to the share live.
-    emit("operation", ["operation"], (operation_cost_per_share(inputs) * c.municipal_share)[:, None, :])
+    cost = inputs.operation.cost_per_year_full_participation_mnok
+    emit("operation", ["operation"], (cost * c.municipal_share)[:, None, :])
 
     # Tax financing cost on the net public budget effect (negative when public spending rises).
     sink.add("tax_financing", ["tax_financing"], (f.tax_financing_cost * tax_base)[:, None, :])
@@ -254,10 +241,13 @@ def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, *
     return CBAResult(pd.concat(frames, ignore_index=True), curves, inputs)
 
 
-def budget_pairs(inputs: CBAInputs) -> list[tuple[str, str]]:
-    """Every (effect, service) of the budget effects, as the engine emits them."""
+def effect_pairs(inputs: CBAInputs) -> list[tuple[str, str]]:
+    """Every (effect, service) the engine emits, tax financing excepted (its base)."""
+    services, harms = list(inputs.service_table.index), list(inputs.harm_table.index)
     return (
-        [("transition_cost", s) for s in inputs.service_table.index]
+        [("time_savings", s) for s in services]
+        + [(e, s) for e in ("harms_health_costs", "harms_value_creation") for s in harms]
+        + [("transition_cost", s) for s in services]
         + [("legacy_avoided", s) for s in LEGACY_ITEMS]
         + [("investment", s) for s in inputs.investment_table.index]
         + [("operation", "operation")]

@@ -16,10 +16,9 @@ from ejournal_lib.cba.actors import (
     public_shares,
 )
 from ejournal_lib.cba.engine import (
-    BUDGET_EFFECTS,
+    CASH_EFFECTS,
     EFFECTS,
-    budget_pairs,
-    operation_cost_per_share,
+    effect_pairs,
     run_cba,
     year_turning_positive,
 )
@@ -33,7 +32,7 @@ __all__ = ["cba_tables", "scenario_public_shares"]
 def scenario_public_shares(scenario: Scenario) -> dict:
     """Share of each budget effect × service falling on public actors under the scenario's financing key
     (the base of the tax financing cost). ``benefit_share`` items count as public (financed up front)."""
-    return public_shares(scenario.actor_mapping, budget_pairs(scenario.cba), scenario.settings.financing_key)
+    return public_shares(scenario.actor_mapping, effect_pairs(scenario.cba), scenario.settings.financing_key)
 
 
 def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd.DataFrame]:
@@ -63,7 +62,7 @@ def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd
     scenarios = participation_scenarios(inputs, ps)
     be = break_even(inputs, ps)
     budget_table = budget_profile(
-        yearly, BUDGET_EFFECTS, budget.loan_years, budget.loan_rate, budget.inflation, inputs.frame.base_year
+        yearly, CASH_EFFECTS, budget.loan_years, budget.loan_rate, budget.inflation, inputs.frame.base_year
     )
     per_muni = municipality_distribution(effects, municipalities, inputs.null_alternative)
 
@@ -78,7 +77,11 @@ def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd
             ("pv_costs_mnok", result.npv - benefits, "mnok"),
             *[(f"pv_{e}_mnok", float(by_effect.get(e, 0.0)), "mnok") for e in EFFECTS],
             ("year_turning_positive", positive_year, "year"),
-            ("operation_cost_full_participation_mnok", operation_cost_per_share(inputs), "mnok_per_year"),
+            (
+                "operation_cost_full_participation_mnok",
+                inputs.operation.cost_per_year_full_participation_mnok,
+                "mnok_per_year",
+            ),
             ("mc_npv_mean_mnok", npv_row["mean"], "mnok"),
             ("mc_npv_p10_mnok", npv_row["p10"], "mnok"),
             ("mc_npv_p50_mnok", npv_row["p50"], "mnok"),

@@ -1,143 +1,270 @@
-"""Uncertainty of the cost–benefit result: Monte Carlo over the triple estimates and event uncertainties,
-and the tornado chart's one-at-a-time swings.
+"""Uncertainty of the cost–benefit result: the distribution of every uncertain input, Monte Carlo over them,
+the expected net present value, and the tornado chart's one-at-a-time swings.
 
-Triple estimates are triangular distributions with the mode at the base estimate and P10/P90 read as
-quantiles (:func:`ejournal_lib.distributions.triangular_from_quantiles`); functional scope is read as
-min/max; the roll-out delay is a discrete distribution; cost items are log-normal through P50 and P85.
+* Triple estimates relative to the expected value (time saved per service, the transition cost, avoided
+  legacy costs): multipliers with mean 1 and the brief's P10/P90, bounded below by 0
+  (:func:`ejournal_lib.cba.distributions.mean_one_multiplier`); ``uncertainty.triple_reading: mode_at_base``
+  reads them the 2020 way instead (triangular, mode at the base).
+* Event uncertainties around the plan (roll-out pace, GP uptake, realisation pace): triangular with the mode
+  at the plan and P10/P90 as quantiles; functional scope triangular on its min–max with the mode at 0; the
+  roll-out delay discrete. Their expected values differ from the plan and enter the expected value.
+* Investment items: log-normal with mean at the P50 frame and the P85 frame as 85 % quantile.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ejournal_lib.cba.curves import Draws, deterministic_draws
+from ejournal_lib.cba.curves import (
+    Curves,
+    Draws,
+    curves_from,
+    deterministic_draws,
+    gp_uptake_by_year,
+    realisation_by_year,
+    shifted_plan,
+)
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.distributions import (
     correlated_uniforms,
-    lognormal_from_quantiles,
+    lognormal_mean_one,
+    mean_one_multiplier,
     summarise_draws,
     triangular_from_quantiles,
-    triangular_ppf,
 )
-from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
-from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.cba.engine import PresentValueSink, evaluate
+from ejournal_lib.scenario.cba import EFFECTS, CBAInputs
 
-__all__ = ["uncertain_inputs", "sample_draws", "simulate", "summarise_simulation", "tornado"]
+__all__ = [
+    "UncertainInput",
+    "uncertain_inputs",
+    "uncertainty_table",
+    "sample_draws",
+    "expected_draws",
+    "expected_npv",
+    "simulate",
+    "summarise_simulation",
+    "tornado",
+]
 
-_SCALAR_INPUTS = {  # draws field -> (p10 key, p90 key) in the scenario's uncertainty section
+#: Triple estimates relative to the expected value: draws field → (p10 key, p90 key) in ``uncertainty``.
+_TRIPLES = {
     "transition": ("transition_p10", "transition_p90"),
     "legacy_municipal": ("legacy_municipal_p10", "legacy_municipal_p90"),
     "legacy_other": ("legacy_other_p10", "legacy_other_p90"),
+}
+#: Event uncertainties around the plan.
+_EVENTS = {
     "rollout_scale": ("rollout_pace_p10", "rollout_pace_p90"),
     "gp_scale": ("gp_participation_p10", "gp_participation_p90"),
     "realisation_pace": ("realisation_pace_p10", "realisation_pace_p90"),
 }
 
 
-def uncertain_inputs(inputs: CBAInputs) -> pd.DataFrame:
-    """One row per uncertain input: ``input`` (a code such as ``time:home_services``), field, index, family
-    and the parameters of its distribution (for triangular ones ``a, c, b`` as relative deviations from the
-    base; for cost items mu, sigma)."""
+def _triangular(a: float, c: float, b: float):
+    """The multiplier 1 + T(a, c, b) as a frozen ``scipy.stats.triang`` (a point mass at 1 when a = b)."""
+    if b <= a:
+        return stats.uniform(loc=1.0 + a, scale=0.0)
+    return stats.triang(c=(c - a) / (b - a), loc=1.0 + a, scale=b - a)
+
+
+def _expected_capped(dist, factors: np.ndarray, nodes: int = 20_000) -> np.ndarray:
+    """E[min(1, f·X)] for each factor f ≥ 0 (a share that cannot exceed 100 %), by the midpoint rule over the
+    quantile function (error of order 1/nodes²)."""
+    x = dist.ppf((np.arange(nodes) + 0.5) / nodes)
+    return np.minimum(1.0, np.asarray(factors, dtype=float)[:, None] * x[None, :]).mean(axis=1)
+
+
+class _Discrete:
+    """Whole years of delay with given probabilities."""
+
+    def __init__(self, probs: dict[int, float]):
+        self.years = np.array(sorted(probs))
+        self.cum = np.cumsum([probs[y] for y in self.years])
+        self.probs = {int(y): float(probs[y]) for y in self.years}
+
+    def ppf(self, u):
+        return self.years[
+            np.minimum(np.searchsorted(self.cum, np.asarray(u) - 1e-12, side="left"), len(self.years) - 1)
+        ]
+
+    def mean(self) -> float:
+        return float(sum(y * p for y, p in self.probs.items()))
+
+
+@dataclass(frozen=True)
+class UncertainInput:
+    """One uncertain input: its code (``time:home_services``), the draws field it sets (and the column for
+    per-service or per-item fields), its family, the brief's P10/P90 and the fitted distribution."""
+
+    input: str
+    field: str
+    index: int | None
+    family: str
+    reading: str  # "mean_at_base", "mode_at_base" or "event"
+    brief_p10: float
+    brief_p90: float
+    dist: object
+    exact: bool = True
+
+    def ppf(self, u):
+        return self.dist.ppf(u)
+
+    @property
+    def mean(self) -> float:
+        return float(self.dist.mean())
+
+
+def _triple(code, field, index, p10, p90, reading) -> UncertainInput:
+    if reading == "mean_at_base":
+        fit = mean_one_multiplier(1.0 + p10, 1.0 + p90)
+        return UncertainInput(code, field, index, fit.family, reading, 1.0 + p10, 1.0 + p90, fit.dist, fit.exact)
+    a, c, b = triangular_from_quantiles(p10, 0.0, p90)
+    return UncertainInput(code, field, index, "triangular", reading, 1.0 + p10, 1.0 + p90, _triangular(a, c, b))
+
+
+def uncertain_inputs(inputs: CBAInputs) -> list[UncertainInput]:
+    """Every uncertain input with its fitted distribution, in a fixed order (services, triples, events, scope,
+    delay, investment items)."""
     u = inputs.uncertainty
-    rows = []
-    for i, (svc, r) in enumerate(inputs.service_table.iterrows()):
-        a, c, b = triangular_from_quantiles(r["time_p10"], 0.0, r["time_p90"])
-        rows.append(
-            dict(
-                input=f"time:{svc}",
-                field="time",
-                index=i,
-                family="triangular",
-                p10=r["time_p10"],
-                p90=r["time_p90"],
-                a=a,
-                c=c,
-                b=b,
+    out = [
+        _triple(f"time:{svc}", "time", i, r["time_p10"], r["time_p90"], u.triple_reading)
+        for i, (svc, r) in enumerate(inputs.service_table.iterrows())
+    ]
+    out += [
+        _triple(fld, fld, None, getattr(u, lo), getattr(u, hi), u.triple_reading) for fld, (lo, hi) in _TRIPLES.items()
+    ]
+    for fld, (lo, hi) in _EVENTS.items():
+        a, c, b = triangular_from_quantiles(getattr(u, lo), 0.0, getattr(u, hi))
+        out.append(
+            UncertainInput(
+                fld, fld, None, "triangular", "event", 1.0 + getattr(u, lo), 1.0 + getattr(u, hi), _triangular(a, c, b)
             )
         )
-    for fld, (lo, hi) in _SCALAR_INPUTS.items():
-        p10, p90 = getattr(u, lo), getattr(u, hi)
-        a, c, b = triangular_from_quantiles(p10, 0.0, p90)
-        rows.append(dict(input=fld, field=fld, index=None, family="triangular", p10=p10, p90=p90, a=a, c=c, b=b))
     lo, hi = u.functional_scope_min, u.functional_scope_max
-    rows.append(
-        dict(
-            input="scope",
-            field="scope",
-            index=None,
-            family="triangular_min_max",
-            p10=float(triangular_ppf(0.1, lo, lo, hi)),
-            p90=float(triangular_ppf(0.9, lo, lo, hi)),
-            a=lo,
-            c=lo,
-            b=hi,
+    out.append(
+        UncertainInput(
+            "scope", "scope", None, "triangular_min_max", "event", 1.0 + lo, 1.0 + hi, _triangular(lo, lo, hi)
         )
     )
-    probs = u.delay_years_probabilities
-    years = sorted(probs)
-    cum = np.cumsum([probs[y] for y in years])
-    rows.append(
-        dict(
-            input="delay",
-            field="delay",
-            index=None,
-            family="discrete",
-            p10=float(years[int(np.searchsorted(cum, 0.1 - 1e-12))]),
-            p90=float(years[int(np.searchsorted(cum, 0.9 - 1e-12))]),
-        )
+    delay = _Discrete(u.delay_years_probabilities)
+    out.append(
+        UncertainInput("delay", "delay", None, "discrete", "event", float(delay.ppf(0.1)), float(delay.ppf(0.9)), delay)
     )
     if u.investment_from_cost_frames:
         for i, (item, r) in enumerate(inputs.investment_table.iterrows()):
-            mu, sigma = lognormal_from_quantiles(r["p50_mnok"], r["p85_mnok"])
-            p10 = float(np.exp(mu + sigma * stats.norm.ppf(0.1))) / r["p50_mnok"] - 1
-            p90 = float(np.exp(mu + sigma * stats.norm.ppf(0.9))) / r["p50_mnok"] - 1
-            rows.append(
-                dict(
-                    input=f"investment:{item}",
-                    field="investment",
-                    index=i,
-                    family="lognormal",
-                    p10=p10,
-                    p90=p90,
-                    mu=mu,
-                    sigma=sigma,
+            mu, sigma = lognormal_mean_one(r["p85_mnok"] / r["p50_mnok"])
+            d = stats.lognorm(sigma, scale=np.exp(mu))
+            out.append(
+                UncertainInput(
+                    f"investment:{item}",
+                    "investment",
+                    i,
+                    "lognormal",
+                    "mean_at_base",
+                    float(d.ppf(0.1)),
+                    float(d.ppf(0.9)),
+                    d,
                 )
             )
+    return out
+
+
+def uncertainty_table(inputs: CBAInputs) -> pd.DataFrame:
+    """The distribution of every uncertain input: family, the brief's P10/P90, the fitted P10/P50/P90, mean
+    and support, and whether the brief's quantiles hold exactly (multipliers; delay in years)."""
+    rows = []
+    for x in uncertain_inputs(inputs):
+        q = np.asarray(x.ppf(np.array([1e-9, 0.1, 0.5, 0.9, 1 - 1e-9])), dtype=float)
+        brief = x.family not in ("lognormal",)
+        rows.append(
+            {
+                "input": x.input,
+                "family": x.family,
+                "reading": x.reading,
+                "brief_p10": x.brief_p10 if brief else np.nan,
+                "brief_p90": x.brief_p90 if brief else np.nan,
+                "p10": q[1],
+                "p50": q[2],
+                "p90": q[3],
+                "mean": x.mean,
+                "lower": q[0],
+                "upper": q[4],
+                "exact": bool(x.exact),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
-    """``n`` joint draws of every uncertain input (seeded; identical for the same seed)."""
+    """``n`` joint draws of every uncertain input (seeded; identical for the same seed). The services' time
+    savings may be correlated (Gaussian copula); the other inputs are independent."""
     table = uncertain_inputs(inputs)
     rng = np.random.default_rng(seed)
-    u_cfg = inputs.uncertainty
     n_services, n_items = len(inputs.service_table), len(inputs.investment_table)
-    time_u = correlated_uniforms(n, n_services, rng, u_cfg.time_savings_correlation or None)
+    time_u = correlated_uniforms(n, n_services, rng, inputs.uncertainty.time_savings_correlation or None)
     other_u = rng.random((n, len(table) - n_services))
-    draws = deterministic_draws(inputs, n)
     values: dict[str, np.ndarray] = {"time": np.ones((n, n_services)), "investment": np.ones((n, n_items))}
     col = 0
-    for row in table.itertuples():
-        if row.field == "time":
-            values["time"][:, int(row.index)] = 1.0 + triangular_ppf(time_u[:, int(row.index)], row.a, row.c, row.b)
+    for x in table:
+        if x.field == "time":
+            values["time"][:, x.index] = x.ppf(time_u[:, x.index])
             continue
         uu = other_u[:, col]
         col += 1
-        if row.field == "delay":
-            probs = u_cfg.delay_years_probabilities
-            years = np.array(sorted(probs))
-            cum = np.cumsum([probs[y] for y in years])
-            values["delay"] = years[np.minimum(np.searchsorted(cum, uu, side="right"), len(years) - 1)]
-        elif row.field == "investment":
-            r = inputs.investment_table.iloc[int(row.index)]
-            values["investment"][:, int(row.index)] = np.exp(row.mu + row.sigma * stats.norm.ppf(uu)) / r["p50_mnok"]
+        if x.field == "investment":
+            values["investment"][:, x.index] = x.ppf(uu)
+        elif x.field == "delay":
+            values["delay"] = np.asarray(x.ppf(uu), dtype=int)
         else:
-            values[row.field] = 1.0 + triangular_ppf(uu, row.a, row.c, row.b)
-    return replace(draws, **values)
+            values[x.field] = x.ppf(uu)
+    return replace(deterministic_draws(inputs, n), **values)
+
+
+def expected_draws(inputs: CBAInputs) -> tuple[Draws, Curves, np.ndarray]:
+    """One draw per possible delay with every other input at its expected value, the expected curves for each,
+    and the delay probabilities: the expected present values are the probability-weighted sums.
+
+    The model is linear in each input except where a share is capped at 100 % (municipal roll-out, GP uptake,
+    realisation): there the curves hold E[min(1, f·X)] over the input's distribution, so that the result is
+    the expected value and not the value at the expected inputs."""
+    table = {x.input: x for x in uncertain_inputs(inputs)}
+    delay = table["delay"].dist
+    draws = deterministic_draws(inputs, len(delay.years))
+    values = {f: getattr(draws, f).copy().astype(float) for f in draws.__dataclass_fields__ if f != "delay"}
+    for x in table.values():
+        if x.field in ("time", "investment"):
+            values[x.field][:, x.index] = x.mean
+        elif x.field != "delay":
+            values[x.field][:] = x.mean
+    plan = shifted_plan(inputs, delay.years)
+    m = np.array([_expected_capped(table["rollout_scale"].dist, row) for row in plan])
+    uptake = _expected_capped(table["gp_scale"].dist, gp_uptake_by_year(inputs))
+    ramp = realisation_by_year(inputs)
+    real = np.where(ramp < 1.0, _expected_capped(table["realisation_pace"].dist, ramp), 1.0)
+    k = len(delay.years)
+    curves = curves_from(inputs, m, np.tile(uptake, (k, 1)), np.tile(real, (k, 1)))
+    weights = np.array([delay.probs[int(y)] for y in delay.years])
+    return replace(draws, delay=delay.years.astype(int), **values), curves, weights
+
+
+def _pvs(inputs: CBAInputs, draws: Draws, public_share: dict, curves: Curves | None = None) -> pd.DataFrame:
+    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule))
+    evaluate(inputs, draws, sink, public_share, curves)
+    out = pd.DataFrame({e: sink.pv[e][1].sum(axis=1) for e in EFFECTS})
+    out["npv"] = out[list(EFFECTS)].sum(axis=1)
+    return out
+
+
+def expected_npv(inputs: CBAInputs, public_share: dict) -> pd.Series:
+    """Expected present value of every effect and of the net present value (MNOK): inputs at their expected
+    values, the delay integrated over its distribution."""
+    draws, curves, weights = expected_draws(inputs)
+    return (_pvs(inputs, draws, public_share, curves).mul(weights, axis=0)).sum()
 
 
 def simulate(
@@ -148,51 +275,52 @@ def simulate(
     Draws are made at once (so results do not depend on ``chunk``) and evaluated in chunks to bound memory.
     """
     draws = sample_draws(inputs, n, seed)
-    factors = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
     parts = []
     for start in range(0, n, chunk):
         sl = slice(start, min(start + chunk, n))
-        sub = Draws(**{k: getattr(draws, k)[sl] for k in draws.__dataclass_fields__})
-        sink = PresentValueSink(factors)
-        evaluate(inputs, sub, sink, public_share)
-        parts.append(pd.DataFrame({e: sink.pv[e][1].sum(axis=1) for e in EFFECTS}))
-    out = pd.concat(parts, ignore_index=True)
-    out["npv"] = out[list(EFFECTS)].sum(axis=1)
-    return out
+        parts.append(
+            _pvs(inputs, Draws(**{k: getattr(draws, k)[sl] for k in draws.__dataclass_fields__}), public_share)
+        )
+    return pd.concat(parts, ignore_index=True)
 
 
 def summarise_simulation(sim: pd.DataFrame) -> pd.DataFrame:
-    """quantity, mean, sd, p10, p50, p85, p90 for the net present value and each effect; plus the
-    probability that the net present value is negative."""
+    """quantity, mean, sd, standard error of the mean, p10, p50, p85, p90 for the net present value and each
+    effect; plus the probability that it is negative."""
     rows = [{"quantity": col, **summarise_draws(sim[col].to_numpy())} for col in ["npv", *EFFECTS]]
     out = pd.DataFrame(rows)
+    out.insert(3, "se_mean", out["sd"] / np.sqrt(len(sim)))
     out["prob_negative"] = [float((sim[c] < 0).mean()) for c in out["quantity"]]
     return out
 
 
 def tornado(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
-    """Net present value with each uncertain input at its P10 and at its P90, the others at base values."""
+    """Net present value with each uncertain input at its fitted P10 and P90, the others at their base values
+    (multipliers 1, no delay)."""
     table = uncertain_inputs(inputs)
     k = len(table)
     draws = deterministic_draws(inputs, 2 * k + 1)
     values = {f: getattr(draws, f).copy() for f in draws.__dataclass_fields__}
-    for j, row in enumerate(table.itertuples()):
-        for side, q in ((0, row.p10), (1, row.p90)):
-            i = 2 * j + side
-            if row.field in ("time", "investment"):
-                values[row.field][i, int(row.index)] = 1.0 + q
-            elif row.field == "delay":
-                values["delay"][i] = int(q)
+    for j, x in enumerate(table):
+        for side, q in ((0, 0.1), (1, 0.9)):
+            i, v = 2 * j + side, float(x.ppf(q))
+            if x.field in ("time", "investment"):
+                values[x.field][i, x.index] = v
+            elif x.field == "delay":
+                values["delay"][i] = int(v)
             else:
-                values[row.field][i] = 1.0 + q
-    factors = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
-    sink = PresentValueSink(factors)
-    evaluate(inputs, replace(draws, **values), sink, public_share)
-    npv = sum(sink.pv[e][1].sum(axis=1) for e in EFFECTS)
-    base = float(npv[-1])
-    out = table[["input", "field", "p10", "p90"]].copy()
+                values[x.field][i] = v
+    npv = _pvs(inputs, replace(draws, **values), public_share)["npv"].to_numpy()
+    out = pd.DataFrame(
+        {
+            "input": [x.input for x in table],
+            "field": [x.field for x in table],
+            "p10": [float(x.ppf(0.1)) for x in table],
+            "p90": [float(x.ppf(0.9)) for x in table],
+        }
+    )
     out["npv_at_p10_mnok"] = npv[0 : 2 * k : 2]
     out["npv_at_p90_mnok"] = npv[1 : 2 * k : 2]
-    out["base_npv_mnok"] = base
+    out["base_npv_mnok"] = float(npv[-1])
     out["swing_mnok"] = (out["npv_at_p90_mnok"] - out["npv_at_p10_mnok"]).abs()
     return out.sort_values("swing_mnok", ascending=False).reset_index(drop=True)

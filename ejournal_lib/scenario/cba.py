@@ -30,6 +30,17 @@ __all__ = [
 ]
 
 INTERACTION_KINDS = ("gp", "close", "some")
+#: The priced effects of the 2020 analysis, in the order of its table (labels: the catalogue's ``effect``).
+EFFECTS = (
+    "time_savings",
+    "harms_health_costs",
+    "harms_value_creation",
+    "transition_cost",
+    "legacy_avoided",
+    "investment",
+    "operation",
+    "tax_financing",
+)
 #: A deviation relative to the base estimate, e.g. -0.2 for "20 % below".
 Relative = Annotated[float, Field(ge=-1)]
 
@@ -48,6 +59,8 @@ class Frame(StrictModel):
     r109_boundaries: list[Annotated[int, Field(gt=0)]]
     tax_financing_cost: Rate
     tax_financing_on_transition: bool
+    tax_financing_effects: list[Code] = Field(min_length=1)
+    tax_financing_public_share_only: bool
     vat_rate: Rate
     hours_per_fte: Positive
     working_days_per_year: Annotated[float, Field(gt=0, le=366)]
@@ -137,6 +150,7 @@ class HarmRow(StrictModel):
     service: Code
     harms_per_year: NonNegative
     affectable_share: Share
+    severity: Code
 
 
 class AdverseEvents(StrictModel):
@@ -144,15 +158,24 @@ class AdverseEvents(StrictModel):
     avoidable_share: Share
     working_share_of_patients: Share
     productivity_services: list[Code]
-    severity_mix: dict[Code, Share]
+    severity_mixes: dict[Code, dict[Code, Share]]
     cost_per_harm: dict[Code, HarmCost]
     harms_follow_activity_growth: bool
     table: list[HarmRow]
 
     @model_validator(mode="after")
     def _mix(self):
-        if set(self.severity_mix) != set(self.cost_per_harm) or abs(sum(self.severity_mix.values()) - 1) > 1e-9:
-            raise ValueError("severity_mix must name the same severities as cost_per_harm and sum to 1")
+        problems = []
+        for name, mix in self.severity_mixes.items():
+            if set(mix) != set(self.cost_per_harm) or abs(sum(mix.values()) - 1) > 1e-9:
+                problems.append(f"severity_mixes.{name} must name the severities of cost_per_harm and sum to 1")
+        problems += [
+            f"table: {r.service}: unknown severity mix {r.severity!r}; valid: {', '.join(self.severity_mixes)}"
+            for r in self.table
+            if r.severity not in self.severity_mixes
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
@@ -185,8 +208,11 @@ class Investment(StrictModel):
 
 
 class Operation(StrictModel):
+    """Operation, management and further development: a yearly cost at full participation (calibrated on the
+    brief's participation path to the published present value), proportional to the share live."""
+
     source: str
-    published_pv_mnok: float
+    cost_per_year_full_participation_mnok: Annotated[float, Field(le=0)]
 
 
 class NullAlternative(StrictModel):
@@ -218,7 +244,7 @@ _PAIRS = [
 
 class Uncertainty(StrictModel):
     source: str
-    family: Literal["triangular"]
+    triple_reading: Literal["mean_at_base", "mode_at_base"]
     transition_p10: Relative
     transition_p90: float
     legacy_municipal_p10: Relative
@@ -251,6 +277,38 @@ class Uncertainty(StrictModel):
         return self
 
 
+class Published(StrictModel):
+    """The present values the pre-project published (SSD 2020, attachment J, table 6): the target of the
+    reconciliation, with the analysis team's explanation of each remaining difference."""
+
+    source: str
+    npv_mnok: float
+    effects_mnok: dict[Code, float]
+    explanations: dict[Code, str] = {}
+
+    @model_validator(mode="after")
+    def _effects(self):
+        if set(self.effects_mnok) != set(EFFECTS):
+            raise ValueError(f"effects_mnok must give every effect: {', '.join(EFFECTS)}")
+        if abs(sum(self.effects_mnok.values()) - self.npv_mnok) > 1.0:
+            raise ValueError(f"the published effects sum to {sum(self.effects_mnok.values()):.0f}, not to npv_mnok")
+        return self
+
+
+class CalibratedParameter(StrictModel):
+    """A value the documents leave open, solved so that the model reproduces a published present value."""
+
+    parameter: str
+    target: Code
+    method: str
+
+
+class Calibration(StrictModel):
+    source: str
+    tolerance_mnok: Positive
+    parameters: list[CalibratedParameter]
+
+
 class CBAInputs(StrictModel):
     """Typed model inputs of the cost–benefit analysis, with frame views the engine computes on."""
 
@@ -263,6 +321,8 @@ class CBAInputs(StrictModel):
     operation: Operation
     null_alternative: NullAlternative
     uncertainty: Uncertainty
+    published: Published
+    calibration: Calibration
     choices: list[str] = []
 
     @model_validator(mode="after")
@@ -283,6 +343,17 @@ class CBAInputs(StrictModel):
             f"adverse_events.productivity_services: unknown service {s!r}; valid: {', '.join(names)}"
             for s in self.adverse_events.productivity_services
             if s not in names
+        ]
+        taxed = set(EFFECTS) - {"tax_financing"}
+        problems += [
+            f"frame.tax_financing_effects: unknown effect {e!r}; valid: {', '.join(sorted(taxed))}"
+            for e in self.frame.tax_financing_effects
+            if e not in taxed
+        ]
+        problems += [
+            f"calibration: target {c.target!r} is not an effect; valid: {', '.join(EFFECTS)}"
+            for c in self.calibration.parameters
+            if c.target not in EFFECTS
         ]
         if problems:
             raise ValueError("; ".join(problems))

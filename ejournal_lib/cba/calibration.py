@@ -1,0 +1,117 @@
+"""Calibration: the values the 2020 documents leave open, solved so that the deterministic model reproduces a
+published present value, and the check that the scenario's values still do.
+
+Each calibrated effect is linear in its parameter, so every solve is exact: the effect is evaluated at two
+values of the parameter and the line through them is solved for the target. The scenario file lists which
+parameter is calibrated to which published effect (``cba.calibration``); ``ejournal calibrate`` prints the
+solved values to write there.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ejournal_lib.cba.curves import municipal_share_curve
+from ejournal_lib.cba.discounting import discount_factors
+from ejournal_lib.cba.engine import run_cba
+from ejournal_lib.scenario.cba import CBAInputs
+
+__all__ = ["effect_pvs", "operation_cost_for", "severity_mix", "solve_calibration", "calibration_check"]
+
+_SERIOUS = ("serious", "very_serious")
+
+
+def effect_pvs(inputs: CBAInputs, public_share: dict) -> pd.Series:
+    """Present value of every effect (MNOK) in the deterministic base model."""
+    return run_cba(inputs, public_share).yearly.groupby("effect")["discounted_mnok"].sum()
+
+
+def operation_cost_for(inputs: CBAInputs, target_pv: float) -> float:
+    """Yearly operation cost at full participation whose present value on the scenario's participation curve is
+    ``target_pv``: c = PV / Σ_t m(t)·d(t).
+
+    >>> # share live 0.5 in 2020, 1.0 in 2021, base year 2019 at 0 %: c = −150 / (0.5 + 1.0)
+    """
+    m = municipal_share_curve(inputs.participation.municipal_share_by_year, inputs.years)
+    d = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
+    return float(target_pv / (m @ d))
+
+
+def severity_mix(non_light_share: float, serious_of_non_light: float) -> dict[str, float]:
+    """A mix of light, serious and very serious harms from the share of non-light harms and the serious share
+    of those.
+
+    >>> severity_mix(0.02, 0.75)
+    {'light': 0.98, 'serious': 0.015, 'very_serious': 0.005}
+    """
+    s = float(non_light_share)
+    return {
+        "light": round(1.0 - s, 12),
+        "serious": round(s * serious_of_non_light, 12),
+        "very_serious": round(s * (1.0 - serious_of_non_light), 12),
+    }
+
+
+def _solve_linear(effect_at, x0: float, x1: float, target: float) -> float:
+    """The x at which the (linear) ``effect_at(x)`` equals ``target``."""
+    y0, y1 = effect_at(x0), effect_at(x1)
+    return x0 + (target - y0) * (x1 - x0) / (y1 - y0)
+
+
+def solve_calibration(inputs: CBAInputs, public_share: dict) -> dict[str, object]:
+    """Solve every calibrated value, in order (operation; the productivity services' severity mix on value
+    creation; the other services' mix on health-service costs; municipal legacy operation). Returns
+    ``{parameter path: value}`` as the scenario file holds them."""
+    published = inputs.published.effects_mnok
+    out: dict[str, object] = {}
+    current = inputs
+    op = operation_cost_for(current, published["operation"])
+    out["operation.cost_per_year_full_participation_mnok"] = round(op, 4)
+    current = current.with_overrides({"operation.cost_per_year_full_participation_mnok": op})
+
+    mixes = current.adverse_events.severity_mixes
+    for name, target in (("productivity", "harms_value_creation"), ("care", "harms_health_costs")):
+        serious = mixes[name]["serious"] / (mixes[name]["serious"] + mixes[name]["very_serious"])
+
+        def effect_at(s, name=name, serious=serious, target=target):
+            alt = current.with_overrides({f"adverse_events.severity_mixes.{name}": severity_mix(s, serious)})
+            return effect_pvs(alt, public_share)[target]
+
+        s = _solve_linear(effect_at, 0.0, 0.01, published[target])
+        if not 0.0 <= s <= 1.0:
+            raise ValueError(f"no severity mix for {name} reproduces {target} = {published[target]} (share {s:.4f})")
+        mix = severity_mix(s, serious)
+        out[f"adverse_events.severity_mixes.{name}"] = mix
+        current = current.with_overrides({f"adverse_events.severity_mixes.{name}": mix})
+
+    def legacy_at(x):
+        alt = current.with_overrides({"null_alternative.municipal_operation_per_inhabitant": x})
+        return effect_pvs(alt, public_share)["legacy_avoided"]
+
+    ops = _solve_linear(legacy_at, 0.0, 100.0, published["legacy_avoided"])
+    out["null_alternative.municipal_operation_per_inhabitant"] = round(ops, 4)
+    return out
+
+
+def calibration_check(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """For every calibrated parameter: its target effect, the published and the model's present value, the
+    difference, and whether it is within the scenario's tolerance."""
+    pv = effect_pvs(inputs, public_share)
+    tol = inputs.calibration.tolerance_mnok
+    rows = []
+    for c in inputs.calibration.parameters:
+        target = inputs.published.effects_mnok[c.target]
+        rows.append(
+            {
+                "parameter": c.parameter,
+                "effect": c.target,
+                "published_mnok": target,
+                "model_mnok": float(pv[c.target]),
+                "difference_mnok": float(pv[c.target] - target),
+                "within_tolerance": bool(abs(pv[c.target] - target) <= tol),
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["within_tolerance"] = out["within_tolerance"].astype(bool) & np.isfinite(out["model_mnok"])
+    return out
