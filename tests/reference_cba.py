@@ -16,7 +16,8 @@ def plain_npv(cba: dict, draws, public, i: int) -> float:
     """Net present value of draw ``i`` written out directly from the method brief.
 
     ``cba`` is the scenario file's ``cba`` section as plain YAML (not the typed model), ``draws`` the engine's
-    draws, ``public`` the public share of each budget effect × service."""
+    draws. The tax financing cost is 20 % of every priced effect except value creation, in full (the rule the
+    published table implies); ``public`` is kept for the rule that counts public shares only (not used)."""
     f, p = cba["frame"], cba["participation"]
     years = np.arange(f["first_year"], f["last_year"] + 1)
     T = len(years)
@@ -44,12 +45,9 @@ def plain_npv(cba: dict, draws, public, i: int) -> float:
     months[0], months[1] = 0.2 * 6 + 0.1 * 6, 0.1 * 12
     Tm, Tg = np.convolve(dm, months)[:T], np.convolve(dg, months)[:T]
     total = np.zeros(T)
-    budget = np.zeros(T)
+    budget = np.zeros(T)  # what the tax financing cost is charged on
     ae = cba["adverse_events"]
     harms = {h["service"]: h for h in ae["table"]}
-    mix = ae["severity_mix"]
-    hc = sum(mix[k] * ae["cost_per_harm"][k]["health"] for k in mix)
-    pc = sum(mix[k] * ae["cost_per_harm"][k]["productivity"] for k in mix) * ae["working_share_of_patients"]
     for j, s in enumerate(cba["services"]["table"]):
         svc = s["service"]
         growth = 1 + (s["activity_growth_2040"] - 1) * (years - 2019) / 21
@@ -60,7 +58,7 @@ def plain_npv(cba: dict, draws, public, i: int) -> float:
         else:
             ft, fh, tr = Rm, Rm, Tm
         hourly = s["monthly_labour_cost"] * 12 / f["hours_per_fte"]
-        total += (
+        saved = (
             s["minutes_saved_per_day"]
             / 60
             * f["working_days_per_year"]
@@ -73,12 +71,16 @@ def plain_npv(cba: dict, draws, public, i: int) -> float:
             * draws.scope[i]
         )
         transition = -s["ftes"] * s["monthly_labour_cost"] / 1e6 * growth * tr * draws.transition[i]
-        total += transition
-        budget += transition * public[("transition_cost", svc)]
+        total += saved + transition
+        budget += saved + transition
         if svc in harms:
             h = harms[svc]
+            mix = ae["severity_mixes"][h["severity"]]
+            hc = sum(mix[k] * ae["cost_per_harm"][k]["health"] for k in mix)
+            pc = sum(mix[k] * ae["cost_per_harm"][k]["productivity"] for k in mix) * ae["working_share_of_patients"]
             avoided = h["harms_per_year"] * ae["avoidable_share"] * h["affectable_share"] * growth * fh * draws.scope[i]
             total += avoided * hc / 1e6
+            budget += avoided * hc / 1e6
             if svc in ae["productivity_services"]:
                 total += avoided * pc / 1e6
     na = cba["null_alternative"]
@@ -94,15 +96,14 @@ def plain_npv(cba: dict, draws, public, i: int) -> float:
         na["gp_count"] * (34000 + 7000 * resid) / 1e6 * sg + na["other_contractor_count"] * 12000 / 1e6 * sm
     ) * draws.legacy_other[i]
     total += muni + other
-    budget += muni
+    budget += muni + other
     prof = np.array([cba["investment"]["programme_profile"].get(int(y), 0.0) for y in years])
     inv = -(
         4755 / 1.25 * draws.investment[i, 0] * prof
         + 710 / 1.25 * draws.investment[i, 2] * prof
-        + 4060 / 1.25 * draws.investment[i, 1] * dm
+        + 4060 / 1.25 * draws.investment[i, 1] * dm / m[-1]  # the frames assume full participation
     )
-    m_ref = np.array([max([v for y, v in shares.items() if y <= t], default=0.0) for t in years])
-    op = -5279 / (m_ref @ disc) * m
+    op = cba["operation"]["cost_per_year_full_participation_mnok"] * m
     total += inv + op
     budget += inv + op
     total += 0.2 * budget

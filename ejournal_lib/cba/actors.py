@@ -19,6 +19,10 @@ __all__ = [
     "actor_summary",
     "annuity_payments",
     "budget_profile",
+    "actor_views",
+    "cash_position",
+    "VIEW_OF_EFFECT",
+    "VIEWS",
     "municipality_distribution",
     "BENEFIT_EFFECTS",
 ]
@@ -100,6 +104,69 @@ def actor_summary(actor_pv: pd.DataFrame, mapping: ActorMapping, value_col: str 
     out["benefits_mnok"] = out["actor"].map(benefits).fillna(0.0)
     out["costs_mnok"] = out["actor"].map(costs).fillna(0.0)
     out["net_mnok"] = out["benefits_mnok"] + out["costs_mnok"]
+    return out
+
+
+#: How each effect reaches an actor: as money in its budget (cash), as staff time (capacity, valued at labour
+#: cost but not paid out), as quality (avoided harms), or as society's cost of tax financing.
+VIEW_OF_EFFECT = {
+    "investment": "cash",
+    "operation": "cash",
+    "legacy_avoided": "cash",
+    "time_savings": "capacity",
+    "transition_cost": "capacity",
+    "harms_health_costs": "quality",
+    "harms_value_creation": "quality",
+    "tax_financing": "tax",
+}
+VIEWS = ("cash", "capacity", "quality", "tax")
+
+
+def actor_views(actor_pv: pd.DataFrame, mapping: ActorMapping, value_col: str = "npv_mnok") -> pd.DataFrame:
+    """Per actor: present value of the cash, capacity, quality and tax-financing views and their sum (MNOK).
+
+    >>> pv = pd.DataFrame({"effect": ["investment", "time_savings"], "actor": ["state", "state"], "npv_mnok": [-5.0, 8.0]})
+    >>> m = ActorMapping.model_construct(actors={"state": None})
+    >>> [float(x) for x in actor_views(pv, m).iloc[0][["cash_mnok", "capacity_mnok", "net_mnok"]]]
+    [-5.0, 8.0, 3.0]
+    """
+    view = actor_pv["effect"].map(VIEW_OF_EFFECT)
+    if view.isna().any():
+        raise ValueError(f"effects without a view: {sorted(actor_pv.loc[view.isna(), 'effect'].unique())}")
+    table = actor_pv.assign(view=view).pivot_table(index="actor", columns="view", values=value_col, aggfunc="sum")
+    out = pd.DataFrame({"actor": list(mapping.actors)})
+    for v in VIEWS:
+        out[f"{v}_mnok"] = out["actor"].map(table[v] if v in table else pd.Series(dtype=float)).fillna(0.0)
+    out["net_mnok"] = out[[f"{v}_mnok" for v in VIEWS]].sum(axis=1)
+    return out
+
+
+def cash_position(profile: pd.DataFrame, actor: str, last_year: int) -> pd.DataFrame:
+    """The actor's yearly cash effect through ``last_year``, without and with loans: the first year from which
+    it stays not negative, the first year from which the cumulative position stays not negative (None if
+    never), the worst year and the sum (undiscounted)."""
+    rows = []
+    sub = profile[(profile["actor"] == actor) & (profile["year"] <= last_year)].sort_values("year")
+    for variant in ("without_loan", "with_loan"):
+        v = sub[f"{variant}_mnok"].to_numpy()
+        years = sub["year"].to_numpy()
+        cum = np.cumsum(v)
+        first = next((int(y) for y in years if (v[years >= y] >= 0).all()), None)
+        first_cum = next((int(y) for y in years if (cum[years >= y] >= 0).all()), None)
+        rows.append(
+            {
+                "actor": actor,
+                "variant": variant,
+                "first_year_not_negative": first,
+                "first_year_cumulative_not_negative": first_cum,
+                "worst_year": int(years[np.argmin(v)]),
+                "worst_year_mnok": float(v.min()),
+                "sum_mnok": float(v.sum()),
+            }
+        )
+    out = pd.DataFrame(rows)
+    for c in ("first_year_not_negative", "first_year_cumulative_not_negative"):
+        out[c] = out[c].astype("Int64")
     return out
 
 

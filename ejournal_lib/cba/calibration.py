@@ -74,7 +74,7 @@ def solve_calibration(inputs: CBAInputs, public_share: dict) -> dict[str, object
     for name, target in (("productivity", "harms_value_creation"), ("care", "harms_health_costs")):
         serious = mixes[name]["serious"] / (mixes[name]["serious"] + mixes[name]["very_serious"])
 
-        def effect_at(s, name=name, serious=serious, target=target):
+        def effect_at(s, name=name, serious=serious, target=target, current=current):
             alt = current.with_overrides({f"adverse_events.severity_mixes.{name}": severity_mix(s, serious)})
             return effect_pvs(alt, public_share)[target]
 

@@ -18,6 +18,7 @@ __all__ = [
     "shifted_plan",
     "gp_uptake_by_year",
     "realisation_by_year",
+    "ramp_years",
     "Draws",
     "deterministic_draws",
     "Curves",
@@ -123,11 +124,18 @@ def transition_months_by_year(phases, golive_month: float, n_years: int) -> np.n
 
 
 def growth_index(inputs: CBAInputs) -> np.ndarray:
-    """(S, T) activity index: linear from 1 in the growth base year to the 2040 level."""
+    """(S, T) activity index from 1 in the growth base year to the 2040 level (linear, or compound with
+    ``frame.growth_path``), constant after the target year."""
     f = inputs.frame
     g = inputs.service_table["activity_growth_2040"].to_numpy(float)[:, None]
-    t = (inputs.years[None, :] - f.growth_base_year) / (f.growth_target_year - f.growth_base_year)
-    return 1.0 + (g - 1.0) * t
+    t = np.minimum((inputs.years[None, :] - f.growth_base_year) / (f.growth_target_year - f.growth_base_year), 1.0)
+    return g**t if f.growth_path == "compound" else 1.0 + (g - 1.0) * t
+
+
+def real_wage_index(inputs: CBAInputs) -> np.ndarray:
+    """(T,) real wage level relative to the base year: (1 + g)^(t − base year); 1 with no real wage growth."""
+    f = inputs.frame
+    return (1.0 + f.real_wage_growth) ** (inputs.years - f.base_year).astype(float)
 
 
 def participation_curves(
@@ -138,12 +146,11 @@ def participation_curves(
     ``municipal_share`` (T,) or (n, T) replaces the scenario's curve; ``gp_share`` (T,) or (n, T) replaces
     the GP uptake that otherwise follows from the municipal cohorts and the 30 % → 70 % rule.
     """
-    p = inputs.participation
     T, n = len(inputs.years), draws.n
     m = np.clip(shifted_plan(inputs, draws.delay, municipal_share) * draws.rollout_scale[:, None], 0.0, 1.0)
     uptake = np.clip(gp_uptake_by_year(inputs)[None, :] * draws.gp_scale[:, None], 0.0, 1.0)
-    real = realisation_by_year(inputs)
-    real = np.where(real[None, :] < 1.0, np.clip(real[None, :] * draws.realisation_pace[:, None], 0.0, 1.0), 1.0)
+    real = np.clip(realisation_by_year(inputs)[None, :] * draws.realisation_pace[:, None], 0.0, 1.0)
+    real[:, ramp_years(inputs) :] = 1.0  # the pace changes how fast the curve is climbed, not where it ends
     if gp_share is not None:
         gp_share = shift_years(np.broadcast_to(np.asarray(gp_share, dtype=float), (n, T)).astype(float), draws.delay)
     return curves_from(inputs, m, uptake, real, gp_share)
@@ -169,11 +176,21 @@ def gp_uptake_by_year(inputs: CBAInputs) -> np.ndarray:
 
 
 def realisation_by_year(inputs: CBAInputs) -> np.ndarray:
-    """(T,) share of the benefit realised k years after go-live (1 after the curve's last year)."""
+    """(T,) share of the benefit realised k years after go-live (1 after the curve's last year). With
+    ``participation.realisation_timing: mid_year`` a cohort goes live mid-year on average, so each year holds
+    the mean of the curve's values for k − 1 and k."""
     real = np.ones(len(inputs.years))
     ramp = np.asarray(inputs.participation.realisation_by_year_since_golive, dtype=float)[: len(real)]
     real[: len(ramp)] = ramp
+    if inputs.participation.realisation_timing == "mid_year":
+        real = (real + np.concatenate([[0.0], real[:-1]])) / 2.0
     return real
+
+
+def ramp_years(inputs: CBAInputs) -> int:
+    """How many years after go-live the realisation curve climbs (the pace applies to these)."""
+    n = len(inputs.participation.realisation_by_year_since_golive)
+    return min(n + (1 if inputs.participation.realisation_timing == "mid_year" else 0), len(inputs.years))
 
 
 def curves_from(

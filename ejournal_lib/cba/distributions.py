@@ -23,6 +23,7 @@ import numpy as np
 from scipy import optimize, stats
 
 __all__ = [
+    "PointMass",
     "MultiplierFit",
     "mean_one_multiplier",
     "lognormal_mean_one",
@@ -93,6 +94,22 @@ def triangular_from_quantiles(
     return float(mode - np.exp(sol.x[0])), float(mode), float(mode + np.exp(sol.x[1]))
 
 
+class PointMass:
+    """A certain value with the frozen-distribution interface the simulation uses (ppf, mean, support)."""
+
+    def __init__(self, value: float):
+        self.value = float(value)
+
+    def ppf(self, u):
+        return np.full(np.shape(u), self.value) if np.ndim(u) else self.value
+
+    def mean(self) -> float:
+        return self.value
+
+    def support(self) -> tuple[float, float]:
+        return self.value, self.value
+
+
 @dataclass(frozen=True)
 class MultiplierFit:
     """A fitted multiplier distribution: ``dist`` is a frozen scipy distribution; ``exact`` says whether the
@@ -129,6 +146,8 @@ def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> Multiplier
     >>> f.family, round(f.mean, 6), round(float(f.dist.ppf(0.1)), 6), round(float(f.dist.ppf(0.9)), 6)
     ('beta', 1.0, 0.2, 1.6)
     """
+    if p10 == p90 == 1.0:
+        return MultiplierFit("point", PointMass(1.0), True, 1.0, 1.0)
     if not 0 <= p10 < 1 < p90:
         raise ValueError(f"expected 0 ≤ P10 < 1 < P90 for a multiplier with mean 1, got {p10} and {p90}")
 

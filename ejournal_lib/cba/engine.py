@@ -18,6 +18,7 @@ from ejournal_lib.cba.curves import (
     deterministic_draws,
     growth_index,
     participation_curves,
+    real_wage_index,
     shift_years,
 )
 from ejournal_lib.cba.discounting import discount_factors
@@ -114,7 +115,8 @@ def evaluate(
     # Time savings: minutes/60 × days × FTEs × hourly cost × growth × participation/realisation.
     full = svc["minutes_saved_per_day"].to_numpy(float) / 60.0 * f.working_days_per_year * ftes * hourly / 1e6
     factor = _service_factor(kinds, c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_time)
-    time = full[None, :, None] * growth * factor * draws.time[:, :, None] * draws.scope[:, None, None]
+    wage = real_wage_index(inputs)[None, None, :]  # time is valued at labour cost, which grows with real wages
+    time = full[None, :, None] * growth * wage * factor * draws.time[:, :, None] * draws.scope[:, None, None]
     emit("time_savings", names, time)
 
     # Adverse events: avoided harms × expected cost per harm (health services; value creation for GP/OOH).
@@ -135,7 +137,7 @@ def evaluate(
     emit(
         "harms_value_creation",
         list(harms.index),
-        avoided_t * (prod_cost * ae.working_share_of_patients / 1e6 * prod_mask)[None, :, None],
+        avoided_t * (prod_cost * ae.working_share_of_patients / 1e6 * prod_mask)[None, :, None] * wage,
     )
 
     # Change and transition cost: months of lost labour × monthly labour cost × FTEs × growth.
@@ -144,7 +146,7 @@ def evaluate(
     emit(
         "transition_cost",
         names,
-        -(ftes * monthly)[None, :, None] / 1e6 * growth * months * draws.transition[:, None, None],
+        -(ftes * monthly)[None, :, None] / 1e6 * growth * wage * months * draws.transition[:, None, None],
     )
 
     # Null alternative: costs avoided once old systems are shut down.
@@ -177,7 +179,14 @@ def evaluate(
     timing = np.where(
         (items["timing"] == "programme").to_numpy()[None, :, None], profile[None, None, :], dm[:, None, :]
     )
-    emit("investment", list(items.index), -(p50[None, :, None] * draws.investment[:, :, None] * timing))
+    outlay = p50[None, :, None] * draws.investment[:, :, None] * timing
+    life = f.residual_value_life_years
+    if life:  # the undepreciated part of every outlay (straight line over its life) is worth its value at the end
+        remaining = np.clip(1.0 - (f.last_year - years) / life, 0.0, 1.0)
+        residual = np.zeros(len(years))
+        residual[-1] = 1.0
+        outlay = outlay - (outlay * remaining[None, None, :]).sum(axis=2, keepdims=True) * residual[None, None, :]
+    emit("investment", list(items.index), -outlay)
 
     # Operation, management and further development: proportional to the share live.
     cost = inputs.operation.cost_per_year_full_participation_mnok

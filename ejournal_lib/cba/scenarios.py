@@ -20,6 +20,8 @@ __all__ = [
     "npv_with",
     "participation_scenarios",
     "break_even",
+    "gp_final_shares",
+    "with_gp_final_share",
     "DEFAULT_MUNICIPAL_SHARES",
     "DEFAULT_GP_JOIN_SHARES",
     "DEFAULT_GP_FINAL_SHARES",
@@ -92,40 +94,65 @@ def participation_scenarios(
     return pd.DataFrame(rows)
 
 
-def break_even(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
-    """Final municipal participation share, and final GP uptake share, at which the NPV is zero.
+def gp_final_shares(inputs: CBAInputs, survey_estimates: pd.DataFrame | None = None) -> dict[str, float]:
+    """The named GP uptake assumptions every appendix uses: ``brief`` (the 2020 rule's final share) and, from
+    the GP survey's expected shares (all municipalities), ``survey`` and ``survey_incentive``."""
+    out = {"brief": float(inputs.participation.gp_final_share)}
+    if survey_estimates is not None and len(survey_estimates):
+        rows = survey_estimates[survey_estimates["group"] == "all"].set_index("scenario")["expected_share"]
+        out["survey"] = float(rows["no_incentive"])
+        out["survey_incentive"] = float(rows["incentive"])
+    return out
 
-    The municipal search scales the roll-out curve (GP rule unchanged); the GP search varies the final GP
-    share with the share joining at go-live capped at it. ``status`` says when no zero exists in 0–100 %.
-    """
 
-    def muni(x):
-        return npv_with(inputs, public_share, municipal_share=_scaled_curve(inputs, x))
-
+def with_gp_final_share(inputs: CBAInputs, final: float) -> CBAInputs:
+    """The inputs with the GP uptake's final share set (the share joining at go-live capped at it)."""
     join = inputs.participation.gp_join_share_at_golive
+    return _with_participation(inputs, gp_final_share=final, gp_join_share_at_golive=min(join, final))
 
-    def gp(x):
-        return npv_with(
-            _with_participation(inputs, gp_final_share=x, gp_join_share_at_golive=min(join, x)), public_share
-        )
 
+def _zero(fn) -> tuple[float, float, float, str]:
+    lo, hi = 1e-6, 1.0
+    f_lo, f_hi = fn(lo), fn(hi)
+    if f_lo > 0:
+        return 0.0, f_lo, f_hi, "positive_without_participation"
+    if f_hi < 0:
+        return float("nan"), f_lo, f_hi, "negative_at_full_participation"
+    return float(optimize.brentq(fn, lo, hi, xtol=1e-7)), f_lo, f_hi, "found"
+
+
+def break_even(inputs: CBAInputs, public_share: dict, gp_finals: dict[str, float] | None = None) -> pd.DataFrame:
+    """The final municipal participation share at which the NPV is zero, under each GP uptake assumption
+    (``gp_finals``: name → final GP share; default the brief's), and the final GP share at which it is zero
+    with the brief's municipal curve. The municipal search scales the roll-out curve; ``status`` says when
+    no zero exists in 0–100 %."""
     rows = []
-    for name, fn in (("municipal_final_share", muni), ("gp_final_share", gp)):
-        lo, hi = 1e-6, 1.0
-        f_lo, f_hi = fn(lo), fn(hi)
-        if f_lo > 0:
-            value, status = 0.0, "positive_without_participation"
-        elif f_hi < 0:
-            value, status = float("nan"), "negative_at_full_participation"
-        else:
-            value, status = float(optimize.brentq(fn, lo, hi, xtol=1e-7)), "found"
+    for name, final in (gp_finals or gp_final_shares(inputs)).items():
+        alt = with_gp_final_share(inputs, final)
+        value, f_lo, f_hi, status = _zero(
+            lambda x, alt=alt: npv_with(alt, public_share, municipal_share=_scaled_curve(alt, x))
+        )
         rows.append(
             {
-                "quantity": name,
+                "quantity": "municipal_final_share",
+                "gp_assumption": name,
+                "gp_final_share": final,
                 "break_even_share": value,
                 "npv_at_0_mnok": f_lo,
                 "npv_at_100_mnok": f_hi,
                 "status": status,
             }
         )
+    value, f_lo, f_hi, status = _zero(lambda x: npv_with(with_gp_final_share(inputs, x), public_share))
+    rows.append(
+        {
+            "quantity": "gp_final_share",
+            "gp_assumption": "brief",
+            "gp_final_share": float("nan"),
+            "break_even_share": value,
+            "npv_at_0_mnok": f_lo,
+            "npv_at_100_mnok": f_hi,
+            "status": status,
+        }
+    )
     return pd.DataFrame(rows)

@@ -5,39 +5,84 @@ The notebook ``notebooks/cba.ipynb`` shows these tables; tests check them; nothi
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ejournal_lib.cba.actors import (
     BENEFIT_EFFECTS,
     actor_summary,
+    actor_views,
     assign_actors,
     budget_profile,
+    cash_position,
     municipality_distribution,
     public_shares,
 )
-from ejournal_lib.cba.engine import (
-    CASH_EFFECTS,
-    EFFECTS,
-    effect_pairs,
-    run_cba,
-    year_turning_positive,
-)
-from ejournal_lib.cba.scenarios import break_even, participation_scenarios
-from ejournal_lib.cba.uncertainty import simulate, summarise_simulation, tornado
+from ejournal_lib.cba.calibration import calibration_check
+from ejournal_lib.cba.engine import CASH_EFFECTS, effect_pairs, run_cba, year_turning_positive
+from ejournal_lib.cba.non_priced import non_priced_table
+from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
+from ejournal_lib.cba.scenarios import break_even, gp_final_shares, participation_scenarios
+from ejournal_lib.cba.sensitivity import sensitivity_table
+from ejournal_lib.cba.uncertainty import expected_npv, simulate, summarise_simulation, tornado, uncertainty_table
+from ejournal_lib.scenario.cba import EFFECTS, CBAInputs
 from ejournal_lib.scenario.model import Scenario
 
-__all__ = ["cba_tables", "scenario_public_shares"]
+__all__ = ["cba_tables", "scenario_public_shares", "inputs_table"]
 
 
 def scenario_public_shares(scenario: Scenario) -> dict:
-    """Share of each budget effect × service falling on public actors under the scenario's financing key
-    (the base of the tax financing cost). ``benefit_share`` items count as public (financed up front)."""
+    """Share of each effect × service falling on public actors under the scenario's financing key (used for
+    the tax financing base when ``tax_financing_public_share_only``). ``benefit_share`` items count as public
+    (financed up front)."""
     return public_shares(scenario.actor_mapping, effect_pairs(scenario.cba), scenario.settings.financing_key)
 
 
-def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def inputs_table(inputs: CBAInputs) -> pd.DataFrame:
+    """Every input value the model uses: section, parameter (dotted path; table rows by their key), the value
+    (a number, or text) and the section's source."""
+    rows = []
+
+    def walk(section: str, path: str, value, source: str):
+        if isinstance(value, dict):
+            for k, v in value.items():
+                walk(section, f"{path}.{k}" if path else str(k), v, source)
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for i, row in enumerate(value):
+                key = next((str(row[k]) for k in ("service", "item", "id") if k in row), str(i))
+                walk(
+                    section,
+                    f"{path}.{key}",
+                    {k: v for k, v in row.items() if k not in ("service", "item", "id")},
+                    source,
+                )
+        else:
+            number = isinstance(value, (int, float)) and not isinstance(value, bool)
+            rows.append(
+                {
+                    "section": section,
+                    "parameter": path,
+                    "value_number": float(value) if number else np.nan,
+                    "value_text": "" if number else str(value),
+                    "source": source,
+                }
+            )
+
+    dumped = inputs.model_dump(exclude={"choices", "published", "calibration"})
+    for section, content in dumped.items():
+        content = dict(content)
+        source = content.pop("source", "")
+        walk(section, "", content, source)
+    return pd.DataFrame(rows)
+
+
+def cba_tables(
+    scenario: Scenario, municipalities: pd.DataFrame, survey_estimates: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Compute every table of the analysis. ``municipalities``: the municipalities in the area (code, name,
-    population). Returns frames keyed by their processed-table name, plus ``_simulation`` (the draws)."""
+    population); ``survey_estimates``: the GP survey's expected shares (the participation appendix's table),
+    for the GP uptake assumptions. Returns frames keyed by their processed-table name, plus ``_simulation``
+    (the draws)."""
     inputs, mapping = scenario.cba, scenario.actor_mapping
     financing_key = scenario.settings.financing_key
     budget, n_iterations, seed = (
@@ -53,42 +98,57 @@ def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd
         .sum()
         .rename(columns={"discounted_mnok": "npv_mnok"})
     )
-    distribution = actor_summary(effects, mapping)
     cumulative = result.cumulative_by_year()
-    positive_year = year_turning_positive(cumulative)
     sim = simulate(inputs, ps, n_iterations, seed)
     uncertainty = summarise_simulation(sim)
-    tor = tornado(inputs, ps)
-    scenarios = participation_scenarios(inputs, ps)
-    be = break_even(inputs, ps)
+    expected = expected_npv(inputs, ps)
+    gp_finals = gp_final_shares(inputs, survey_estimates)
+    be = break_even(inputs, ps, gp_finals)
     budget_table = budget_profile(
         yearly, CASH_EFFECTS, budget.loan_years, budget.loan_rate, budget.inflation, inputs.frame.base_year
     )
-    per_muni = municipality_distribution(effects, municipalities, inputs.null_alternative)
+    views = actor_views(effects, mapping)
+    public = [a for a, spec in mapping.actors.items() if spec.public]
+    public_cash = float(views[views["actor"].isin(public)]["cash_mnok"].sum())
 
     by_effect = effects.groupby("effect", sort=False)["npv_mnok"].sum()
     benefits = by_effect[by_effect.index.isin(BENEFIT_EFFECTS)].sum()
-    npv_row = uncertainty.set_index("quantity").loc["npv"]
-    be_share = be.set_index("quantity")["break_even_share"]
+    sim_npv = uncertainty.set_index("quantity").loc["npv"]
+    stated = scenario.participation.gp_assumption
+    municipal_be = be[be["quantity"] == "municipal_final_share"].set_index("gp_assumption")["break_even_share"]
     summary = pd.DataFrame(
         [
+            ("expected_npv_mnok", expected["npv"], "mnok"),
+            ("mc_npv_mean_mnok", sim_npv["mean"], "mnok"),
+            ("mc_npv_se_mnok", sim_npv["se_mean"], "mnok"),
+            ("mc_npv_p10_mnok", sim_npv["p10"], "mnok"),
+            ("mc_npv_p50_mnok", sim_npv["p50"], "mnok"),
+            ("mc_npv_p85_mnok", sim_npv["p85"], "mnok"),
+            ("mc_npv_p90_mnok", sim_npv["p90"], "mnok"),
+            ("mc_prob_negative", sim_npv["prob_negative"], "share"),
             ("npv_mnok", result.npv, "mnok"),
+            ("published_npv_mnok", inputs.published.npv_mnok, "mnok"),
             ("pv_benefits_mnok", benefits, "mnok"),
             ("pv_costs_mnok", result.npv - benefits, "mnok"),
             *[(f"pv_{e}_mnok", float(by_effect.get(e, 0.0)), "mnok") for e in EFFECTS],
-            ("year_turning_positive", positive_year, "year"),
+            ("npv_per_budget_krone", result.npv / -public_cash if public_cash < 0 else np.nan, "ratio"),
+            ("year_turning_positive", year_turning_positive(cumulative), "year"),
             (
                 "operation_cost_full_participation_mnok",
                 inputs.operation.cost_per_year_full_participation_mnok,
                 "mnok_per_year",
             ),
-            ("mc_npv_mean_mnok", npv_row["mean"], "mnok"),
-            ("mc_npv_p10_mnok", npv_row["p10"], "mnok"),
-            ("mc_npv_p50_mnok", npv_row["p50"], "mnok"),
-            ("mc_npv_p90_mnok", npv_row["p90"], "mnok"),
-            ("mc_prob_negative", npv_row["prob_negative"], "share"),
-            ("break_even_municipal_share", float(be_share["municipal_final_share"]), "share"),
-            ("break_even_gp_share", float(be_share["gp_final_share"]), "share"),
+            (
+                "break_even_municipal_share",
+                float(municipal_be[stated] if stated in municipal_be else municipal_be["brief"]),
+                "share",
+            ),
+            ("break_even_municipal_share_brief", float(municipal_be["brief"]), "share"),
+            (
+                "break_even_gp_share",
+                float(be.loc[be["quantity"] == "gp_final_share", "break_even_share"].iloc[0]),
+                "share",
+            ),
             ("n_iterations", n_iterations, "count"),
             ("seed", seed, "code"),
         ],
@@ -104,18 +164,32 @@ def cba_tables(scenario: Scenario, municipalities: pd.DataFrame) -> dict[str, pd
             "gp_realised": result.curves.gp_realised[0],
         }
     )
+    expected_effects = pd.DataFrame(
+        {"quantity": ["npv", *EFFECTS], "expected_mnok": [expected["npv"], *[expected[e] for e in EFFECTS]]}
+    )
     return {
         "cba_summary": summary,
+        "cba_reconciliation": reconciliation_table(inputs, ps),
+        "cba_method_candidates": method_candidates(inputs, ps),
+        "cba_calibration": calibration_check(inputs, ps),
         "cba_effects": effects,
         "cba_yearly": yearly[["year", "effect", "service", "actor", "value_mnok", "discounted_mnok"]],
         "cba_cumulative": cumulative,
         "cba_curves": curves,
-        "benefit_distribution": distribution,
+        "benefit_distribution": actor_summary(effects, mapping),
+        "actor_views": views,
         "budget_profile": budget_table,
-        "municipality_distribution": per_muni,
-        "uncertainty_summary": uncertainty,
-        "tornado": tor,
-        "participation_scenarios": scenarios,
+        "municipal_cash_position": cash_position(budget_table, "municipalities", inputs.frame.last_year),
+        "municipality_distribution": municipality_distribution(effects, municipalities, inputs.null_alternative),
+        "uncertainty_summary": uncertainty.merge(expected_effects, on="quantity", how="left"),
+        "cba_uncertainty_inputs": uncertainty_table(inputs),
+        "tornado": tornado(inputs, ps),
+        "participation_scenarios": participation_scenarios(inputs, ps),
         "break_even": be,
+        "cba_sensitivity": sensitivity_table(
+            inputs, ps, scenario.analysis.sensitivity, {k: v for k, v in gp_finals.items() if k != "brief"}
+        ),
+        "cba_non_priced": non_priced_table(scenario.non_priced_effects),
+        "cba_inputs_used": inputs_table(inputs),
         "_simulation": sim,
     }

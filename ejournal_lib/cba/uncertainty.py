@@ -25,11 +25,13 @@ from ejournal_lib.cba.curves import (
     curves_from,
     deterministic_draws,
     gp_uptake_by_year,
+    ramp_years,
     realisation_by_year,
     shifted_plan,
 )
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.distributions import (
+    PointMass,
     correlated_uniforms,
     lognormal_mean_one,
     mean_one_multiplier,
@@ -68,7 +70,7 @@ _EVENTS = {
 def _triangular(a: float, c: float, b: float):
     """The multiplier 1 + T(a, c, b) as a frozen ``scipy.stats.triang`` (a point mass at 1 when a = b)."""
     if b <= a:
-        return stats.uniform(loc=1.0 + a, scale=0.0)
+        return PointMass(1.0 + a)
     return stats.triang(c=(c - a) / (b - a), loc=1.0 + a, scale=b - a)
 
 
@@ -244,8 +246,8 @@ def expected_draws(inputs: CBAInputs) -> tuple[Draws, Curves, np.ndarray]:
     plan = shifted_plan(inputs, delay.years)
     m = np.array([_expected_capped(table["rollout_scale"].dist, row) for row in plan])
     uptake = _expected_capped(table["gp_scale"].dist, gp_uptake_by_year(inputs))
-    ramp = realisation_by_year(inputs)
-    real = np.where(ramp < 1.0, _expected_capped(table["realisation_pace"].dist, ramp), 1.0)
+    real = _expected_capped(table["realisation_pace"].dist, realisation_by_year(inputs))
+    real[ramp_years(inputs) :] = 1.0
     k = len(delay.years)
     curves = curves_from(inputs, m, np.tile(uptake, (k, 1)), np.tile(real, (k, 1)))
     weights = np.array([delay.probs[int(y)] for y in delay.years])

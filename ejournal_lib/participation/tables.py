@@ -8,7 +8,7 @@ import pandas as pd
 from ejournal_lib.cba.curves import deterministic_draws, participation_curves
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
-from ejournal_lib.cba.scenarios import break_even, npv_with
+from ejournal_lib.cba.scenarios import break_even, gp_final_shares, npv_with, with_gp_final_share
 from ejournal_lib.common.municipalities import fewest_to_reach, size_class
 from ejournal_lib.participation.adoption import bootstrap_forecast, fit_bass, fit_logistic
 from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
@@ -73,6 +73,7 @@ def participation_tables(
     target: float = 0.5,
     low_final: float = 0.5,
     high_final: float = 1.0,
+    gp_assumption: str = "brief",
     n_boot: int = 500,
     seed: int = 1,
     horizon_quarters: int = 12,
@@ -142,9 +143,25 @@ def participation_tables(
             base_shares, years, {"lo": min(m_low, 1.0), "hi": min(m_high, 1.0)}
         )
     }
+    # GP survey: expected and minimum plausible share, by municipality size, with and without an incentive
+    fit = fit_gp_survey(survey)
+    pops = area.set_index("municipality_code")["population"]
+    groups = size_class(survey["municipality_code"].map(pops).to_numpy())
+    groups.index = survey.index
+    est = []
+    for label, inc in (("no_incentive", False), ("incentive", True)):
+        t = predicted_share(fit, survey, incentive=inc, seed=seed, groups=groups)
+        t.insert(0, "scenario", label)
+        est.append(t)
+    survey_est = pd.concat(est, ignore_index=True)
     forecast_rows, gp_rows, consequence_rows = [], [], []
-    be = break_even(inputs, public_share)
-    be_share = float(be.loc[be["quantity"] == "municipal_final_share", "break_even_share"].iloc[0])
+    gp_finals = gp_final_shares(inputs, survey_est)
+    if gp_assumption not in gp_finals:
+        raise ValueError(f"unknown GP assumption {gp_assumption!r}; valid: {', '.join(gp_finals)}")
+    be = break_even(inputs, public_share, gp_finals)
+    municipal_be = be[be["quantity"] == "municipal_final_share"].set_index("gp_assumption")["break_even_share"]
+    be_share = float(municipal_be[gp_assumption])
+    stated = with_gp_final_share(inputs, gp_finals[gp_assumption])
     total_gps = gps["gps"].sum()
     for name, curve in curves.items():
         c = participation_curves(inputs, deterministic_draws(inputs), municipal_share=curve)
@@ -163,32 +180,23 @@ def participation_tables(
                 }
             )
             gp_rows.append({"year": int(y), "scenario": name, "gp_share": g, "gps_joined": g * total_gps})
-        npv = npv_with(inputs, public_share, municipal_share=curve)
-        costs = _costs_pv(inputs, public_share, curve)
+        stated_gp = participation_curves(stated, deterministic_draws(stated), municipal_share=curve).gp_share[0]
+        npv = npv_with(stated, public_share, municipal_share=curve)
+        costs = _costs_pv(stated, public_share, curve)
         participants = curve.max() * area["population"].sum()
         consequence_rows.append(
             {
                 "scenario": name,
                 "municipal_share_2030": float(curve[years == 2030][0]),
-                "gp_share_2033": float(gp[years == 2033][0]),
+                "gp_share_2033": float(stated_gp[years == 2033][0]),
                 "npv_mnok": npv,
                 "pv_costs_mnok": costs,
                 "cost_per_participating_inhabitant_nok": -costs * 1e6 / participants if participants else np.nan,
+                "gp_assumption": gp_assumption,
                 "break_even_municipal_share": be_share,
-                "procurement_justified": bool(curve.max() >= max(be_share, target)),
+                "procurement_justified": bool(np.isfinite(be_share) and curve.max() >= max(be_share, target)),
             }
         )
-    # GP survey: expected and minimum plausible share, by municipality size, with and without an incentive
-    fit = fit_gp_survey(survey)
-    pops = area.set_index("municipality_code")["population"]
-    groups = size_class(survey["municipality_code"].map(pops).to_numpy())
-    groups.index = survey.index
-    est = []
-    for label, inc in (("no_incentive", False), ("incentive", True)):
-        t = predicted_share(fit, survey, incentive=inc, seed=seed, groups=groups)
-        t.insert(0, "scenario", label)
-        est.append(t)
-    survey_est = pd.concat(est, ignore_index=True)
     coef = pd.DataFrame(
         {
             "term": [SURVEY_TERMS.get(n, n) for n in fit.params.index],

@@ -88,6 +88,24 @@ def _cmd_factsheets(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _cmd_calibrate(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.cba.calibration import calibration_check, solve_calibration
+    from ejournal_lib.cba.tables import scenario_public_shares
+    from ejournal_lib.scenario import load_scenario
+
+    scenario = load_scenario(args.config, root=paths.root)
+    ps = scenario_public_shares(scenario)
+    check = calibration_check(scenario.cba, ps)
+    print("The scenario's calibrated values against their targets (MNOK):")
+    for r in check.itertuples():
+        state = "ok" if r.within_tolerance else "OUT OF TOLERANCE"
+        print(f"  {r.parameter}: {r.effect} model {r.model_mnok:.1f}, published {r.published_mnok:.1f} ({state})")
+    print("Values that reproduce the targets (write them into the scenario's cba section):")
+    for parameter, value in solve_calibration(scenario.cba, ps).items():
+        print(f"  cba.{parameter}: {value}")
+    return 0 if check["within_tolerance"].all() else 1
+
+
 def _cmd_example_data(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.example_data import write_example_data
 
@@ -132,6 +150,10 @@ def build_parser() -> argparse.ArgumentParser:
     fs.add_argument("--jobs", type=int, default=2, help="worker processes (one kernel each)")
     fs.add_argument("--no-pdf", action="store_true", help="HTML only")
     fs.set_defaults(func=_cmd_factsheets)
+
+    cal = sub.add_parser("calibrate", help="check and solve the values calibrated to the published 2020 totals")
+    cal.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
+    cal.set_defaults(func=_cmd_calibrate)
 
     ex = sub.add_parser("example-data", help="write the synthetic example data set (seeded) into data/raw/example")
     ex.add_argument("--to", type=Path, help="folder to write to (default data/raw/example)")

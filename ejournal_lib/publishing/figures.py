@@ -26,6 +26,7 @@ __all__ = [
     "participation_forecast_chart",
     "stacked_pv_by_actor",
     "net_by_actor",
+    "actor_views_chart",
     "cumulative_net",
     "budget_burden",
     "npv_distribution",
@@ -67,6 +68,32 @@ def stacked_pv_by_actor(actor_pv: pd.DataFrame):
     ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
     ax.set_title("Nåverdi per aktør fordelt på virkning")
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    return fig
+
+
+def actor_views_chart(views: pd.DataFrame):
+    """Stacked bars: each actor's present value as cash, capacity, quality and tax financing (MNOK)."""
+    parts = [
+        ("cash_mnok", "Kontant budsjett"),
+        ("capacity_mnok", "Kapasitet (frigjort og tapt tid)"),
+        ("quality_mnok", "Kvalitet (unngåtte hendelser)"),
+        ("tax_mnok", "Skattefinansiering"),
+    ]
+    fig, ax = _fig(9, 4.6)
+    x = np.arange(len(views))
+    pos, neg = np.zeros(len(views)), np.zeros(len(views))
+    for i, (col, name) in enumerate(parts):
+        v = views[col].to_numpy(float)
+        ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=name, color=_PALETTE[(2 * i) % len(_PALETTE)])
+        pos += np.where(v >= 0, v, 0)
+        neg += np.where(v < 0, v, 0)
+    ax.scatter(x, views["net_mnok"], color="black", zorder=3, label="Netto", marker="D", s=18)
+    ax.axhline(0, color="black", lw=0.8)
+    ax.set_xticks(x, [label("actor", a) for a in views["actor"]], rotation=20, ha="right")
+    ax.yaxis.set_major_formatter(_NOK)
+    ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
+    ax.set_title("Hva hver aktør får: kroner, kapasitet og kvalitet")
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
     return fig
 
 

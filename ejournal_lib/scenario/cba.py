@@ -7,7 +7,7 @@ Every figure of the method brief is a named field; ranges are checked where they
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -66,6 +66,9 @@ class Frame(StrictModel):
     working_days_per_year: Annotated[float, Field(gt=0, le=366)]
     growth_base_year: Year
     growth_target_year: Year
+    growth_path: Literal["linear", "compound"]
+    real_wage_growth: Annotated[float, Field(ge=0, lt=0.1)]
+    residual_value_life_years: Annotated[int, Field(gt=0)] | None = None
     area_population: Annotated[int, Field(gt=0)]
 
     @model_validator(mode="after")
@@ -114,6 +117,7 @@ class Participation(StrictModel):
     gp_final_share: Share
     gp_rampup_years: Annotated[int, Field(ge=0, le=20)]
     realisation_by_year_since_golive: list[Share] = Field(min_length=1)
+    realisation_timing: Literal["start_of_year", "mid_year"]
     close_interaction_gp_independent_share_time: Share
     close_interaction_gp_independent_share_harms: Share
 
@@ -277,14 +281,26 @@ class Uncertainty(StrictModel):
         return self
 
 
+class MethodCandidate(StrictModel):
+    """A reading of the method the documents leave open, tested against the published totals: the overrides
+    that express it, whether the documents support it, and why."""
+
+    id: Code
+    overrides: dict[str, Any]
+    supported: bool
+    reason: str
+
+
 class Published(StrictModel):
     """The present values the pre-project published (SSD 2020, attachment J, table 6): the target of the
-    reconciliation, with the analysis team's explanation of each remaining difference."""
+    reconciliation, with the analysis team's explanation of each remaining difference and the method
+    candidates tested."""
 
     source: str
     npv_mnok: float
     effects_mnok: dict[Code, float]
     explanations: dict[Code, str] = {}
+    candidates: list[MethodCandidate] = []
 
     @model_validator(mode="after")
     def _effects(self):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, PrivateAttr, ValidationError, model_validator
 
@@ -23,6 +23,7 @@ from ejournal_lib.scenario.base import Code, InputPath, Positive, Rate, Share, S
 from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
+from ejournal_lib.scenario.non_priced import NonPricedEffects
 from ejournal_lib.scenario.overrides import apply_overrides
 
 __all__ = ["Scenario", "load_scenario", "resolve_scenario_path", "DataPaths", "Settings"]
@@ -47,6 +48,7 @@ class DataPaths(StrictModel):
     gp_survey: InputPath
     benefit_plan: InputPath
     benefit_followup: InputPath
+    non_priced_effects: InputPath
     change_log: InputPath
     goal_register: InputPath
     stop_points: InputPath
@@ -90,11 +92,23 @@ class Budget(StrictModel):
     inflation: Annotated[float, Field(ge=0, lt=0.5)]
 
 
+class Sensitivity(StrictModel):
+    """The sensitivities the appendix shows (DFØ): discount rates, a longer period with residual value, real
+    wage growth on time values (with the source of the rates)."""
+
+    discount_rates: list[Rate] = Field(min_length=1)
+    long_period_last_year: Annotated[int, Field(ge=2041, le=2100)]
+    residual_value_life_years: Annotated[int, Field(gt=0, le=50)]
+    real_wage_growth_rates: list[Annotated[float, Field(gt=0, lt=0.1)]]
+    real_wage_growth_source: str
+
+
 class Analysis(StrictModel):
     """Settings of the socio-economic analysis appendix."""
 
     simulation: Simulation
     budget: Budget
+    sensitivity: Sensitivity
 
 
 class Baseline(StrictModel):
@@ -129,6 +143,7 @@ class ParticipationSettings(StrictModel):
     high_final_share: Share
     n_boot: Annotated[int, Field(ge=50, le=20_000)]
     sensitivity_excluded: list[MunicipalityCode] = []
+    gp_assumption: Literal["brief", "survey", "survey_incentive"]
 
 
 class GovernanceSettings(StrictModel):
@@ -198,6 +213,10 @@ class Scenario(StrictModel):
     def benefit_plan(self) -> BenefitPlan:
         return self._configs["benefit_plan"]
 
+    @property
+    def non_priced_effects(self) -> NonPricedEffects:
+        return self._configs["non_priced_effects"]
+
     def relative(self, path: Path) -> str:
         """A path as shown to readers: relative to the project root where it lies below it."""
         p = Path(path)
@@ -212,6 +231,7 @@ CONFIG_FILES = {
     "stop_points": StopPointConfig,
     "goal_register": GoalRegister,
     "benefit_plan": BenefitPlan,
+    "non_priced_effects": NonPricedEffects,
 }
 
 

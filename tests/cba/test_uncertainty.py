@@ -1,9 +1,10 @@
 import numpy as np
 import pytest
+from scipy import integrate
 
-from ejournal_lib.cba.distributions import triangular_from_quantiles, triangular_ppf
+from ejournal_lib.cba.distributions import mean_one_multiplier
 from ejournal_lib.cba.engine import run_cba
-from ejournal_lib.cba.uncertainty import sample_draws, simulate, summarise_simulation, tornado
+from ejournal_lib.cba.uncertainty import expected_npv, sample_draws, simulate, summarise_simulation, tornado
 
 
 def only_gp_time_uncertain(inputs):
@@ -28,10 +29,10 @@ def test_monte_carlo_quantiles_match_the_known_distribution(inputs, public_share
     base_pv = base[(base.effect == "time_savings") & (base.service == "gp_doctors")]["discounted_mnok"].sum()
     other_pv = base[base.effect == "time_savings"]["discounted_mnok"].sum() - base_pv
     sim = simulate(alt, public_share, n=n, seed=5)
-    a, c, b = triangular_from_quantiles(-0.65, 0.0, 0.25)
-    tol = 4 / np.sqrt(n) * base_pv * (b - a)  # a few standard errors of a quantile
+    fit = mean_one_multiplier(0.35, 1.25)  # the GP doctors' multiplier: mean 1, P10 0.35, P90 1.25
+    tol = 4 / np.sqrt(n) * base_pv * 1.25  # a few standard errors of a quantile
     for p, col in ((0.10, "p10"), (0.50, "p50"), (0.90, "p90")):
-        exact = other_pv + base_pv * (1 + triangular_ppf(p, a, c, b))
+        exact = other_pv + base_pv * float(fit.ppf(p))
         got = summarise_simulation(sim).set_index("quantity").loc["time_savings", col]
         assert got == pytest.approx(exact, abs=tol)
 
@@ -53,7 +54,9 @@ def test_draws_follow_their_marginals(inputs):
     d = sample_draws(inputs, 200_000, seed=1)
     assert np.quantile(d.transition, [0.1, 0.9]) == pytest.approx([0.2, 1.6], abs=0.01)
     assert np.mean(d.delay == 0) == pytest.approx(0.6, abs=0.01)
-    assert np.median(d.investment[:, 0]) == pytest.approx(1.0, abs=0.01)
+    assert d.investment.mean(axis=0) == pytest.approx([1.0, 1.0, 1.0], abs=0.01)  # mean at the P50 frame
+    # the programme's P85: 5 915 / 4 755 = 1.2440 of its P50
+    assert np.quantile(d.investment[:, 0], 0.85) == pytest.approx(5915 / 4755, abs=0.01)
 
 
 def test_summary_has_probability_of_negative_npv(inputs, public_share):
@@ -83,3 +86,65 @@ def test_engine_matches_independent_plain_implementation(root, inputs, public_sh
     draws = sample_draws(inputs, n, 77)
     plain = np.array([plain_npv(cba, draws, public_share, i) for i in range(n)])
     assert np.allclose(plain, sim["npv"].to_numpy(), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize("p10, p90", [(0.35, 1.25), (0.2, 1.6), (0.5, 1.5), (0.6, 1.2)])
+def test_multiplier_has_mean_one_and_the_briefs_quantiles(p10, p90):
+    """Checked with the density by numerical integration, independently of scipy's mean and ppf."""
+    fit = mean_one_multiplier(p10, p90)
+    lo, hi = fit.dist.support()
+    mean = integrate.quad(lambda x: x * fit.dist.pdf(x), lo, hi, limit=200)[0]
+    below_p10 = integrate.quad(fit.dist.pdf, lo, p10, limit=200)[0]
+    below_p90 = integrate.quad(fit.dist.pdf, lo, p90, limit=200)[0]
+    assert fit.exact and lo >= 0.0
+    assert (mean, below_p10, below_p90) == pytest.approx((1.0, 0.1, 0.9), abs=1e-6)
+
+
+def test_unattainable_triple_keeps_the_mean_and_the_bound():
+    """Home services: P10 −20 %, P90 +100 % around a mean of 1. A positive distribution with those quantiles
+    would have to pile 40 % of its mass just above 0.8; the gamma with mean 1 comes closest."""
+    fit = mean_one_multiplier(0.8, 2.0)
+    assert fit.family == "gamma" and not fit.exact and fit.dist.support()[0] == 0.0
+    assert integrate.quad(lambda x: x * fit.dist.pdf(x), 0, np.inf)[0] == pytest.approx(1.0, abs=1e-6)
+    best = (fit.p10 - 0.8) ** 2 + (fit.p90 - 2.0) ** 2
+    from scipy import stats
+
+    for k in (fit.dist.args[0] * 0.9, fit.dist.args[0] * 1.1):  # the fit is the least-squares optimum
+        d = stats.gamma(k, scale=1 / k)
+        assert (d.ppf(0.1) - 0.8) ** 2 + (d.ppf(0.9) - 2.0) ** 2 > best
+
+
+def test_no_draw_turns_a_cost_into_a_benefit_or_back(inputs, public_share):
+    sim = simulate(inputs, public_share, n=20_000, seed=3)
+    for effect in ("time_savings", "harms_health_costs", "harms_value_creation", "legacy_avoided"):
+        assert (sim[effect] >= 0).all(), effect
+    for effect in ("transition_cost", "investment", "operation"):
+        assert (sim[effect] <= 0).all(), effect
+    d = sample_draws(inputs, 20_000, seed=3)
+    assert (d.time >= 0).all() and (d.transition >= 0).all() and (d.investment > 0).all()
+
+
+def test_simulated_mean_matches_the_expected_value(inputs, public_share):
+    sim = simulate(inputs, public_share, n=60_000, seed=11)
+    summary = summarise_simulation(sim).set_index("quantity")
+    expected = expected_npv(inputs, public_share)
+    for q in ("npv", "time_savings", "harms_health_costs", "transition_cost", "investment", "tax_financing"):
+        assert abs(summary.loc[q, "mean"] - expected[q]) < 4 * summary.loc[q, "se_mean"], q
+
+
+def test_without_events_the_expected_value_is_the_base(inputs, public_share):
+    """Triple estimates have their mean at the base: with the event uncertainties switched off the expected
+    net present value is the deterministic base value."""
+    alt = inputs.with_overrides(
+        {
+            "uncertainty.rollout_pace_p10": 0.0,
+            "uncertainty.rollout_pace_p90": 0.0,
+            "uncertainty.gp_participation_p10": 0.0,
+            "uncertainty.gp_participation_p90": 0.0,
+            "uncertainty.realisation_pace_p10": 0.0,
+            "uncertainty.realisation_pace_p90": 0.0,
+            "uncertainty.functional_scope_max": 0.0,
+            "uncertainty.delay_years_probabilities": {0: 1.0},
+        }
+    )
+    assert expected_npv(alt, public_share)["npv"] == pytest.approx(run_cba(alt, public_share).npv, abs=1e-6)

@@ -40,6 +40,7 @@ def test_relabel_translates_codes_and_headers_and_keeps_numbers():
 
 def test_catalogue_covers_every_code_of_the_scenario(scenario):
     from ejournal_lib.cba.engine import EFFECTS, LEGACY_ITEMS
+    from ejournal_lib.cba.sensitivity import sensitivity_variants
     from ejournal_lib.cba.uncertainty import uncertain_inputs
     from ejournal_lib.common.municipalities import SIZE_CLASSES
     from ejournal_lib.governance.stop_points import CRITERION_STATUSES
@@ -60,13 +61,23 @@ def test_catalogue_covers_every_code_of_the_scenario(scenario):
         "actor": list(scenario.actor_mapping.actors),
         "financing_key": list(scenario.actor_mapping.financing_keys),
         "effect": list(EFFECTS),
-        "uncertain_input": list(uncertain_inputs(scenario.cba)["input"]),
+        "uncertain_input": [x.input for x in uncertain_inputs(scenario.cba)],
         "change_status": list(CHANGE_STATUSES),
         "change_category": list(CHANGE_CATEGORIES),
         "criterion_status": list(CRITERION_STATUSES),
         "commitment_status": [*STATUSES, "not_registered"],
         "size_class": [c for _, c in SIZE_CLASSES],
         "survey_term": list(SURVEY_TERMS.values()),
+        "method_candidate": ["current", *(c.id for c in scenario.cba.published.candidates)],
+        "calibrated_parameter": [c.parameter for c in scenario.cba.calibration.parameters],
+        "non_priced_effect": [e.id for e in scenario.non_priced_effects.effects],
+        "sensitivity_variant": [
+            v
+            for _, v, _, _ in sensitivity_variants(
+                scenario.cba, scenario.analysis.sensitivity, {"survey": 0.2, "survey_incentive": 0.3}
+            )
+        ],
+        "distribution_family": list({x.family for x in uncertain_inputs(scenario.cba)}),
     }
     missing = {d: [c for c in codes if not _has(d, c)] for d, codes in expected.items()}
     assert not {d: m for d, m in missing.items() if m}

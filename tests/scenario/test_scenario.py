@@ -100,8 +100,9 @@ def test_overrides_are_checked_like_the_file(root):
 
 
 def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
-    """A financing key where the GPs pay part of the operation (not public: it changes the tax financing
-    base). The analysis, participation and governance tables read the key from the scenario and agree."""
+    """A financing key where the GPs pay part of the operation; with the tax financing cost charged on the
+    public actors' shares only, it changes the result. The analysis, participation and governance tables read
+    the key from the scenario and agree."""
     from ejournal_lib.cba.scenarios import npv_with
     from ejournal_lib.cba.tables import cba_tables, scenario_public_shares
     from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
@@ -120,6 +121,8 @@ def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
     path = write_scenario(
         root,
         tmp_path,
+        ("    tax_financing_public_share_only: false", "    tax_financing_public_share_only: true"),
+        ("  gp_assumption: survey", "  gp_assumption: brief"),
         ("  financing_key: ssd2020", "  financing_key: gp_licence"),
         ("  actor_mapping: config/actor_mapping.yaml", f"  actor_mapping: {mapping}"),
         ("    n_iterations: 100000", "    n_iterations: 200"),

@@ -1,0 +1,66 @@
+"""Sensitivities of the net present value (DFØ): discount rate and R-109's stepped rates, a longer period with
+residual value, real wage growth on time values, GP uptake from the survey instead of the brief, investment
+at its P85 frame. Each variant changes the scenario's inputs and nothing else (deterministic base model)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ejournal_lib.cba.calibration import effect_pvs
+from ejournal_lib.scenario.cba import CBAInputs
+
+__all__ = ["sensitivity_variants", "sensitivity_table"]
+
+
+def sensitivity_variants(inputs: CBAInputs, settings, gp_final_shares: dict[str, float] | None = None):
+    """``(sensitivity, variant, value, overrides)`` for every variant; ``settings`` is the scenario's
+    ``analysis.sensitivity``; ``gp_final_shares`` maps a GP assumption (e.g. ``survey``) to its final share."""
+    out = [
+        ("discount_rate", f"rate_{r:g}", r, {"frame.discount_rate": r, "frame.discount_schedule": "constant"})
+        for r in settings.discount_rates
+    ]
+    out.append(("discount_rate", "r109", None, {"frame.discount_schedule": "r109"}))
+    out.append(
+        (
+            "period",
+            f"to_{settings.long_period_last_year}",
+            float(settings.long_period_last_year),
+            {
+                "frame.last_year": settings.long_period_last_year,
+                "frame.residual_value_life_years": settings.residual_value_life_years,
+            },
+        )
+    )
+    out += [
+        ("real_wage_growth", f"growth_{g:g}", g, {"frame.real_wage_growth": g}) for g in settings.real_wage_growth_rates
+    ]
+    join = inputs.participation.gp_join_share_at_golive
+    for name, final in (gp_final_shares or {}).items():
+        out.append(
+            (
+                "gp_uptake",
+                name,
+                final,
+                {"participation.gp_final_share": final, "participation.gp_join_share_at_golive": min(join, final)},
+            )
+        )
+    p85 = {f"investment.items.{item}.p50_mnok": float(r["p85_mnok"]) for item, r in inputs.investment_table.iterrows()}
+    out.append(("investment", "p85", None, p85))
+    return out
+
+
+def sensitivity_table(
+    inputs: CBAInputs, public_share: dict, settings, gp_final_shares: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """sensitivity, variant, value, net present value and its change from the base (MNOK); the first row is
+    the base."""
+    base = float(effect_pvs(inputs, public_share).sum())
+    rows = [{"sensitivity": "base", "variant": "base", "value": None, "npv_mnok": base, "delta_mnok": 0.0}]
+    for sens, variant, value, overrides in sensitivity_variants(inputs, settings, gp_final_shares):
+        npv = float(effect_pvs(inputs.with_overrides(overrides), public_share).sum())
+        rows.append(
+            {"sensitivity": sens, "variant": variant, "value": value, "npv_mnok": npv, "delta_mnok": npv - base}
+        )
+    out = pd.DataFrame(rows)
+    out["value"] = out["value"].astype(float)
+    return out

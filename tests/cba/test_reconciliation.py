@@ -1,0 +1,166 @@
+"""The 2020 analysis reconciled: calibration of what the documents leave open, the reconciliation table,
+sensitivities, the actors' cash view, non-priced effects and break-even under each GP assumption."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ejournal_lib.cba.actors import actor_views, cash_position
+from ejournal_lib.cba.calibration import calibration_check, effect_pvs, operation_cost_for, solve_calibration
+from ejournal_lib.cba.engine import run_cba
+from ejournal_lib.cba.non_priced import consequence
+from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
+from ejournal_lib.cba.scenarios import break_even, npv_with, with_gp_final_share
+from ejournal_lib.cba.sensitivity import sensitivity_table
+from ejournal_lib.cba.tables import inputs_table
+
+
+def test_the_scenarios_calibrated_values_reproduce_their_targets(inputs, public_share):
+    check = calibration_check(inputs, public_share)
+    assert check["within_tolerance"].all(), check
+    solved = solve_calibration(inputs, public_share)
+    assert solved["operation.cost_per_year_full_participation_mnok"] == pytest.approx(
+        inputs.operation.cost_per_year_full_participation_mnok, abs=1e-3
+    )
+    assert solved["null_alternative.municipal_operation_per_inhabitant"] == pytest.approx(
+        inputs.null_alternative.municipal_operation_per_inhabitant, abs=1e-3
+    )
+
+
+def test_only_what_the_documents_leave_open_is_calibrated(inputs):
+    """Freed time and the transition cost have every input given: nothing may be calibrated to them."""
+    targets = {c.target for c in inputs.calibration.parameters}
+    assert targets.isdisjoint({"time_savings", "transition_cost", "tax_financing"})
+
+
+def test_calibration_solves_exactly_after_an_input_changes(inputs, public_share):
+    changed = inputs.with_overrides({"adverse_events.avoidable_share": 0.30, "null_alternative.gp_count": 3000})
+    solved = solve_calibration(changed, public_share)
+    pv = effect_pvs(changed.with_overrides(solved), public_share)
+    for effect in ("operation", "harms_value_creation", "harms_health_costs", "legacy_avoided"):
+        assert pv[effect] == pytest.approx(
+            changed.published.effects_mnok[effect], abs=1e-3
+        )  # values rounded for the file
+
+
+def test_operation_cost_by_hand():
+    """PV = c × Σ m(t)/1.04^(t−2019): for the brief's curve Σ = 5.8893…, so c = −5 279 / Σ."""
+    weights = sum(v / 1.04 ** (y - 2019) for y, v in {2025: 0.1, 2026: 0.2, 2027: 0.3, 2028: 0.45, 2029: 0.65}.items())
+    weights += sum(0.85 / 1.04 ** (y - 2019) for y in range(2030, 2041))
+    from ejournal_lib.scenario import load_scenario
+    from tests.conftest import ROOT
+
+    inputs = load_scenario(ROOT / "config" / "ssd2020.yaml", root=ROOT).cba
+    assert operation_cost_for(inputs, -5279) == pytest.approx(-5279 / weights)
+
+
+def test_reconciliation_table(inputs, public_share):
+    t = reconciliation_table(inputs, public_share).set_index("effect")
+    assert t.loc["npv", "published_mnok"] == 2934 and t.loc["time_savings", "published_mnok"] == 13725
+    assert (t["difference_mnok"] == t["model_mnok"] - t["published_mnok"]).all()
+    assert t.loc["npv", "model_mnok"] == pytest.approx(run_cba(inputs, public_share).npv)
+    # the tax financing difference is 20 % of the differences in its base (less 0.4: the published +386 is
+    # 385.6 rounded)
+    base_diff = t.loc[
+        ["time_savings", "harms_health_costs", "transition_cost", "legacy_avoided", "investment", "operation"],
+        "difference_mnok",
+    ].sum()
+    assert t.loc["tax_financing", "difference_mnok"] == pytest.approx(0.2 * base_diff - 0.4, abs=1e-6)
+    assert abs(t.loc["transition_cost", "difference_pct"]) < 0.001 and t.loc["time_savings", "explanation"]
+
+
+def test_method_candidates_are_evaluated_one_at_a_time(inputs, public_share):
+    c = method_candidates(inputs, public_share).set_index("candidate")
+    assert c.loc["current", "time_savings_mnok"] == pytest.approx(effect_pvs(inputs, public_share)["time_savings"])
+    four = inputs.with_overrides({"participation.gp_rampup_years": 4})
+    assert c.loc["gp_uptake_four_years", "npv_mnok"] == pytest.approx(run_cba(four, public_share).npv)
+    assert not c.loc["mid_year_golive", "supported"]
+
+
+def test_sensitivities(inputs, public_share, scenario):
+    s = sensitivity_table(inputs, public_share, scenario.analysis.sensitivity, {"survey": 0.23}).set_index("variant")
+    base = run_cba(inputs, public_share).npv
+    assert s.loc["base", "npv_mnok"] == pytest.approx(base) and s.loc["rate_0.04", "delta_mnok"] == pytest.approx(0)
+    assert s.loc["rate_0.02", "npv_mnok"] > s.loc["rate_0.03", "npv_mnok"] > base > s.loc["rate_0.05", "npv_mnok"]
+    assert s.loc["r109", "npv_mnok"] == pytest.approx(base)  # 2040 is within R-109's first 40 years
+    assert s.loc["survey", "npv_mnok"] == pytest.approx(npv_with(with_gp_final_share(inputs, 0.23), public_share))
+    assert s.loc["p85", "npv_mnok"] < base
+
+
+def test_real_wage_growth_by_hand(inputs, public_share):
+    """Home services' freed time in 2030 grows by 1.013^11 = 1.1527 with 1.3 % real wage growth."""
+    a = run_cba(inputs, public_share).yearly
+    b = run_cba(inputs.with_overrides({"frame.real_wage_growth": 0.013}), public_share).yearly
+
+    def v(y, e):
+        return float(y[(y.effect == e) & (y.service == "home_services") & (y.year == 2030)]["value_mnok"].iloc[0])
+
+    assert v(b, "time_savings") == pytest.approx(v(a, "time_savings") * 1.013**11)
+    assert v(b, "transition_cost") == pytest.approx(v(a, "transition_cost") * 1.013**11)
+
+
+def test_residual_value_by_hand(inputs, public_share):
+    """To 2050 with a 15-year life: the programme's 2030 outlay (4 % of 4 755 / 1.25) keeps 15 − 20 = … 0 of its
+    value, its 2021 outlay none; local outlays from 2036 on are none (all in 2025–2030): only programme outlays
+    of 2036 or later would count, and there are none — so the residual of an outlay in year t is
+    max(0, 1 − (2050 − t)/15): 2030 → 0. With a 25-year life the 2030 outlay keeps 1 − 20/25 = 20 %."""
+    alt = inputs.with_overrides({"frame.last_year": 2050, "frame.residual_value_life_years": 25})
+    y = run_cba(alt, public_share).yearly
+    prog = y[(y.effect == "investment") & (y.service == "programme_record")].set_index("year")["value_mnok"]
+    outlay = {yr: 4755 / 1.25 * share for yr, share in inputs.investment.programme_profile.items()}
+    residual = sum(v * max(0.0, 1 - (2050 - yr) / 25) for yr, v in outlay.items())
+    assert prog[2050] == pytest.approx(residual)  # a benefit in the last year
+    assert prog[2030] == pytest.approx(-outlay[2030])
+
+
+def test_actor_views_add_up_and_the_cash_position_by_hand(inputs, public_share, mapping):
+    from ejournal_lib.cba.actors import assign_actors
+
+    pv = assign_actors(run_cba(inputs, public_share).by_effect_service, ["npv_mnok"], mapping, "ssd2020")
+    views = actor_views(pv, mapping)
+    assert views["net_mnok"].sum() == pytest.approx(pv["npv_mnok"].sum())
+    assert (views[["cash_mnok", "capacity_mnok", "quality_mnok", "tax_mnok"]].sum(axis=1) == views["net_mnok"]).all()
+    profile = pd.DataFrame(
+        {
+            "year": [2021, 2022, 2023, 2024],
+            "actor": "municipalities",
+            "without_loan_mnok": [-10.0, -5.0, 8.0, 9.0],
+            "with_loan_mnok": [-2.0, -2.0, 1.0, -1.0],
+        }
+    )
+    pos = cash_position(profile, "municipalities", 2024).set_index("variant")
+    # yearly not negative from 2023; cumulative −10, −15, −7, +2 → from 2024; with loans never
+    assert pos.loc["without_loan", "first_year_not_negative"] == 2023
+    assert pos.loc["without_loan", "first_year_cumulative_not_negative"] == 2024
+    assert pd.isna(pos.loc["with_loan", "first_year_not_negative"]) and pos.loc["with_loan", "worst_year"] == 2021
+
+
+def test_non_priced_consequence_matrix():
+    """DFØ's matrix: large significance × medium positive = ++ + (3); small × small negative = 0;
+    medium × large negative = −3; large × large positive = ++++ (4)."""
+    assert consequence("large", "medium_positive") == 3
+    assert consequence("small", "small_negative") == 0
+    assert consequence("medium", "large_negative") == -3
+    assert consequence("large", "large_positive") == 4
+    assert consequence("large", "none") == 0
+
+
+def test_break_even_under_each_gp_assumption(inputs, public_share):
+    be = break_even(inputs, public_share, {"brief": 0.7, "survey": 0.3})
+    muni = be[be["quantity"] == "municipal_final_share"].set_index("gp_assumption")
+    assert muni.loc["survey", "break_even_share"] > muni.loc["brief", "break_even_share"]
+    from ejournal_lib.cba.scenarios import _scaled_curve
+
+    for name, final in (("brief", 0.7), ("survey", 0.3)):
+        alt = with_gp_final_share(inputs, final)
+        share = muni.loc[name, "break_even_share"]
+        assert npv_with(alt, public_share, municipal_share=_scaled_curve(alt, share)) == pytest.approx(0, abs=1e-3)
+
+
+def test_inputs_table_lists_every_value(inputs):
+    t = inputs_table(inputs)
+    row = t[(t["section"] == "frame") & (t["parameter"] == "discount_rate")]
+    assert row["value_number"].iloc[0] == 0.04 and "vedlegg J" in row["source"].iloc[0]
+    home = t[(t["section"] == "services") & (t["parameter"] == "table.home_services.ftes")]
+    assert home["value_number"].iloc[0] == 35297
+    assert np.isfinite(t["value_number"]).sum() > 100
