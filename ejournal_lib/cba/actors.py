@@ -138,6 +138,11 @@ def actor_views(actor_pv: pd.DataFrame, mapping: ActorMapping, value_col: str = 
     for v in VIEWS:
         out[f"{v}_mnok"] = out["actor"].map(table[v] if v in table else pd.Series(dtype=float)).fillna(0.0)
     out["net_mnok"] = out[[f"{v}_mnok" for v in VIEWS]].sum(axis=1)
+    cash = actor_pv[view == "cash"].pivot_table(index="actor", columns="effect", values=value_col, aggfunc="sum")
+    for effect in ("investment", "operation", "legacy_avoided"):  # the cash view's parts
+        out[f"cash_{effect}_mnok"] = (
+            out["actor"].map(cash[effect] if effect in cash else pd.Series(dtype=float)).fillna(0.0)
+        )
     return out
 
 
