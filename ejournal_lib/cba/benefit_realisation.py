@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.errors import InputError, InputProblem
-from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, register_schema
+from ejournal_lib.common.validation import Column, TableSchema, read_raw_table
 from ejournal_lib.scenario.governance import BenefitPlan
 
 __all__ = ["plan_table", "followup_schema", "load_followup", "followup_status", "FOLLOWUP_STATUSES"]
@@ -55,7 +55,6 @@ def plan_table(plan: BenefitPlan) -> pd.DataFrame:
     return out
 
 
-@register_schema(r"benefit_followup.*\.(csv|xlsx)")
 def followup_schema() -> TableSchema:
     return TableSchema(
         name="benefit_followup",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ejournal_lib.common.identity_numbers import redact
+
 __all__ = ["EjournalError", "InputProblem", "InputError", "PrivacyError", "ConfigError"]
 
 
@@ -17,12 +19,15 @@ class ConfigError(EjournalError):
 
 @dataclass(frozen=True)
 class InputProblem:
-    """One problem in an input file. ``row`` is the 1-based data row (header excluded), or None."""
+    """One problem in an input file. ``row`` is the 1-based data row (header excluded), or None.
+
+    Its text never shows an identity number, wherever one was (a file name, a column name, a value)."""
 
     file: str
     row: int | None
     column: str | None
     message: str
+    personal_data: bool = False  # the problem is personal data in the input (refused outright)
 
     def __str__(self) -> str:
         where = [self.file]
@@ -30,7 +35,7 @@ class InputProblem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}"
+        return redact(f"{', '.join(where)}: {self.message}")
 
 
 class InputError(EjournalError):

@@ -1,7 +1,11 @@
-"""Detection of Norwegian national identity numbers (fødselsnummer) and D-numbers.
+"""Detection of Norwegian national identity numbers (fødselsnummer) and D-numbers in the forms people type.
 
-An 11-digit value is refused when its date part is plausible (D-numbers add 4 to the first digit) and
-both mod-11 check digits are valid. The number itself is never echoed in messages.
+A candidate is eleven digits, written together or split after the date (``010203 12345``, ``010203-12345``,
+``01.02.03 12345``, with ordinary or non-breaking spaces, hyphens or dots), anywhere in a text. It is refused
+only when its date part is plausible (D-numbers add 4 to the first digit; synthetic and H-numbers add 40 or
+80 to the month) and both mod-11 check digits hold, so an invalid checksum is not refused. In columns that
+hold identifiers, a ten-digit value is also checked with the leading zero a spreadsheet dropped. The number
+itself is never returned or echoed.
 """
 
 from __future__ import annotations
@@ -11,23 +15,29 @@ import re
 import numpy as np
 import pandas as pd
 
-__all__ = ["is_national_id", "contains_national_id"]
+__all__ = ["is_national_id", "contains_national_id", "text_has_national_id", "is_identity_like_column", "redact"]
 
 _W1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2])
 _W2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
-_ELEVEN = re.compile(r"(?<!\d)(\d{11})(?!\d)")
+_SEP = r"[\s.\-\u2009\u202f]?"  # \s includes the non-breaking space
+_CANDIDATE = re.compile(rf"(?<!\d)(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{5}})(?!\d)")
+_PREFILTER = r"\d{2}\D?\d{2}\D?\d{2}\D?\d{5}"
+_TEN_DIGITS = re.compile(r"^\s*(\d{10})(?:[.,]0+)?\s*$")
+_IDENTITY_COLUMN = re.compile(
+    r"(^|_)(id|nr|no|fnr|dnr|hnr|ssn)($|_)|nummer|number|person|pasient|patient|f[øo]ds", re.IGNORECASE
+)
 
 
-def _check_digit(digits: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    r = 11 - (digits @ weights) % 11
-    return np.where(r == 11, 0, r)  # 10 means "no valid number"
+def _check_digit(digits: np.ndarray, weights: np.ndarray) -> int:
+    r = 11 - int(digits @ weights) % 11
+    return 0 if r == 11 else r  # 10 means "no valid number"
 
 
 def is_national_id(value: str) -> bool:
-    """True if ``value`` is an 11-digit fødselsnummer or D-number with valid check digits.
+    """True if ``value`` is exactly an 11-digit fødselsnummer or D-number with valid check digits.
 
-    >>> is_national_id("01010112345")
-    False
+    >>> is_national_id("01010112345"), is_national_id("15057012320"), is_national_id("55057012314")
+    (False, True, True)
     """
     s = str(value).strip()
     if not re.fullmatch(r"\d{11}", s):
@@ -45,11 +55,47 @@ def is_national_id(value: str) -> bool:
     return bool(k1 != 10 and k2 != 10 and k1 == d[9] and k2 == d[10])
 
 
-def contains_national_id(series: pd.Series) -> pd.Series:
-    """Boolean mask: which values hold (anywhere in the text) a valid identity number."""
+def text_has_national_id(text: str) -> bool:
+    """True if ``text`` holds, anywhere, a valid identity number in any of the forms people type.
+
+    >>> text_has_national_id("pasient 150570 12320 ringte"), text_has_national_id("15.05.70-12320")
+    (True, True)
+    >>> text_has_national_id("tlf 15057012321"), text_has_national_id("2020-02-03 07:30")
+    (False, False)
+    """
+    return any(is_national_id("".join(m.groups())) for m in _CANDIDATE.finditer(str(text)))
+
+
+def is_identity_like_column(name: str) -> bool:
+    """Whether a column's name says it holds identifiers (where a spreadsheet may have dropped a leading zero).
+
+    >>> [is_identity_like_column(c) for c in ("staff_id", "fodselsnummer", "personnr", "minutes", "unit")]
+    [True, True, True, False, False]
+    """
+    return bool(_IDENTITY_COLUMN.search(str(name)))
+
+
+def contains_national_id(series: pd.Series, identity_like: bool = False) -> pd.Series:
+    """Boolean mask: which values hold a valid identity number (in any typed form, anywhere in the text);
+    with ``identity_like`` a ten-digit value is also checked with a leading zero."""
     text = series.astype(str)
-    candidates = text.str.contains(r"\d{11}", regex=True, na=False)
+    candidates = text.str.contains(_PREFILTER, regex=True, na=False)
     out = pd.Series(False, index=series.index)
     for idx in text.index[candidates]:
-        out[idx] = any(is_national_id(m) for m in _ELEVEN.findall(text[idx]))
+        out[idx] = text_has_national_id(text[idx])
+    if identity_like:
+        ten = text.str.extract(_TEN_DIGITS, expand=False)
+        for idx in ten.index[ten.notna() & ~out]:
+            out[idx] = is_national_id("0" + ten[idx])
     return out
+
+
+def redact(text: str) -> str:
+    """``text`` with every valid identity number (in any typed form) replaced by a placeholder.
+
+    >>> redact("S1, 15.05.70 12320, tlf 15057012321")
+    'S1, [identity number removed], tlf 15057012321'
+    """
+    return _CANDIDATE.sub(
+        lambda m: "[identity number removed]" if is_national_id("".join(m.groups())) else m.group(0), str(text)
+    )

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, register_schema
+from ejournal_lib.common.validation import Column, TableSchema, read_raw_table
 
 __all__ = [
     "population_schema",
@@ -33,7 +33,6 @@ MIDT_NORGE_COUNTIES = ("15", "50")
 _CODE = r"\d{4}"
 
 
-@register_schema(r"population_municipality_\d{4}\.csv")
 def population_schema() -> TableSchema:
     return TableSchema(
         name="population",
@@ -52,7 +51,6 @@ def population_schema() -> TableSchema:
     )
 
 
-@register_schema(r"midt_norge_municipalities_\d{4}\.csv")
 def midt_norge_schema() -> TableSchema:
     return TableSchema(
         name="midt_norge",
@@ -94,7 +92,6 @@ def outside_midt_norge(population: pd.DataFrame, excluded_codes) -> pd.DataFrame
     return out
 
 
-@register_schema(r"municipality_changes_\d{4}_\d{4}\.csv")
 def crosswalk_schema() -> TableSchema:
     return TableSchema(
         name="crosswalk",

@@ -1,9 +1,9 @@
 """Reading raw tables strictly: every problem in a file is collected (file, row, column, expectation)
 before anything is computed, and values that look like national identity numbers are refused.
 
-A :class:`TableSchema` lists the columns and their kinds. Files may be CSV (UTF-8 with or without BOM,
-comma or semicolon separated) or Excel; numbers may use a decimal comma; dates may be ISO text or Excel
-serial numbers.
+A :class:`TableSchema` lists the columns and their kinds. Files are read by
+:func:`~ejournal_lib.common.table_files.read_table_file`; numbers may use a decimal comma; dates may be ISO text
+or Excel serial numbers.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.errors import InputError, InputProblem, PrivacyError
-from ejournal_lib.common.identity_numbers import contains_national_id
+from ejournal_lib.common.table_files import identity_problems, read_table_file
 
-__all__ = ["Column", "TableSchema", "read_raw_table", "read_table_file", "register_schema", "validate_table", "SCHEMAS"]
+__all__ = ["Column", "TableSchema", "read_raw_table", "validate_table"]
 
 log = logging.getLogger(__name__)
 
@@ -31,7 +31,8 @@ class Column:
     """One column: ``kind`` is text, code, int, float, share, date, datetime, time (of day) or bool.
 
     ``allowed`` restricts values (a set, or a callable returning a mask of valid values); ``pattern`` a regex
-    for text codes; ``required=False`` allows empty cells; ``min``/``max`` bound numbers.
+    for text codes; ``required=False`` allows empty cells; ``min``/``max`` bound numbers, or dates (ISO text),
+    e.g. the study period.
     """
 
     name: str
@@ -39,8 +40,8 @@ class Column:
     required: bool = True
     allowed: frozenset | Callable | None = None
     pattern: str | None = None
-    min: float | None = None
-    max: float | None = None
+    min: float | str | None = None
+    max: float | str | None = None
     description: str = ""
 
 
@@ -56,38 +57,6 @@ class TableSchema:
     @property
     def column_names(self) -> list[str]:
         return [c.name for c in self.columns]
-
-
-def read_table_file(path: Path) -> pd.DataFrame:
-    """Read a CSV (UTF-8 with or without BOM; comma or semicolon) or Excel file with every cell as text."""
-    if path.suffix.lower() in (".xlsx", ".xlsm", ".xls"):
-        return pd.read_excel(path, dtype=object)
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")  # strips a BOM if present
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            [InputProblem(str(path), None, None, f"not UTF-8 text (byte {exc.start}); save the file as UTF-8")]
-        ) from exc
-    first = text.split("\n", 1)[0]
-    sep = ";" if first.count(";") > first.count(",") else ","
-    from io import StringIO
-
-    try:
-        return pd.read_csv(StringIO(text), sep=sep, dtype=str, keep_default_na=False)
-    except pd.errors.ParserError as exc:
-        raise InputError(
-            [
-                InputProblem(
-                    str(path),
-                    None,
-                    None,
-                    f"not a well-formed table ({exc}); "
-                    "check separators and quoting (a decimal comma needs quotes in a "
-                    "comma-separated file)",
-                )
-            ]
-        ) from exc
 
 
 def _blank(s: pd.Series) -> pd.Series:
@@ -121,7 +90,8 @@ def _parse_clock(s: pd.Series) -> pd.Series:
     clock = pd.to_timedelta(h * 3600 + m * 60 + sec.fillna(0), unit="s").where(ok)
     frac = pd.to_numeric(s.astype(str).str.strip().str.replace(",", ".", regex=False), errors="coerce")
     is_frac = ~ok & frac.notna() & (frac >= 0) & (frac < 1)
-    return clock.where(~is_frac, pd.to_timedelta((frac * 86400).round(), unit="s"))
+    clock[is_frac] = pd.to_timedelta((frac[is_frac] * 86400).round(), unit="s")  # only fractions: no overflow
+    return clock
 
 
 def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[InputProblem]) -> pd.DataFrame:
@@ -173,6 +143,13 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                         f"expected a {col.kind} (YYYY-MM-DD"
                         f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}",
                     )
+                )
+            lo, hi = (pd.Timestamp(b) if b is not None else None for b in (col.min, col.max))
+            outside = present & val.notna() & ((val < (lo or pd.Timestamp.min)) | (val > (hi or pd.Timestamp.max)))
+            period = " to ".join(f"{b:%Y-%m-%d}" if b is not None else "…" for b in (lo, hi))
+            for i in df.index[outside]:
+                problems.append(
+                    InputProblem(file, i + 1, col.name, f"date {val[i]:%Y-%m-%d} is outside the study period {period}")
                 )
             out[col.name] = val
         elif col.kind == "bool":
@@ -229,20 +206,7 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd
     """
     df = df.reset_index(drop=True)
     df.columns = [str(c).strip() for c in df.columns]
-    privacy = []
-    for c in df.columns:
-        mask = contains_national_id(df[c])
-        for i in df.index[mask]:
-            privacy.append(
-                InputProblem(
-                    file,
-                    i + 1,
-                    c,
-                    "holds what looks like a national identity number or "
-                    "D-number; personal identity numbers must never be in input files "
-                    "(use pseudonymous ids)",
-                )
-            )
+    privacy = identity_problems(df, file)
     if privacy:
         raise PrivacyError(privacy)
     problems: list[InputProblem] = []
@@ -284,19 +248,3 @@ def read_raw_table(path: str | Path, schema: TableSchema) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     return typed
-
-
-#: Schemas by file name pattern, used by ``ejournal validate`` (filled by the topic modules). A factory
-#: takes the scenario (for code lists such as the time-use codebook) and returns the schema.
-SCHEMAS: dict[str, Callable] = {}
-
-
-def register_schema(pattern: str):
-    """Decorator: register a schema factory ``factory(scenario) -> TableSchema`` for raw files whose name
-    matches ``pattern`` (a regex)."""
-
-    def deco(factory):
-        SCHEMAS[pattern] = factory
-        return factory
-
-    return deco

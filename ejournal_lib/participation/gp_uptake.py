@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.common.validation import Column, TableSchema, read_raw_table, register_schema
+from ejournal_lib.common.validation import Column, TableSchema, read_raw_table
 
 __all__ = [
     "gp_file_schema",
@@ -42,7 +42,6 @@ SURVEY_TERMS = {
 }
 
 
-@register_schema(r"gp_per_municipality.*\.(csv|xlsx)")
 def gp_file_schema() -> TableSchema:
     """Optional per-municipality GP counts (replaces allocation by population)."""
     return TableSchema(
@@ -52,7 +51,6 @@ def gp_file_schema() -> TableSchema:
     )
 
 
-@register_schema(r".*gp_survey.*\.(csv|xlsx)")
 def gp_survey_schema() -> TableSchema:
     return TableSchema(
         "gp_survey",
@@ -71,7 +69,6 @@ def gp_survey_schema() -> TableSchema:
     )
 
 
-@register_schema(r"gp_fastlege_national_key_figures.*\.csv")
 def gp_key_figures_schema() -> TableSchema:
     """Helsedirektoratet's and SSB's national GP figures, one figure per row with its source."""
     return TableSchema(
@@ -90,7 +87,6 @@ def gp_key_figures_schema() -> TableSchema:
     )
 
 
-@register_schema(r"care_services_national.*\.csv")
 def care_services_schema() -> TableSchema:
     """SSB's national care-service key figures, one figure per row with its source."""
     return TableSchema(

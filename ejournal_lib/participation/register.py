@@ -12,12 +12,22 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.errors import InputError, InputProblem
-from ejournal_lib.common.municipalities import suggest_2020_code
-from ejournal_lib.common.validation import Column, TableSchema, read_table_file, register_schema, validate_table
+from ejournal_lib.common.municipalities import (
+    load_crosswalk,
+    load_midt_norge,
+    load_population,
+    outside_midt_norge,
+    suggest_2020_code,
+)
+from ejournal_lib.common.table_files import read_table_file
+from ejournal_lib.common.validation import Column, TableSchema, validate_table
 
 __all__ = [
     "commitment_register_schema",
     "load_commitment_register",
+    "load_scenario_register",
+    "scenario_areas",
+    "EARLIEST_DATE",
     "coverage_by_date",
     "target_crossing",
     "largest_unsigned",
@@ -30,15 +40,17 @@ __all__ = [
 #: a municipality absent from the register is ``not_registered``.
 STATUSES = ("signed", "declined", "undecided")
 
+#: Earliest plausible status date: the pre-project, which collected the intention declarations, began in 2019.
+EARLIEST_DATE = "2019-01-01"
 
-@register_schema(r".*commitment_register.*\.(csv|xlsx)")
+
 def commitment_register_schema() -> TableSchema:
     return TableSchema(
         name="commitment_register",
         columns=(
             Column("municipality_code", "code", pattern=r"\d{4}"),
             Column("status", "code", allowed=frozenset(STATUSES)),
-            Column("date", "date", required=False),
+            Column("date", "date", required=False, min=EARLIEST_DATE),
             Column("note", "text", required=False),
         ),
         unique=("municipality_code",),
@@ -83,6 +95,29 @@ def load_commitment_register(path: str | Path, area: pd.DataFrame, crosswalk: pd
     if problems:
         raise InputError(problems)
     return df
+
+
+def scenario_areas(scenario) -> dict[str, pd.DataFrame]:
+    """The analysis area (outside Midt-Norge and any further excluded codes) and the sensitivity area
+    (also without ``participation.sensitivity_excluded``), with population, by name."""
+    population = load_population(scenario.data.population)
+    excluded = set(load_midt_norge(scenario.data.midt_norge)["municipality_code"])
+    excluded |= set(scenario.settings.extra_excluded_municipalities)
+    return {
+        "outside_midt_norge": outside_midt_norge(population, excluded),
+        "sensitivity": outside_midt_norge(population, excluded | set(scenario.participation.sensitivity_excluded)),
+    }
+
+
+def load_scenario_register(scenario) -> pd.DataFrame:
+    """The scenario's commitment register, checked against its area, crosswalk and analysis date; the same
+    call for the appendix and for ``ejournal validate``."""
+    return load_commitment_register(
+        scenario.data.commitment_register,
+        scenario_areas(scenario)["outside_midt_norge"],
+        load_crosswalk(scenario.data.crosswalk),
+        scenario.participation.as_of_date,
+    )
 
 
 def coverage_by_date(register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from ejournal_lib.common.errors import EjournalError
+from ejournal_lib.common.identity_numbers import redact
 from ejournal_lib.common.project import DEFAULT_SCENARIO
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.progress import progress
@@ -56,19 +57,25 @@ def _cmd_list(args, paths: ProjectPaths) -> int:
 
 
 def _cmd_validate(args, paths: ProjectPaths) -> int:
-    from ejournal_lib.pipeline.validate import validate_paths
+    from ejournal_lib.pipeline.validate import validate_paths, validate_scenario_inputs
     from ejournal_lib.scenario import load_scenario
 
+    scenario = load_scenario(args.config, root=paths.root)
     checked: list = []
-    problems = validate_paths([Path(p) for p in args.paths], load_scenario(args.config, root=paths.root), checked)
-    for f, schema in checked:
-        print(f"{f}: {'schema ' + schema if schema else 'no schema for this file name (not checked)'}")
+    if args.paths:
+        problems = validate_paths([Path(p) for p in args.paths], scenario, checked)
+        for f, kind in checked:
+            print(f"{f}: {'checked as ' + kind if kind else 'not an input the pipeline reads'}")
+    else:
+        problems = validate_scenario_inputs(scenario, checked)
+        for key, target in checked:
+            print(f"{key}: {target if not isinstance(target, list) else ', '.join(map(str, target))}")
     for p in problems:
         print(p)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1
-    print(f"{sum(1 for _, s in checked if s)} file(s) checked: no problems")
+    print(f"{len(checked)} input(s) checked as the pipeline checks them: no problems")
     return 0
 
 
@@ -139,8 +146,8 @@ def build_parser() -> argparse.ArgumentParser:
     lst = sub.add_parser("list", help="the notebooks and their parameters")
     lst.set_defaults(func=_cmd_list)
 
-    val = sub.add_parser("validate", help="check raw input files against their schemas")
-    val.add_argument("paths", nargs="+", help="files or folders to check")
+    val = sub.add_parser("validate", help="check inputs exactly as the pipeline does, without running it")
+    val.add_argument("paths", nargs="*", help="files or folders to check (default: every input the scenario names)")
     val.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario whose code lists apply")
     val.set_defaults(func=_cmd_validate)
 
@@ -174,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         paths = ProjectPaths.at(args.root, args.out)
         return args.func(args, paths)
     except EjournalError as exc:
-        print(f"ejournal: error: {exc}", file=sys.stderr)
+        print(f"ejournal: error: {redact(str(exc))}", file=sys.stderr)
         return 2
     except FileNotFoundError as exc:
         print(f"ejournal: error: {exc}", file=sys.stderr)

@@ -27,11 +27,12 @@ def write_example_data(root: Path, out: Path | None = None, seed: int = EXAMPLE_
     files = {
         "commitment_register.csv": example_commitment_register(area, seed),
         "gp_survey.csv": example_gp_survey(area, seed=seed),
-        **example_timeuse(seed),
+        **{f"timeuse/{name}": df for name, df in example_timeuse(seed).items()},
     }
     paths = []
     for name, df in files.items():
         path = out / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         df.to_csv(tmp, index=False, lineterminator="\n")
         tmp.replace(path)

@@ -115,6 +115,7 @@ class Baseline(StrictModel):
     """Settings of the time-use baseline appendix."""
 
     services: list[Code] = []
+    study_period: Annotated[list[dt.date], Field(min_length=2, max_length=2)]  # first and last date
     confidence_level: Annotated[float, Field(gt=0.5, lt=1)]
     n_boot: Annotated[int, Field(ge=100, le=100_000)]
     plausible_max: Share
@@ -127,6 +128,8 @@ class Baseline(StrictModel):
     def _consistent(self):
         if self.plausible_max > self.questionable_max:
             raise ValueError("plausible_max must not be above questionable_max")
+        if self.study_period[0] > self.study_period[1]:
+            raise ValueError("study_period: the first date must not be after the last")
         if self.planner_variances is not None:
             need = {"var_municipality", "var_staff", "var_residual"}
             if set(self.planner_variances) != need:

@@ -8,7 +8,9 @@ Files (CSV or Excel; one or many of each kind, recognised by name):
   patient_related (optional true/false), system (optional).
 * ``*work_sampling*``: session_id, time (HH:MM), activity_code.
 
-Every problem is reported at once with file, row and column; national identity numbers are refused.
+Every problem is reported at once with file, row and column; national identity numbers are refused, in any
+file of the folders (whose every other file is refused as not a time-use table). :func:`load_scenario_timeuse`
+is what the baseline appendix and ``ejournal validate`` both call.
 """
 
 from __future__ import annotations
@@ -18,17 +20,30 @@ from pathlib import Path
 
 import pandas as pd
 
-from ejournal_lib.common.errors import InputError, InputProblem
-from ejournal_lib.common.municipalities import suggest_2020_code
-from ejournal_lib.common.validation import Column, TableSchema, read_table_file, register_schema, validate_table
+from ejournal_lib.common.errors import InputError, InputProblem, PrivacyError
+from ejournal_lib.common.municipalities import load_crosswalk, load_population
+from ejournal_lib.common.table_files import TABLE_SUFFIXES, read_table_file, scan_file_for_identity_numbers
+from ejournal_lib.common.validation import Column, TableSchema, validate_table
 from ejournal_lib.scenario.codebook import Codebook
+from ejournal_lib.timeuse.consistency import activity_problems, flag, overlap_problems, session_problems
 
-__all__ = ["session_schema", "activity_schema", "sampling_schema", "TimeUseData", "load_timeuse", "MAX_SESSION_HOURS"]
+__all__ = [
+    "session_schema",
+    "activity_schema",
+    "sampling_schema",
+    "TimeUseData",
+    "load_timeuse",
+    "load_scenario_timeuse",
+    "MAX_SESSION_HOURS",
+    "FILE_KINDS",
+]
 
 MAX_SESSION_HOURS = 16
 
 
-def session_schema(codebook: Codebook) -> TableSchema:
+def session_schema(codebook: Codebook, study_period: tuple | None = None) -> TableSchema:
+    """Sessions; ``study_period`` (first, last date) bounds the dates (a typo such as 2099 is refused)."""
+    first, last = (str(d) for d in study_period) if study_period else (None, None)
     return TableSchema(
         "sessions",
         (
@@ -39,7 +54,7 @@ def session_schema(codebook: Codebook) -> TableSchema:
             Column("role", "code", allowed=frozenset(codebook.roles)),
             Column("staff_id", "code"),
             Column("observer_id", "code"),
-            Column("date", "date"),
+            Column("date", "date", min=first, max=last),
             Column("start", "time"),
             Column("end", "time"),
         ),
@@ -72,12 +87,8 @@ def sampling_schema(codebook: Codebook) -> TableSchema:
     )
 
 
-for _pattern, _factory in (
-    (r".*sessions.*\.(csv|xlsx)", session_schema),
-    (r".*activities.*\.(csv|xlsx)", activity_schema),
-    (r".*work_sampling.*\.(csv|xlsx)", sampling_schema),
-):
-    register_schema(_pattern)(lambda scenario, f=_factory: f(scenario.codebook))
+#: The three file kinds, recognised by these words in the file name.
+FILE_KINDS = ("sessions", "activities", "work_sampling")
 
 
 @dataclass(frozen=True)
@@ -89,20 +100,47 @@ class TimeUseData:
     activities: pd.DataFrame
     sampling: pd.DataFrame
 
+    def only_services(self, services) -> TimeUseData:
+        """The registrations of the given services (all when ``services`` is empty)."""
+        if not services:
+            return self
+        return TimeUseData(*(f[f["service"].isin(services)] for f in (self.sessions, self.activities, self.sampling)))
 
-def _files(paths, kind: str) -> list[Path]:
-    out = []
-    for p in paths:
-        p = Path(p)
-        cands = sorted(p.rglob("*")) if p.is_dir() else [p]
-        out += [c for c in cands if c.is_file() and kind in c.name and c.suffix.lower() in (".csv", ".xlsx")]
-    return out
+
+def _classify(paths, problems: list[InputProblem]) -> dict[str, list[Path]]:
+    """The time-use tables under ``paths`` by kind; every file is scanned for identity numbers and any file
+    that is not a time-use table is refused (a stray export must not be skipped silently)."""
+    files: dict[str, list[Path]] = {k: [] for k in FILE_KINDS}
+    for p in map(Path, paths):
+        for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
+            if not f.is_file():
+                continue
+            kind = next((k for k in FILE_KINDS if k in f.name), None)
+            if kind and f.suffix.lower() in TABLE_SUFFIXES:
+                files[kind].append(f)  # read_table_file scans the name and every cell
+                continue
+            problems.extend(scan_file_for_identity_numbers(f))
+            if not f.name.startswith("."):
+                problems.append(
+                    InputProblem(
+                        str(f),
+                        None,
+                        None,
+                        "not a time-use table: a time-use folder holds only CSV or Excel files with "
+                        f"{', '.join(FILE_KINDS)} in the name; move other files out of it",
+                    )
+                )
+    return files
 
 
 def _read_kind(files, schema, problems) -> pd.DataFrame:
     frames = []
     for f in files:
-        typed, found = validate_table(read_table_file(f), schema, str(f))
+        try:
+            typed, found = validate_table(read_table_file(f), schema, str(f))
+        except InputError as exc:  # the file's shape or an identity number: report with the rest
+            problems.extend(exc.problems)
+            continue
         problems.extend(found)
         if set(schema.column_names) <= set(typed.columns):  # keep it for the cross-file checks
             typed = typed[schema.column_names].copy()
@@ -118,113 +156,59 @@ def load_timeuse(
     valid_codes: set[str],
     crosswalk: pd.DataFrame | None = None,
     max_session_hours: float = MAX_SESSION_HOURS,
+    study_period: tuple | None = None,
 ) -> TimeUseData:
     """Read and check every sessions, activities and work-sampling file under ``paths``.
 
-    ``valid_codes`` are the 2020 municipality codes accepted. Raises :class:`InputError` listing every
-    problem (or :class:`PrivacyError` at once for an identity number); returns checked frames.
+    ``valid_codes`` are the 2020 municipality codes accepted; ``study_period`` (first, last) bounds session
+    dates. Raises :class:`InputError` listing every problem (:class:`PrivacyError` if any is an identity
+    number); returns checked frames.
     """
     paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
     missing = [InputProblem(str(p), None, None, "file or folder not found") for p in paths if not Path(p).exists()]
     if missing:
         raise InputError(missing)
     problems: list[InputProblem] = []
-    sess_files = _files(paths, "sessions")
-    if not sess_files:
-        raise InputError(
-            [
-                InputProblem(
-                    ", ".join(map(str, paths)),
-                    None,
-                    None,
-                    "no sessions file found (a CSV or Excel file with 'sessions' in its name)",
-                )
-            ]
+    files = _classify(paths, problems)
+    if not files["sessions"]:
+        problems.append(
+            InputProblem(
+                ", ".join(map(str, paths)),
+                None,
+                None,
+                "no sessions file found (a CSV or Excel file with 'sessions' in its name)",
+            )
         )
-    sessions = _read_kind(sess_files, session_schema(codebook), problems)
-    acts = _read_kind(_files(paths, "activities"), activity_schema(codebook), problems)
-    samp = _read_kind(_files(paths, "work_sampling"), sampling_schema(codebook), problems)
+    sessions = _read_kind(files["sessions"], session_schema(codebook, study_period), problems)
+    acts = _read_kind(files["activities"], activity_schema(codebook), problems)
+    samp = _read_kind(files["work_sampling"], sampling_schema(codebook), problems)
+    privacy = [p for p in problems if p.personal_data]
+    if privacy:
+        raise PrivacyError(privacy)
     if sessions.empty:
         raise InputError(problems)
 
-    dup = sessions.duplicated("session_id", keep="first")
-    for _, r in sessions[dup].iterrows():
-        problems.append(
-            InputProblem(
-                r["_file"], r["_row"], "session_id", f"session id {r['session_id']!r} is used in another file too"
-            )
-        )
-    for _, r in sessions.iterrows():
-        code = r["municipality_code"]
-        if code and code not in valid_codes:
-            hint = suggest_2020_code(code, crosswalk) if crosswalk is not None else None
-            msg = (
-                f"{code} is a 2019 municipality code; the 2020 code is {hint}"
-                if hint and hint != code
-                else f"{code} is not a 2020 municipality code"
-            )
-            problems.append(InputProblem(r["_file"], r["_row"], "municipality_code", msg))
-    sessions["start_at"] = sessions["date"] + sessions["start"]
-    sessions["end_at"] = sessions["date"] + sessions["end"]
-    sessions["observed_minutes"] = (sessions["end_at"] - sessions["start_at"]).dt.total_seconds() / 60
-    for _, r in sessions.iterrows():
-        if r["end_at"] <= r["start_at"]:
-            problems.append(
-                InputProblem(
-                    r["_file"], r["_row"], "end", "end is not after start (register a night shift as two sessions)"
-                )
-            )
-        elif r["observed_minutes"] > max_session_hours * 60:
-            problems.append(
-                InputProblem(
-                    r["_file"],
-                    r["_row"],
-                    "end",
-                    f"session is longer than {max_session_hours} hours ({r['observed_minutes'] / 60:.1f} h)",
-                )
-            )
+    problems += session_problems(sessions, valid_codes, crosswalk, max_session_hours)
     if problems:  # cell-level problems: report them with the code checks above, before interval checks
         raise InputError(problems)
-    problems += _overlaps(sessions, "start_at", "end_at", ["staff_id"], "session of the same staff member", "start")
-
+    problems += overlap_problems(sessions, "session of the same staff member")
     info = sessions.set_index("session_id")
-    design = ["municipality_code", "service", "role", "staff_id", "date"]
+    design = ["municipality_code", "service", "role", "staff_id", "date", "start_at", "end_at"]
     for frame in (acts, samp):
-        if frame.empty:
-            continue
-        known = frame["session_id"].isin(info.index)
-        for _, r in frame[~known].iterrows():
-            problems.append(InputProblem(r["_file"], r["_row"], "session_id", f"unknown session {r['session_id']!r}"))
+        if not frame.empty:
+            problems += flag(
+                frame, ~frame["session_id"].isin(info.index), "session_id", "unknown session {session_id!r}"
+            )
     if not acts.empty:
-        acts = acts[acts["session_id"].isin(info.index)].copy()
-        acts = acts.join(
-            info[design + ["start_at", "end_at"]].rename(columns={"start_at": "s_start", "end_at": "s_end"}),
-            on="session_id",
-        )
-        acts["start_at"] = acts["date"] + acts["start"]
-        acts["end_at"] = acts["date"] + acts["end"]
-        acts["minutes"] = (acts["end_at"] - acts["start_at"]).dt.total_seconds() / 60
-        for _, r in acts.iterrows():
-            if r["end_at"] <= r["start_at"]:
-                problems.append(InputProblem(r["_file"], r["_row"], "end", "end is not after start"))
-            elif r["start_at"] < r["s_start"] or r["end_at"] > r["s_end"]:
-                problems.append(
-                    InputProblem(
-                        r["_file"],
-                        r["_row"],
-                        "start",
-                        f"activity lies outside its session ({r['s_start']:%H:%M}–{r['s_end']:%H:%M})",
-                    )
-                )
-        problems += _overlaps(acts, "start_at", "end_at", ["staff_id"], "activity of the same staff member", "start")
+        acts = acts[acts["session_id"].isin(info.index)]
+        acts = acts.join(info[design].rename(columns={"start_at": "s_start", "end_at": "s_end"}), on="session_id")
+        problems += activity_problems(acts)
         acts = acts.merge(codebook.activity_table, on="activity_code", how="left")
     if not samp.empty:
-        samp = samp[samp["session_id"].isin(info.index)].copy()
-        samp = samp.join(info[design + ["start_at", "end_at"]], on="session_id")
+        samp = samp[samp["session_id"].isin(info.index)].join(info[design], on="session_id")
         at = samp["date"] + samp["time"]
-        for i in samp.index[(at < samp["start_at"]) | (at > samp["end_at"])]:
-            r = samp.loc[i]
-            problems.append(InputProblem(r["_file"], r["_row"], "time", "observation time lies outside its session"))
+        outside = (at < samp["start_at"]) | (at > samp["end_at"])
+        problems += flag(samp, outside, "time", "observation time lies outside its session")
         samp = samp.merge(codebook.activity_table, on="activity_code", how="left")
     if problems:
         raise InputError(problems)
@@ -235,19 +219,13 @@ def load_timeuse(
     )
 
 
-def _overlaps(df: pd.DataFrame, start: str, end: str, by: list[str], what: str, column: str) -> list[InputProblem]:
-    """Rows whose interval starts before an earlier-starting interval of the same ``by`` key has ended."""
-    out = []
-    d = df.sort_values(by + [start, end])
-    latest_end = d.groupby(by)[end].transform(lambda s: s.cummax().shift())
-    for i in d.index[latest_end.notna() & (d[start] < latest_end)]:
-        r = d.loc[i]
-        out.append(
-            InputProblem(
-                r["_file"],
-                r["_row"],
-                column,
-                f"overlaps another {what} that lasts until {latest_end[i]:%Y-%m-%d %H:%M}",
-            )
-        )
-    return out
+def load_scenario_timeuse(scenario) -> TimeUseData:
+    """The scenario's registrations, checked against its code lists (2020 municipalities, codebook) and study
+    period; the same call for the appendix and for ``ejournal validate``."""
+    return load_timeuse(
+        scenario.data.timeuse,
+        scenario.codebook,
+        set(load_population(scenario.data.population)["municipality_code"]),
+        load_crosswalk(scenario.data.crosswalk),
+        study_period=scenario.baseline.study_period,
+    )

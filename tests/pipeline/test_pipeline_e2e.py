@@ -128,7 +128,7 @@ def test_raw_data_untouched_and_every_input_hashed(run, root):
     assert {k: v for k, v in m["inputs"].items() if k.startswith("data/raw")} == {
         k: v for k, v in now.items() if k in m["inputs"]
     }
-    assert "data/raw/example/timeuse_sessions.csv" in m["inputs"] and "config/actor_mapping.yaml" in m["inputs"]
+    assert "data/raw/example/timeuse/timeuse_sessions.csv" in m["inputs"] and "config/actor_mapping.yaml" in m["inputs"]
 
 
 def test_baseline_tables_have_intervals_and_suppression(run):

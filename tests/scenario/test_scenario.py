@@ -30,7 +30,7 @@ def test_default_scenario_carries_every_input(scenario, root):
     assert scenario.settings.financing_key == "ssd2020" and scenario.settings.suppression_threshold == 5
     assert scenario.analysis.simulation.n_iterations == 100_000 and scenario.settings.seed == 20200301
     assert scenario.data.population == root / "data" / "raw" / "population_municipality_2020.csv"
-    assert scenario.data.timeuse == [root / "data" / "raw" / "example"]
+    assert scenario.data.timeuse == [root / "data" / "raw" / "example" / "timeuse"]
     assert {"municipalities", "gps", "state"} <= set(scenario.actor_mapping.actors)
     assert len(scenario.change_log.changes) >= 8 and len(scenario.stop_points.stop_points) == 4
     assert "home_services" in scenario.codebook.services and scenario.benefit_plan.indicators["B1-HOME"].expected == 20

@@ -164,7 +164,7 @@ def test_nothing_written_when_validation_fails(root, tmp_path):
     cfg.write_text(
         (root / "config" / "ssd2020.yaml")
         .read_text(encoding="utf-8")
-        .replace("  timeuse: [data/raw/example]", f'  timeuse: ["{bad}"]', 1),
+        .replace("  timeuse: [data/raw/example/timeuse]", f'  timeuse: ["{bad}"]', 1),
         encoding="utf-8",
     )
     out = tmp_path / "out"
