@@ -19,7 +19,7 @@ __all__ = [
     "bridge_chart",
     "timeline_chart",
     "timeuse_by_group",
-    "timeuse_staff_distribution",
+    "timeuse_municipal_spread",
     "design_effect_chart",
     "ranked_municipalities",
     "coverage_curve",
@@ -308,17 +308,24 @@ def timeuse_by_group(table: pd.DataFrame, groups: list[str]):
     return fig
 
 
-def timeuse_staff_distribution(staff_means: pd.DataFrame, column: str):
-    """Box plot: each staff member's mean addressable minutes per day, by service."""
-    services = sorted(staff_means["service"].unique())
-    fig, ax = _fig(9, 4)
-    data = [staff_means.loc[staff_means["service"] == s, column].to_numpy() for s in services]
-    ax.boxplot(data, vert=True, patch_artist=True, boxprops={"facecolor": "#a3cce9"})
-    ax.set_xticks(
-        np.arange(1, len(services) + 1), [label("service", s) for s in services], rotation=20, ha="right", fontsize=8
-    )
-    ax.set_ylabel("Minutter per dag (snitt per ansatt)")
-    ax.set_title("Spredning mellom ansatte: påvirkbar tid per dag")
+def timeuse_municipal_spread(by_service: pd.DataFrame, by_municipality: pd.DataFrame):
+    """Per service: the estimate with its interval, and each published municipality cell as a dot (cells, never
+    individuals; suppressed cells are not drawn)."""
+    shown = by_service[~by_service["suppressed"].astype(bool)].sort_values("baseline_addressable_minutes")
+    cells = by_municipality[~by_municipality["suppressed"].astype(bool)]
+    fig, ax = _fig(9, 0.5 * len(shown) + 1.5)
+    y = np.arange(len(shown))
+    est = shown["baseline_addressable_minutes"].to_numpy()
+    err = [est - shown["ci_low"].to_numpy(), shown["ci_high"].to_numpy() - est]
+    ax.errorbar(est, y, xerr=err, fmt="s", color=_PALETTE[0], capsize=3, label="Tjenesten samlet med intervall")
+    for i, service in enumerate(shown["service"]):
+        vals = cells.loc[cells["service"] == service, "baseline_addressable_minutes"].to_numpy()
+        ax.plot(vals, np.full(len(vals), i + 0.2), "o", color=_PALETTE[4], ms=5, label="Kommune" if i == 0 else None)
+    ax.set_yticks(y, [label("service", s) for s in shown["service"]], fontsize=8)
+    ax.set_xlabel("Påvirkbare minutter per ansatt per dag")
+    ax.set_title("Variasjon mellom kommuner (bare celler med nok ansatte)")
+    ax.grid(axis="x", alpha=0.3)
+    ax.legend(fontsize=8, loc="lower right")
     return fig
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.common.disclosure import suppress_small_cells
+from ejournal_lib.common.disclosure import apply_suppression, protect_hierarchy
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.timeuse.data import TimeUseData
 from ejournal_lib.timeuse.estimation import (
@@ -46,7 +46,9 @@ def timeuse_tables(
     planner_variances: dict | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Minutes per day, verification against the assumed savings, variance components, design planner,
-    work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed.
+    work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed, and
+    further cells where a service total minus its published municipality or role cells would give them back
+    (:func:`~ejournal_lib.common.disclosure.protect_hierarchy`); one decision per cell for every table.
 
     The planner uses ``planner_variances`` (var_municipality, var_staff, var_residual) when given, else the
     mean of the variance components estimated from these data (the pilot)."""
@@ -58,7 +60,6 @@ def timeuse_tables(
     addr = _addressable_days(data)
     days[ADDRESSABLE] = addr.set_index("session_id").reindex(days["session_id"])[ADDRESSABLE].fillna(0.0).to_numpy()
     per_cell = minutes_per_day(days, groups + [ADDRESSABLE], n_boot=n_boot, seed=seed, level=level)
-    value_cols = ["minutes_per_day", "ci_low", "ci_high", "share_of_time", "share_ci_low", "share_ci_high"]
 
     # addressable minutes per service (roles pooled as observed)
     rows = []
@@ -139,33 +140,23 @@ def timeuse_tables(
             work_sampling_margin(max(min(p, 0.999), 0.001), n, z)
             for p, n in zip(sampling["proportion"], sampling["n_observations"])
         ]
-    staff_means = (
-        days.groupby(["service", "role", "staff_id"], as_index=False)[ADDRESSABLE]
-        .mean()
-        .merge(days.groupby("service")["staff_id"].nunique().rename("service_staff"), on="service")
+    cells = protect_hierarchy(
+        days, ["service"], {"role": ["service", "role"], "municipality": ["municipality_code", "service"]}, k
     )
+    service_cells, role_cells, municipality_cells = cells["total"], cells["role"], cells["municipality"]
     return {
-        "timeuse_minutes_per_day": suppress_small_cells(per_cell, value_cols, "n_staff", k),
-        "timeuse_addressable_by_service": suppress_small_cells(
-            addressable, ["baseline_addressable_minutes", "ci_low", "ci_high"], "n_staff", k
+        "timeuse_minutes_per_day": apply_suppression(per_cell, role_cells, ["service", "role"], ["activity_group"]),
+        "timeuse_addressable_by_service": apply_suppression(addressable, service_cells, ["service"]),
+        "timeuse_addressable_by_municipality": apply_suppression(
+            by_muni, municipality_cells, ["municipality_code", "service"]
         ),
-        "timeuse_addressable_by_municipality": suppress_small_cells(
-            by_muni, ["baseline_addressable_minutes"], "n_staff", k
-        ),
-        "timeuse_vs_assumption": suppress_small_cells(
-            verdict, ["baseline_addressable_minutes", "implied_reduction", "ci_low", "ci_high", "verdict"], "n_staff", k
-        ),
-        "timeuse_variance_components": components,
+        "timeuse_vs_assumption": apply_suppression(verdict, service_cells, ["service"], ["assumed_minutes_saved"]),
+        "timeuse_variance_components": apply_suppression(components, role_cells, ["service", "role"], ["model_status"]),
         "timeuse_sample_size": planner,
         "timeuse_work_sampling_sample_size": ws_sizes,
-        "timeuse_work_sampling": suppress_small_cells(
-            sampling, ["proportion", "ci_low", "ci_high", "minutes_per_day", "count"], "n_staff", k
-        )
+        "timeuse_work_sampling": apply_suppression(sampling, service_cells, ["service"], ["activity_group"])
         if len(sampling)
         else sampling,
-        "timeuse_national": suppress_small_cells(
-            national, [c for c in national.columns if c.startswith(("hours", "mnok", "baseline", "ci_"))], "n_staff", k
-        ),
-        "_staff_means": staff_means[staff_means["service_staff"] >= k],
+        "timeuse_national": apply_suppression(national, service_cells, ["service"], ["ftes"]),
         "_pooled_components": pooled,
     }

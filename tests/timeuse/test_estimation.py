@@ -4,7 +4,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ejournal_lib.common.disclosure import suppress_small_cells
 from ejournal_lib.timeuse.estimation import (
     bootstrap_mean,
     cluster_bootstrap_weights,
@@ -149,15 +148,6 @@ def test_national_extrapolation_by_hand():
     # 1 hour a day × 230 days × 1000 FTEs = 230 000 hours; × 400 NOK/hour (55 000 × 12 / 1650) = 92 MNOK
     assert n["hours_per_year"] == pytest.approx(230_000)
     assert n["mnok_per_year"] == pytest.approx(92.0)
-
-
-def test_small_cells_suppressed_stay_numeric():
-    t = pd.DataFrame({"cell": ["a", "b"], "value": [1.5, 2.5], "n_staff": [4, 5]})
-    s = suppress_small_cells(t, ["value"], k=5)
-    assert np.isnan(s["value"].iloc[0]) and s["value"].iloc[1] == 2.5 and s["value"].dtype == float
-    assert s["suppressed"].tolist() == [True, False]
-    with pytest.raises(ValueError, match="at least 5"):
-        suppress_small_cells(t, ["value"], k=3)
 
 
 def simulate_clustered(rng, n_muni=20, n_staff=3, n_days=3, mu=100.0, sd_m=20.0, sd_s=10.0, sd_e=10.0):
