@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 import time
 from pathlib import Path
@@ -172,14 +173,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(message)s")
     progress.setLevel(logging.INFO)
+    signal.signal(signal.SIGTERM, _interrupt)  # a terminated run cleans up like Ctrl-C
     try:
         paths = ProjectPaths.at(args.root, args.out)
         return args.func(args, paths)
+    except KeyboardInterrupt:
+        print("ejournal: interrupted; nothing new was published", file=sys.stderr)
+        return 130
     except EjournalError as exc:
         print(f"ejournal: error: {redact(str(exc))}", file=sys.stderr)
         return 2

@@ -51,7 +51,7 @@ def execute_notebook(job: dict) -> dict:
             progress_bar=job["progress_bar"],
             log_output=False,
             request_save_on_cell_execute=False,
-            kernel_manager_class=ipc_kernel_manager_class(executed.with_suffix(".kernel.log")),
+            kernel_manager_class=ipc_kernel_manager_class(executed.with_suffix(".kernel.log"), job.get("sockets")),
             **hooks,
         )
     except PapermillExecutionError as exc:

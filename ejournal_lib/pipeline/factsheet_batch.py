@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import shutil
+import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +18,8 @@ import pandas as pd
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
+from ejournal_lib.pipeline.processes import die_with_parent
+from ejournal_lib.pipeline.publication import RunLock
 from ejournal_lib.publishing.render import render_template
 
 __all__ = ["FactsheetReport", "build_factsheets", "render_factsheets", "write_index", "FACTSHEET_TEMPLATE"]
@@ -43,7 +47,7 @@ def _render_chunk(job: dict) -> dict:
     logging.basicConfig(level=job["log_level"])
     out_dir = Path(job["out_dir"])
     template = load_notebook_node(job["template"])  # adds the empty tag lists papermill expects
-    km = ipc_kernel_manager_class(out_dir / f".kernel-{job['worker']}.log")(kernel_name=job["kernel"])
+    km = ipc_kernel_manager_class(out_dir / f".kernel-{job['worker']}.log", job["sockets"])(kernel_name=job["kernel"])
     client = None
     written, failed = [], {}
     try:
@@ -125,12 +129,22 @@ def render_factsheets(
         "example_data": example_data,
         "log_level": logging.getLogger().level or logging.WARNING,
     }
-    job_list = [{**common, "items": chunk, "worker": i} for i, chunk in enumerate(chunks) if chunk]
-    if len(job_list) == 1:
-        results = [_render_chunk(job_list[0])]
-    else:
-        with ProcessPoolExecutor(len(job_list), mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_render_chunk, job_list))
+    sockets = tempfile.mkdtemp(prefix=f"ejournal-run-{os.getpid()}-")
+    job_list = [{**common, "items": chunk, "worker": i, "sockets": sockets} for i, chunk in enumerate(chunks) if chunk]
+    try:
+        if len(job_list) == 1:
+            results = [_render_chunk(job_list[0])]
+        else:
+            pool = multiprocessing.get_context("spawn").Pool(len(job_list), initializer=die_with_parent)
+            try:
+                results = pool.map(_render_chunk, job_list, chunksize=1)
+            except BaseException:  # Ctrl-C or a crash: stop the workers (their kernels die with them)
+                pool.terminate()
+                raise
+            pool.close()
+            pool.join()
+    finally:
+        shutil.rmtree(sockets, ignore_errors=True)
     report = FactsheetReport()
     for r in results:
         report.written += r["written"]
@@ -172,10 +186,7 @@ def build_factsheets(
     ``codes``: only these municipalities (default: all outside Midt-Norge). Unknown or Midt-Norge codes are
     a ConfigError before anything is rendered.
     """
-    from ejournal_lib.common.tables_io import write_table
-    from ejournal_lib.factsheets.data import check_codes, factsheet_data, load_factsheet_inputs
-    from ejournal_lib.pipeline.manifest import base_provenance
-    from ejournal_lib.pipeline.plan import plan, uses_example_data
+    from ejournal_lib.pipeline.plan import plan
     from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
     if refresh:
@@ -185,6 +196,16 @@ def build_factsheets(
                 "the pipeline failed, so the factsheets would not be current:\n" + failure_summary(report)
             )
     p = plan(paths, scenario_path)
+    with RunLock(paths.out):
+        return _build(paths, p, codes, jobs, pdf)
+
+
+def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
+    from ejournal_lib.common.tables_io import write_table
+    from ejournal_lib.factsheets.data import check_codes, factsheet_data, load_factsheet_inputs
+    from ejournal_lib.pipeline.manifest import base_provenance
+    from ejournal_lib.pipeline.plan import uses_example_data
+
     loaded = load_factsheet_inputs(p.scenario, paths.processed)
     data = factsheet_data(loaded["area"], p.scenario.cba, loaded["tables"])
     selected = check_codes(codes, data, loaded["midt_norge"]) if codes else list(data["municipality_code"])

@@ -6,10 +6,17 @@ import json
 from pathlib import Path
 
 from ejournal_lib.pipeline.paths import ProjectPaths
-from ejournal_lib.pipeline.provenance import environment_versions, git_state, hash_tree, scenario_input_hashes, utc_now
+from ejournal_lib.pipeline.provenance import (
+    environment_versions,
+    git_state,
+    hash_tree,
+    input_status,
+    scenario_input_hashes,
+    utc_now,
+)
 from ejournal_lib.scenario import Scenario
 
-__all__ = ["base_provenance", "all_input_hashes", "write_manifest"]
+__all__ = ["base_provenance", "all_input_hashes", "write_manifest", "previous_notebook_entries"]
 
 
 def all_input_hashes(paths: ProjectPaths, scenario: Scenario) -> dict[str, str]:
@@ -22,14 +29,17 @@ def all_input_hashes(paths: ProjectPaths, scenario: Scenario) -> dict[str, str]:
 def base_provenance(
     paths: ProjectPaths, scenario: Scenario, inputs: dict[str, str] | None = None, started: str | None = None
 ) -> dict:
-    """The provenance shared by every output of a run: git state, versions, scenario, input hashes, time."""
+    """The provenance shared by every output of a run: git state, versions, scenario, input hashes and
+    their state in version control, time."""
+    inputs = inputs if inputs is not None else all_input_hashes(paths, scenario)
     return {
         "git": git_state(paths.root),
         "versions": environment_versions(),
         "scenario_name": scenario.name,
         "scenario_path": scenario.relative(scenario.path),
         "scenario_sha256": scenario.sha256,
-        "inputs": inputs if inputs is not None else all_input_hashes(paths, scenario),
+        "inputs": inputs,
+        "input_status": input_status(paths.root, list(inputs)),
         "started_utc": started or utc_now(),
     }
 
@@ -41,6 +51,7 @@ def write_manifest(paths: ProjectPaths, prov: dict, notebooks: dict) -> Path:
         "git": prov["git"],
         "versions": prov["versions"],
         "inputs": prov["inputs"],
+        "input_status": prov["input_status"],
         "notebooks": dict(sorted(notebooks.items())),
         "started_utc": prov["started_utc"],
         "finished_utc": utc_now(),
@@ -50,3 +61,18 @@ def write_manifest(paths: ProjectPaths, prov: dict, notebooks: dict) -> Path:
     tmp.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def previous_notebook_entries(paths: ProjectPaths, scenario_name: str, known: set[str]) -> dict:
+    """The published manifest's entries for notebooks of the same scenario (kept for notebooks a partial
+    run such as ``--only`` does not run)."""
+    path = paths.reports / "manifest.json"
+    if not path.is_file():
+        return {}
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if manifest.get("scenario", {}).get("name") != scenario_name:
+        return {}
+    return {n: e for n, e in manifest.get("notebooks", {}).items() if n in known}

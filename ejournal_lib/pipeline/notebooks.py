@@ -26,6 +26,8 @@ __all__ = [
     "execution_order",
     "RUNNER_PARAMETERS",
     "notebook_code_hash",
+    "upstream",
+    "downstream",
 ]
 
 #: Parameters the runner fills in itself for every notebook that declares them.
@@ -129,6 +131,11 @@ def upstream(specs: dict[str, NotebookSpec], name: str) -> set[str]:
     """Names of the notebooks whose tables ``name`` reads (directly)."""
     writer = {t: s.name for s in specs.values() for t in s.writes}
     return {writer[t] for t in specs[name].reads if t in writer and writer[t] != name}
+
+
+def downstream(specs: dict[str, NotebookSpec], name: str) -> set[str]:
+    """Names of the notebooks that read ``name``'s tables (directly)."""
+    return {n for n in specs if name in upstream(specs, n)}
 
 
 def notebook_code_hash(path: Path) -> str:

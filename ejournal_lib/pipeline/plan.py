@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.project import DEFAULT_SCENARIO
-from ejournal_lib.pipeline.notebooks import NotebookSpec, discover_notebooks, execution_order, upstream
+from ejournal_lib.pipeline.notebooks import NotebookSpec, discover_notebooks, downstream, execution_order, upstream
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.scenario import Scenario, load_scenario
 
@@ -29,7 +29,8 @@ class Plan:
 
 
 def plan(paths: ProjectPaths, scenario_path: str | Path | None = None, only: list[str] | None = None) -> Plan:
-    """Load and check everything before anything runs. ``only`` adds the notebooks they depend on."""
+    """Load and check everything before anything runs. ``only`` adds the notebooks that read their tables
+    (which would otherwise be left stale) and every notebook those depend on."""
     scenario = load_scenario(scenario_path or DEFAULT_SCENARIO, root=paths.root)
     specs = discover_notebooks(paths.notebooks)
     if not specs:
@@ -46,15 +47,21 @@ def plan(paths: ProjectPaths, scenario_path: str | Path | None = None, only: lis
         unknown = sorted(set(only) - set(specs))
         if unknown:
             raise ConfigError(f"unknown notebook(s) {unknown}; valid: {sorted(specs)}")
-        wanted, todo = set(), list(only)
-        while todo:
-            n = todo.pop()
-            if n not in wanted:
-                wanted.add(n)
-                todo.extend(upstream(specs, n))
+        wanted = _closure(specs, only, downstream)
+        wanted = _closure(specs, wanted, upstream)
         waves = [[n for n in w if n in wanted] for w in waves]
         waves = [w for w in waves if w]
     return Plan(paths, scenario, specs, waves)
+
+
+def _closure(specs: dict[str, NotebookSpec], names, step) -> set[str]:
+    found, todo = set(), list(names)
+    while todo:
+        n = todo.pop()
+        if n not in found:
+            found.add(n)
+            todo.extend(step(specs, n))
+    return found
 
 
 def notebook_parameters(p: Plan, name: str) -> dict:

@@ -17,6 +17,7 @@ __all__ = [
     "utc_now",
     "library_hash",
     "scenario_input_hashes",
+    "input_status",
 ]
 
 KEY_PACKAGES = (
@@ -70,6 +71,37 @@ def scenario_input_hashes(scenario, keys=None) -> dict[str, str]:
         for file, digest in hash_tree(path, path.parent if path.is_file() else path).items():
             full = path if path.is_file() else path / file
             out[scenario.relative(full)] = digest
+    return dict(sorted(out.items()))
+
+
+def input_status(root: Path, files) -> dict[str, str]:
+    """Per input file (path relative to ``root`` where below it): ``committed``, ``modified`` (differs from
+    the commit), ``untracked``, ``outside_repository`` or ``no_git``."""
+    root = Path(root).resolve()
+    files = [Path(f) if Path(f).is_absolute() else root / f for f in files]
+    inside = {f: str(f.resolve().relative_to(root)) for f in files if f.resolve().is_relative_to(root)}
+
+    def git(*args) -> set[str] | None:
+        try:
+            r = subprocess.run(
+                ["git", "-C", str(root), *args, "--", *inside.values()], capture_output=True, text=True, timeout=60
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return set(r.stdout.split("\0")) - {""} if r.returncode == 0 else None
+
+    tracked = git("ls-files", "-z") if inside else set()
+    modified = git("diff", "--name-only", "-z", "HEAD") if inside else set()
+    out = {}
+    for f in files:
+        rel = inside.get(f)
+        key = rel if rel is not None else str(f)
+        if rel is None:
+            out[key] = "outside_repository"
+        elif tracked is None or modified is None:
+            out[key] = "no_git"
+        else:
+            out[key] = "modified" if rel in modified else ("committed" if rel in tracked else "untracked")
     return dict(sorted(out.items()))
 
 

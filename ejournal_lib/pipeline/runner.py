@@ -1,5 +1,7 @@
 """The pipeline runner: plans a run, runs the notebooks in dependency order through papermill (in parallel
-where they are independent), reuses those whose inputs are unchanged, and writes the manifest and workbook.
+where they are independent) inside a staging area, reuses those whose inputs are unchanged, and publishes
+tables, appendices, manifest and workbook together when every notebook succeeded
+(:mod:`ejournal_lib.pipeline.publication`).
 
 Each notebook runs in a fresh kernel (see :mod:`ejournal_lib.pipeline.execute`).
 """
@@ -10,20 +12,27 @@ import logging
 import multiprocessing
 import shutil
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from ejournal_lib.pipeline import cache
 from ejournal_lib.pipeline.execute import execute_notebook
 from ejournal_lib.pipeline.kernels import kernel_name
-from ejournal_lib.pipeline.manifest import all_input_hashes, base_provenance, write_manifest
+from ejournal_lib.pipeline.manifest import (
+    all_input_hashes,
+    base_provenance,
+    previous_notebook_entries,
+    write_manifest,
+)
 from ejournal_lib.pipeline.notebooks import upstream
 from ejournal_lib.pipeline.paths import ProjectPaths
-from ejournal_lib.pipeline.plan import notebook_parameters, plan, uses_example_data
+from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan, uses_example_data
+from ejournal_lib.pipeline.processes import die_with_parent
 from ejournal_lib.pipeline.progress import progress
 from ejournal_lib.pipeline.provenance import hash_tree, library_hash, scenario_input_hashes, sha256_file, utc_now
+from ejournal_lib.pipeline.publication import RunLock, Staging, remove_stale_scratch
 from ejournal_lib.publishing.workbook import write_workbook
+from ejournal_lib.scenario.model import CONFIG_FILES
 
 __all__ = ["NotebookResult", "RunReport", "run_pipeline", "failure_summary", "clean_outputs"]
 
@@ -62,13 +71,35 @@ def run_pipeline(
     force: bool = False,
     progress_bar: bool | None = None,
 ) -> RunReport:
-    """Run the pipeline and write appendices, ``reports/manifest.json`` and ``reports/tabeller.xlsx``."""
-    p = plan(paths, scenario_path, only)
+    """Run the pipeline and publish appendices, tables, ``reports/tabeller.xlsx`` and ``reports/manifest.json``
+    together, only if every notebook run succeeded (else the last publication stays as it was and the partly
+    executed notebooks of the failures are kept in ``reports/failed``). Refuses to start while another run
+    writes to the same outputs."""
+    p = plan(paths, scenario_path, only)  # every check before anything runs
+    with RunLock(paths.out):
+        remove_stale_scratch(paths)
+        with Staging(paths) as staging:
+            report = _run_notebooks(replace(p, paths=staging.paths), staging.sockets, jobs, force, progress_bar)
+            if report.ok:
+                staging.publish()
+                report.manifest_path = paths.reports / "manifest.json"
+                report.workbook_path = paths.reports / "tabeller.xlsx"
+            else:
+                failed = [r for r in report.results if r.status == "failed" and r.executed_path]
+                kept = staging.keep_failed([Path(r.executed_path) for r in failed])
+                for r, path in zip(failed, kept):
+                    r.executed_path = str(path)
+    return report
+
+
+def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar: bool | None) -> RunReport:
+    """Run the plan's notebooks in dependency order into ``p.paths`` (the staging area), with the manifest
+    and workbook; notebooks whose inputs are unchanged are reused."""
+    paths = p.paths
     started = utc_now()
-    for folder in (paths.processed, paths.appendices, paths.executed, paths.state):
-        folder.mkdir(parents=True, exist_ok=True)
     inputs = all_input_hashes(paths, p.scenario)
     config_hashes = hash_tree(paths.config, paths.root)
+    config_files = scenario_input_hashes(p.scenario, set(CONFIG_FILES))  # every notebook loads all of them
     lib = library_hash()
     base_prov = base_provenance(paths, p.scenario, inputs, started)
     kernel = kernel_name()
@@ -78,7 +109,7 @@ def run_pipeline(
     report = RunReport(scenario=p.scenario.name)
     failed: set[str] = set()
     example: dict[str, bool] = {}  # built from example data, directly or through the tables it reads
-    notebooks_manifest = {}
+    notebooks_manifest = previous_notebook_entries(paths, p.scenario.name, set(p.specs))
     counter = 0
     for wave in p.waves:
         jobs_in_wave = []
@@ -97,7 +128,7 @@ def run_pipeline(
             example[name] = uses_example_data(p.scenario, spec.inputs) or any(
                 example.get(u, False) for u in upstream(p.specs, name)
             )
-            own_inputs = {**scenario_input_hashes(p.scenario, spec.inputs), **config_hashes}
+            own_inputs = {**scenario_input_hashes(p.scenario, spec.inputs), **config_files, **config_hashes}
             key = cache.cache_key(p, name, own_inputs, lib)
             notebooks_manifest[name] = {
                 "title": spec.title,
@@ -121,6 +152,7 @@ def run_pipeline(
                     "executed": str(paths.executed / f"{name}.ipynb"),
                     "params": notebook_parameters(p, name),
                     "kernel": kernel,
+                    "sockets": str(sockets),
                     "cwd": str(paths.root),
                     "progress_bar": progress_bar and jobs == 1,
                     "writes": list(spec.writes),
@@ -138,13 +170,7 @@ def run_pipeline(
             )
         for job in jobs_in_wave:
             progress.info("[%d/%d] %s: kjører …", job["index"], total, job["name"])
-        if jobs > 1 and len(jobs_in_wave) > 1:
-            ctx = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=min(jobs, len(jobs_in_wave)), mp_context=ctx) as pool:
-                outcomes = list(pool.map(execute_notebook, jobs_in_wave))
-        else:
-            outcomes = [execute_notebook(j) for j in jobs_in_wave]
-        for job, out in zip(jobs_in_wave, outcomes):
+        for job, out in zip(jobs_in_wave, _execute_all(jobs_in_wave, jobs)):
             res = NotebookResult(
                 out["name"], out["status"], out["seconds"], out.get("cell"), out.get("error"), out.get("executed_path")
             )
@@ -156,17 +182,35 @@ def run_pipeline(
             else:
                 cache.record(p, res.name, job["key"])
                 progress.info("[%d/%d] %s: ferdig på %.1f s", job["index"], total, res.name, res.seconds)
+    if failed:
+        return report
     for name, entry in notebooks_manifest.items():
-        entry["status"] = "failed" if name in failed else "ok"
+        entry["status"] = "ok"
         entry["outputs"] = {
             t: sha256_file(paths.processed / f"{t}.csv")
             for t in p.specs[name].writes
             if (paths.processed / f"{t}.csv").is_file()
         }
-    report.manifest_path = write_manifest(paths, base_prov, notebooks_manifest)
+    write_manifest(paths, base_prov, notebooks_manifest)
     tables = [t for n in sorted(p.specs) for t in p.specs[n].writes]
-    report.workbook_path = write_workbook(paths.reports / "tabeller.xlsx", paths.processed, tables)
+    write_workbook(paths.reports / "tabeller.xlsx", paths.processed, tables)
     return report
+
+
+def _execute_all(jobs_in_wave: list[dict], jobs: int) -> list[dict]:
+    """Run one wave's notebooks: in this process, or in worker processes that die with this one."""
+    if jobs <= 1 or len(jobs_in_wave) <= 1:
+        return [execute_notebook(j) for j in jobs_in_wave]
+    ctx = multiprocessing.get_context("spawn")
+    pool = ctx.Pool(min(jobs, len(jobs_in_wave)), initializer=die_with_parent)
+    try:
+        outcomes = pool.map(execute_notebook, jobs_in_wave, chunksize=1)
+    except BaseException:  # Ctrl-C or a crash: stop the workers (their kernels die with them)
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
+    return outcomes
 
 
 def failure_summary(report: RunReport) -> str:
@@ -184,8 +228,14 @@ def failure_summary(report: RunReport) -> str:
 
 
 def clean_outputs(paths: ProjectPaths) -> None:
-    """Remove everything the pipeline produced (processed tables and reports); raw data is untouched."""
-    for folder in (paths.processed, paths.reports):
+    """Remove everything the pipeline produced (processed tables and reports); raw data is untouched.
+    Refused while a run writes to the same outputs."""
+    with RunLock(paths.out):
+        _remove_children(paths.processed, paths.reports)
+
+
+def _remove_children(*folders: Path) -> None:
+    for folder in folders:
         if folder.exists():
             for child in folder.iterdir():
                 if child.name == ".gitkeep":

@@ -15,6 +15,7 @@ import nbformat
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from ejournal_lib.common.labels import label
 from ejournal_lib.publishing.display import EXAMPLE_DATA_LABEL
 from ejournal_lib.publishing.render import render_template
 
@@ -86,9 +87,15 @@ def provenance_rows(prov: dict) -> list[tuple[str, list[str]]]:
         ),
         ("Git-commit", [commit]),
         ("Versjoner", [versions]),
-        ("Inndata (sha256)", [f"{k}: {v[:16]}…" for k, v in sorted(prov.get("inputs", {}).items())]),
+        ("Inndata (sha256)", [f"{k}: {v[:16]}…{_status(prov, k)}" for k, v in sorted(prov.get("inputs", {}).items())]),
         ("Kjørt (UTC)", [prov.get("started_utc", "")]),
     ]
+
+
+def _status(prov: dict, path: str) -> str:
+    """`` (ikke versjonert)`` etc. for an input that is not as committed."""
+    status = prov.get("input_status", {}).get(path, "committed")
+    return "" if status == "committed" else f" ({label('input_status', status)})"
 
 
 def provenance_line(prov: dict) -> str:

@@ -147,9 +147,14 @@ def test_baseline_tables_have_intervals_and_suppression(run):
         "suppressed",
     } <= set(mpd.columns)
     assert mpd["minutes_per_day"].dtype == float  # machine-readable: a suppressed cell is empty, not "–"
-    small = mpd[mpd["n_staff"] < 5]
-    assert len(small) and small["minutes_per_day"].isna().all() and small["suppressed"].all()
-    big = mpd[(mpd["n_staff"] >= 5) & (mpd["activity_group"] == "documentation")]
+    sessions = pd.read_csv(paths.root / "data" / "raw" / "example" / "timeuse" / "timeuse_sessions.csv")
+    staff = sessions.groupby(["service", "role"])["staff_id"].nunique()
+    cell_staff = staff.reindex(pd.MultiIndex.from_frame(mpd[["service", "role"]])).to_numpy()
+    small = mpd[cell_staff < 5]
+    assert len(small) and small["suppressed"].all()
+    assert small[["minutes_per_day", "n_staff", "n_staff_days"]].isna().all().all()  # counts hidden too
+    big = mpd[~mpd["suppressed"] & (mpd["activity_group"] == "documentation")]
+    assert len(big) and (big["n_staff"] >= 5).all()
     assert (big["ci_low"] <= big["minutes_per_day"]).all() and not big["suppressed"].any()
     vs = pd.read_csv(paths.processed / "timeuse_vs_assumption.csv").set_index("service")
     assert vs.loc["home_services", "assumed_minutes_saved"] == 21

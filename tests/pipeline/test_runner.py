@@ -2,9 +2,6 @@
 anything runs, dependency order, cache, failures."""
 
 import json
-import shutil
-import textwrap
-from pathlib import Path
 
 import nbformat
 import pytest
@@ -16,85 +13,9 @@ from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.plan import plan, uses_example_data
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
+from .helpers import leftovers, make_notebook, set_scenario, snapshot
+
 pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
-
-PARAMS = """
-scenario_path = "config/ssd2020.yaml"  # scenario file
-processed_dir = "data/processed"  # where tables go
-"""
-SETUP = """
-import pandas as pd
-from ejournal_lib.publishing.tables import publish_table
-from ejournal_lib.scenario import load_scenario
-scenario = load_scenario(scenario_path)
-"""
-
-
-def make_notebook(path: Path, body: str, inputs=(), reads=(), writes=()):
-    nb = nbformat.v4.new_notebook()
-    p = nbformat.v4.new_code_cell(PARAMS.strip())
-    p.metadata["tags"] = ["parameters"]
-    nb.cells = [
-        nbformat.v4.new_markdown_cell(f"## {path.stem}"),
-        p,
-        nbformat.v4.new_code_cell(SETUP.strip() + "\n" + textwrap.dedent(body).strip()),
-    ]
-    for c in nb.cells:
-        c.pop("id", None)
-    nb.nbformat_minor = 4
-    nb.metadata["ejournal"] = {
-        "title": f"Test {path.stem}",
-        "inputs": list(inputs),
-        "reads": list(reads),
-        "writes": list(writes),
-    }
-    nbformat.write(nb, path)
-
-
-@pytest.fixture()
-def project(tmp_path, root):
-    """a writes t1 (from the scenario and one data file); b reads t1 and writes t2; c is independent and
-    fails when the scenario's description says so."""
-    (tmp_path / "notebooks").mkdir()
-    shutil.copytree(root / "config", tmp_path / "config")
-    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
-    (tmp_path / "pyproject.toml").write_text("")
-    make_notebook(
-        tmp_path / "notebooks" / "a.ipynb",
-        """
-        n = len(pd.read_csv(scenario.data.benefit_followup))
-        df = pd.DataFrame({"rank": [1, 2]})
-        publish_table(df.assign(value=df["rank"] * scenario.analysis.budget.loan_years + n), "t1", processed_dir, caption="T1")
-        """,
-        inputs=["benefit_followup"],
-        writes=["t1"],
-    )
-    make_notebook(
-        tmp_path / "notebooks" / "b.ipynb",
-        """
-        t1 = pd.read_csv(f"{processed_dir}/t1.csv")
-        publish_table(t1.assign(count=t1.value + 1), "t2", processed_dir, caption="T2")
-        """,
-        reads=["t1"],
-        writes=["t2"],
-    )
-    make_notebook(
-        tmp_path / "notebooks" / "c.ipynb",
-        """
-        if "fail" in scenario.description:
-            raise ValueError("planned failure in c")
-        publish_table(pd.DataFrame({"rank": [1]}), "t3", processed_dir, caption="T3")
-        """,
-        writes=["t3"],
-    )
-    return tmp_path
-
-
-def set_scenario(project: Path, old: str, new: str) -> None:
-    path = project / "config" / "ssd2020.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_parameters_cell_parsing():
@@ -164,17 +85,20 @@ def test_run_cache_and_failure(project, capsys):
     third = run_pipeline(paths)
     assert {r.name: r.status for r in third.results} == {"a": "ran", "c": "cached", "b": "ran"}
 
-    # a failing notebook: others finish, its appendix is gone, the cell and error are reported
+    # a failing notebook: the others finish, nothing is published (the last good publication stays whole),
+    # the cell and error are reported with the place of the partly executed notebook
+    published = snapshot(paths)
     set_scenario(project, "description: >\n", "description: >\n  fail\n")
     failed = run_pipeline(paths)
     status = {r.name: r.status for r in failed.results}
     assert status == {"a": "ran", "c": "failed", "b": "ran"}
-    assert not (paths.appendices / "c.html").exists() and not (paths.appendices / "c.pdf").exists()
-    assert (paths.appendices / "b.html").is_file()
+    assert snapshot(paths) == published
     summary = failure_summary(failed)
     assert "c: cell" in summary and "ValueError: planned failure in c" in summary
-    executed = nbformat.read(paths.executed / "c.ipynb", as_version=4)
+    assert f"partly executed notebook: {paths.reports / 'failed' / 'c.ipynb'}" in summary
+    executed = nbformat.read(paths.reports / "failed" / "c.ipynb", as_version=4)
     assert any(o.get("output_type") == "error" for cell in executed.cells for o in cell.get("outputs", []))
+    assert leftovers(paths) == []
 
     # the command line exits non-zero and prints the summary
     assert main(["--root", str(project), "run"]) == 1
@@ -188,9 +112,16 @@ def test_upstream_failure_skips_dependants(project):
     assert status == {"a": "failed", "c": "ran", "b": "skipped"}
 
 
-def test_only_runs_the_named_notebook_and_its_inputs(project):
+def test_only_runs_the_named_notebook_its_inputs_and_its_readers(project):
     p = plan(ProjectPaths.at(project), only=["b"])
     assert p.waves == [["a"], ["b"]]
+    p = plan(ProjectPaths.at(project), only=["a"])  # b reads a's table: it would be left stale
+    assert p.waves == [["a"], ["b"]]
+    paths = ProjectPaths.at(project)
+    assert run_pipeline(paths).ok
+    assert run_pipeline(paths, only=["c"], force=True).ok
+    manifest = json.loads((paths.reports / "manifest.json").read_text())
+    assert sorted(manifest["notebooks"]) == ["a", "b", "c"]  # entries of notebooks not run are kept
     with pytest.raises(ConfigError, match="unknown notebook"):
         plan(ProjectPaths.at(project), only=["nope"])
 

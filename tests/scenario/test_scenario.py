@@ -71,6 +71,51 @@ def test_wrong_types_are_named(root, tmp_path):
     assert "settings.seed = 2.5: expected a valid integer" in msg
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "  suppression_threshold: 5",
+            "  suppression_threshold: 1",
+            "suppression_threshold = 1: expected greater than or equal to 5",
+        ),
+        (
+            "  suppression_threshold: 5",
+            "  suppression_threshold: 0",
+            "suppression_threshold = 0: expected greater than or equal to 5",
+        ),
+        (
+            "  suppression_threshold: 5",
+            "  suppression_threshold: -3",
+            "suppression_threshold = -3: expected greater than or equal to 5",
+        ),
+        (
+            "  suppression_threshold: 5",
+            "  suppression_threshold: 5.5",
+            "suppression_threshold = 5.5: expected a valid integer",
+        ),
+        (
+            "    loan_rate: 0.025",
+            "    loan_rate: -0.01",
+            "analysis.budget.loan_rate = -0.01: expected greater than or equal to 0",
+        ),
+        (
+            "    n_iterations: 100000",
+            "    n_iterations: 100000000000",
+            "n_iterations = 100000000000: expected less than or equal to 2000000",
+        ),
+        ("    n_iterations: 100000", "    n_iterations: 1e308", "n_iterations = '1e308': expected a valid integer"),
+        (
+            "  study_period: [2019-06-01, 2021-06-30]",
+            "  study_period: [2021-06-30, 2019-06-01]",
+            "study_period: the first date must not be after the last",
+        ),
+    ],
+)
+def test_parameters_out_of_range_are_named_before_anything_runs(root, tmp_path, old, new, expected):
+    assert expected in problems(root, tmp_path, (old, new))
+
+
 def test_missing_data_file_and_bad_file_it_names(root, tmp_path):
     msg = problems(root, tmp_path, ("  gp_survey: data/raw/example/gp_survey.csv", "  gp_survey: data/raw/nope.csv"))
     assert "gp_survey = " in msg and "nope.csv': file or folder not found" in msg

@@ -151,8 +151,6 @@ def test_all_problems_reported_together(tmp_path, codebook, crosswalk):
 @pytest.mark.slow
 def test_nothing_written_when_validation_fails(root, tmp_path):
     """The baseline notebook fails on bad data before any table is written."""
-    import json
-
     from ejournal_lib.pipeline.paths import ProjectPaths
     from ejournal_lib.pipeline.runner import run_pipeline
 
@@ -171,7 +169,7 @@ def test_nothing_written_when_validation_fails(root, tmp_path):
     report = run_pipeline(ProjectPaths.at(root, out), cfg, only=["baseline"])
     assert not report.ok
     assert "overlaps another activity" in report.results[0].error
-    written = list((out / "data" / "processed").glob("timeuse_*.csv"))
-    assert written == []
+    assert list((out / "data" / "processed").glob("timeuse_*.csv")) == []  # nothing published
     assert not (out / "reports" / "appendices" / "baseline.html").exists()
-    json.loads((out / "reports" / "manifest.json").read_text())
+    assert not (out / "reports" / "manifest.json").exists()
+    assert (out / "reports" / "failed" / "baseline.ipynb").is_file()
