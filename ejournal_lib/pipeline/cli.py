@@ -173,6 +173,12 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _without_identity_numbers(record: logging.LogRecord) -> bool:
+    """Log filter: no identity number reaches the log, whatever a message holds."""
+    record.msg, record.args = redact(record.getMessage()), ()
+    return True
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -181,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     level = [logging.WARNING, logging.INFO, logging.DEBUG][min(args.verbose, 2)]
     logging.basicConfig(level=level, format="%(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(_without_identity_numbers)
     progress.setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated run cleans up like Ctrl-C
     try:
