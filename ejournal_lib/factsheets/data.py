@@ -27,7 +27,7 @@ FACTSHEET_TABLES = (
     "benefit_followup",
     "timeuse_addressable_by_service",
     "timeuse_addressable_by_municipality",
-    "municipality_ranking",
+    "public_commitment_status",
     "cba_summary",
 )
 
@@ -69,8 +69,8 @@ def factsheet_data(
     out = area[["municipality_code", "municipality_name", "population", "share_of_outside", "rank"]].copy()
     out = out.sort_values("municipality_code").reset_index(drop=True)
     share = out["population"] / out["population"].sum()
-    status = tables["municipality_ranking"].set_index("municipality_code")["status"]
-    out["commitment_status"] = out["municipality_code"].map(status).fillna("not_registered")
+    status = tables["public_commitment_status"].set_index("municipality_code")["public_status"]
+    out["public_status"] = out["municipality_code"].map(status).fillna("not_named")
     hourly = svc["monthly_labour_cost"] * 12 / f.hours_per_fte
     total_hours = pd.Series(0.0, index=out.index)
     total_mnok = pd.Series(0.0, index=out.index)

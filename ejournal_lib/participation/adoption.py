@@ -226,13 +226,24 @@ def bootstrap_forecast(
     """Parametric bootstrap of the Bass NLS forecast of cumulative adopters for periods 1..T+horizon.
 
     Simulates new series from the fitted model with normal residual noise (SD of the fit), refits each and
-    projects; returns the point forecast and the quantiles ``levels`` per period.
+    projects; returns the point forecast, the quantiles ``levels`` per period and the final level ``final``
+    (the observed count plus the model's remaining adoption). Up to T the values are the
+    model's fit; after T the forecast starts from what is observed (the cumulative count at T) and adds the
+    model's further adoption, so that no forecast, bound included, falls below what is already observed.
     """
     n = check_adoption_series(new_adopters, name="new_adopters")
     fit = fit_bass(n, "nls")
     T = len(n)
     periods = np.arange(1, T + horizon + 1)
-    point = bass_cumulative(periods, fit.m, fit.p, fit.q)
+    observed = float(n.sum())
+    ahead = periods > T
+
+    def from_observed(path: np.ndarray) -> np.ndarray:
+        out = path.copy()
+        out[ahead] = observed + np.maximum(path[ahead] - path[T - 1], 0.0)
+        return out
+
+    point = from_observed(bass_cumulative(periods, fit.m, fit.p, fit.q))
     rng = np.random.default_rng(seed)
     mean_path = bass_new(T, fit.m, fit.p, fit.q)
     sd = fit.residual_sd if np.isfinite(fit.residual_sd) else 0.0
@@ -246,8 +257,17 @@ def bootstrap_forecast(
             continue
         if f.p <= 0 or not np.isfinite(f.m):
             continue
-        sims[kept] = bass_cumulative(periods, f.m, f.p, f.q)
+        sims[kept] = from_observed(bass_cumulative(periods, f.m, f.p, f.q))
         kept += 1
     sims = sims[:kept]
     qs = np.quantile(sims, levels, axis=0) if kept else np.full((len(levels), len(periods)), np.nan)
-    return {"period": periods, "point": point, "low": qs[0], "high": qs[-1], "replicates": kept, "fit": fit}
+    final = observed + max(fit.m - float(bass_cumulative(np.array([T]), fit.m, fit.p, fit.q)[0]), 0.0)
+    return {
+        "period": periods,
+        "point": point,
+        "low": qs[0],
+        "high": qs[-1],
+        "replicates": kept,
+        "fit": fit,
+        "final": final,
+    }

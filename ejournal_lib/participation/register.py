@@ -26,11 +26,11 @@ __all__ = [
     "commitment_register_schema",
     "load_commitment_register",
     "load_scenario_register",
+    "load_scenario_public_status",
     "scenario_areas",
     "EARLIEST_DATE",
     "coverage_by_date",
     "target_crossing",
-    "largest_unsigned",
     "STATUSES",
     "adoption_series",
     "participation_scenario_curves",
@@ -109,6 +109,20 @@ def scenario_areas(scenario) -> dict[str, pd.DataFrame]:
     }
 
 
+def load_scenario_public_status(scenario):
+    """The public facts for the scenario's area: every municipality with its status in public sources, and
+    KS's aggregate; the same call for the appendices and for ``ejournal validate``."""
+    from ejournal_lib.participation.public_status import (
+        load_intentions_aggregate,
+        load_public_intentions,
+        public_status_by_municipality,
+    )
+
+    area = scenario_areas(scenario)["outside_midt_norge"]
+    named = load_public_intentions(scenario.data.intentions_public, area)
+    return public_status_by_municipality(area, named), load_intentions_aggregate(scenario.data.intentions_aggregate)
+
+
 def load_scenario_register(scenario) -> pd.DataFrame:
     """The scenario's commitment register, checked against its area, crosswalk and analysis date; the same
     call for the appendix and for ``ejournal validate``."""
@@ -142,15 +156,6 @@ def target_crossing(coverage: pd.DataFrame, target: float):
     """The first date at which the signed share reaches ``target`` (None if not reached)."""
     hit = coverage[coverage["share_of_population_outside_midt_norge"] >= target - 1e-12]
     return None if hit.empty else hit["date"].iloc[0]
-
-
-def largest_unsigned(register: pd.DataFrame, ranked: pd.DataFrame, n: int = 15) -> pd.DataFrame:
-    """The largest municipalities not signed, with the population share each would add."""
-    status = register.set_index("municipality_code")["status"]
-    out = ranked[~ranked["municipality_code"].map(status).eq("signed")].head(n).copy()
-    out["status"] = out["municipality_code"].map(status).fillna("not_registered")
-    out["adds_share"] = out["share_of_outside"]
-    return out[["rank", "municipality_code", "municipality_name", "population", "adds_share", "status"]]
 
 
 def adoption_series(

@@ -12,29 +12,26 @@ from ejournal_lib.cba.scenarios import break_even, gp_final_shares, npv_with, wi
 from ejournal_lib.common.municipalities import fewest_to_reach, size_class
 from ejournal_lib.participation.adoption import bootstrap_forecast, fit_bass, fit_logistic
 from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
+from ejournal_lib.participation.public_status import IntentionsAggregate, largest_not_known_signed, public_key_figures
 from ejournal_lib.participation.register import (
     adoption_series,
     coverage_by_date,
-    largest_unsigned,
     participation_scenario_curves,
     target_crossing,
 )
 from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["coverage_key_figures", "participation_tables"]
+__all__ = ["coverage_key_figures", "example_commitment_key_figures", "participation_tables"]
 
 _COST_EFFECTS = ("transition_cost", "investment", "operation", "tax_financing")
 
 
-def coverage_key_figures(
-    areas: dict[str, pd.DataFrame], national_population: int, coverage: dict[str, pd.DataFrame], target: float
-) -> pd.DataFrame:
-    """Per exclusion set: municipalities, population, half of it, the fewest largest municipalities needed,
-    signed share now and the date the target was crossed."""
+def coverage_key_figures(areas: dict[str, pd.DataFrame], national_population: int, target: float) -> pd.DataFrame:
+    """Per exclusion set (public facts only): municipalities, population, the target's population and the
+    fewest largest municipalities needed to reach it."""
     rows = []
     for name, area in areas.items():
         k = fewest_to_reach(area, target)
-        cov = coverage[name]
         rows.append(
             {
                 "area": name,
@@ -45,9 +42,24 @@ def coverage_key_figures(
                 "fewest_largest_to_reach_target": len(k),
                 "population_of_fewest": int(k["population"].sum()),
                 "share_of_fewest": float(k["cumulative_share"].iloc[-1]),
-                "signed_municipalities": int(cov["municipalities_signed"].iloc[-1]) if len(cov) else 0,
-                "signed_share": float(cov["share_of_population_outside_midt_norge"].iloc[-1]) if len(cov) else 0.0,
-                "target_met": bool(len(cov) and cov["share_of_population_outside_midt_norge"].iloc[-1] >= target),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def example_commitment_key_figures(coverage: dict[str, pd.DataFrame], target: float) -> pd.DataFrame:
+    """Per exclusion set, from the dated (synthetic) register: signed municipalities, signed share and the
+    date the target was crossed."""
+    rows = []
+    for name, cov in coverage.items():
+        last = cov.iloc[-1] if len(cov) else None
+        share = float(last["share_of_population_outside_midt_norge"]) if last is not None else 0.0
+        rows.append(
+            {
+                "area": name,
+                "signed_municipalities": int(last["municipalities_signed"]) if last is not None else 0,
+                "signed_share": share,
+                "target_met": share >= target,
                 "target_crossed_on": target_crossing(cov, target),
             }
         )
@@ -66,6 +78,8 @@ def participation_tables(
     main_area: str,
     national_population: int,
     register: pd.DataFrame,
+    public_status: pd.DataFrame,
+    aggregate: IntentionsAggregate,
     inputs: CBAInputs,
     public_share: dict,
     survey: pd.DataFrame,
@@ -78,19 +92,22 @@ def participation_tables(
     seed: int = 1,
     horizon_quarters: int = 12,
 ) -> dict[str, pd.DataFrame]:
-    """Coverage, adoption models, forecasts, GP uptake and consequences for the cost–benefit model."""
+    """Coverage, public commitment facts, adoption models and forecasts (on the dated register), GP uptake and
+    consequences for the cost–benefit model. ``public_status`` holds every municipality of the main area with
+    its status in public sources; the dated ``register`` only feeds the adoption models and forecasts."""
     area = areas[main_area]
     coverage = {
         name: coverage_by_date(register[register["municipality_code"].isin(a["municipality_code"])], a)
         for name, a in areas.items()
     }
-    key = coverage_key_figures(areas, national_population, coverage, target)
+    key = coverage_key_figures(areas, national_population, target)
     fewest = fewest_to_reach(area, target)[
         ["rank", "municipality_code", "municipality_name", "population", "cumulative_population", "cumulative_share"]
     ]
     ranked = area.copy()
-    status = register.set_index("municipality_code")["status"]
-    ranked["status"] = ranked["municipality_code"].map(status).fillna("not_registered")
+    ranked["public_status"] = ranked["municipality_code"].map(
+        public_status.set_index("municipality_code")["public_status"]
+    )
 
     # adoption models on quarterly new signatures
     series = adoption_series(register, area)
@@ -129,7 +146,7 @@ def participation_tables(
             "high": boot["high"],
         }
     )
-    m_hat = float(boot["fit"].m)
+    m_hat = float(boot["final"])
     m_low, m_high = float(boot["low"][-1]), float(boot["high"][-1])
 
     # roll-out scenarios → yearly municipal and GP shares for the cost–benefit model
@@ -208,10 +225,13 @@ def participation_tables(
     return {
         "participation_coverage": coverage[main_area],
         "coverage_key_figures": key,
+        "public_commitment_key_figures": public_key_figures(public_status, aggregate),
+        "public_commitment_status": public_status.drop(columns=["date_or_as_of"]),
+        "example_commitment_key_figures": example_commitment_key_figures(coverage, target),
         "fewest_to_half": fewest,
-        "largest_unsigned": largest_unsigned(register, area),
+        "largest_not_known_signed": largest_not_known_signed(ranked),
         "municipality_ranking": ranked[
-            ["rank", "municipality_code", "municipality_name", "population", "cumulative_share", "status"]
+            ["rank", "municipality_code", "municipality_name", "population", "cumulative_share", "public_status"]
         ],
         "adoption_series": series,
         "bass_fit": bass_fit,

@@ -75,7 +75,7 @@ def execute_notebook(job: dict) -> dict:
                     job["title"],
                     job["scenario_title"],
                     job["provenance"],
-                    job["example_data"],
+                    job["example_inputs"],
                 )
                 result.update(status="ran")
             except Exception as exc:

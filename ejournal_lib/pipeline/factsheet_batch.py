@@ -68,7 +68,7 @@ def _render_chunk(job: dict) -> dict:
                     job["scenario_title"],
                     notebook_body_html(nb),
                     job["provenance"],
-                    job["example_data"],
+                    job["example_inputs"],
                     compact=True,
                 )
                 html_path = out_dir / f"{stem}.html"
@@ -105,7 +105,7 @@ def render_factsheets(
     scenario_title: str,
     jobs: int = 2,
     pdf: bool = True,
-    example_data: bool = False,
+    example_inputs: list[str] | None = None,
 ) -> FactsheetReport:
     """Execute the factsheet notebook for ``codes`` in ``jobs`` worker processes (one kernel each) and write
     ``<out_dir>/<code>-<name>.html`` (and ``.pdf``)."""
@@ -126,7 +126,7 @@ def render_factsheets(
         "provenance": provenance,
         "scenario_title": scenario_title,
         "pdf": pdf,
-        "example_data": example_data,
+        "example_inputs": list(example_inputs or []),
         "log_level": logging.getLogger().level or logging.WARNING,
     }
     sockets = tempfile.mkdtemp(prefix=f"ejournal-run-{os.getpid()}-")
@@ -204,14 +204,14 @@ def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
     from ejournal_lib.common.tables_io import write_table
     from ejournal_lib.factsheets.data import check_codes, factsheet_data, load_factsheet_inputs
     from ejournal_lib.pipeline.manifest import base_provenance
-    from ejournal_lib.pipeline.plan import uses_example_data
+    from ejournal_lib.publishing.data_status import example_inputs
 
     loaded = load_factsheet_inputs(p.scenario, paths.processed)
     data = factsheet_data(loaded["area"], p.scenario.cba, loaded["tables"])
     selected = check_codes(codes, data, loaded["midt_norge"]) if codes else list(data["municipality_code"])
     data_path = write_table(data, "municipality_factsheet_data", paths.processed)
     out_dir = paths.reports / "factsheets"
-    example = uses_example_data(
+    example = example_inputs(
         p.scenario, {i for n in ("participation", "baseline", "cba") if n in p.specs for i in p.specs[n].inputs}
     )
     report = render_factsheets(
@@ -225,7 +225,7 @@ def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
         p.scenario.title,
         jobs=jobs,
         pdf=pdf,
-        example_data=example,
+        example_inputs=example,
     )
     write_index(out_dir, data, report.failed, p.scenario.title)
     return report

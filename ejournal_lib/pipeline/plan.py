@@ -15,9 +15,7 @@ from ejournal_lib.pipeline.notebooks import NotebookSpec, discover_notebooks, do
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.scenario import Scenario, load_scenario
 
-__all__ = ["Plan", "plan", "notebook_parameters", "uses_example_data", "EXAMPLE_DATA_DIR"]
-
-EXAMPLE_DATA_DIR = "data/raw/example"
+__all__ = ["Plan", "plan", "notebook_parameters"]
 
 
 @dataclass(frozen=True)
@@ -73,13 +71,3 @@ def notebook_parameters(p: Plan, name: str) -> dict:
     if "processed_dir" in spec.parameters:
         params["processed_dir"] = str(p.paths.processed)
     return params
-
-
-def uses_example_data(scenario: Scenario, keys) -> bool:
-    """True when any of the scenario's data paths named by ``keys`` lies in ``data/raw/example/``."""
-    example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
-    return any(
-        Path(path).resolve().is_relative_to(example)
-        for name, path in scenario.data.named_paths()
-        if name.split("[")[0] in set(keys)
-    )

@@ -26,11 +26,12 @@ from ejournal_lib.pipeline.manifest import (
 )
 from ejournal_lib.pipeline.notebooks import upstream
 from ejournal_lib.pipeline.paths import ProjectPaths
-from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan, uses_example_data
+from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan
 from ejournal_lib.pipeline.processes import die_with_parent
 from ejournal_lib.pipeline.progress import progress
 from ejournal_lib.pipeline.provenance import hash_tree, library_hash, scenario_input_hashes, sha256_file, utc_now
 from ejournal_lib.pipeline.publication import RunLock, Staging, remove_stale_scratch
+from ejournal_lib.publishing.data_status import example_inputs
 from ejournal_lib.publishing.workbook import write_workbook
 from ejournal_lib.scenario.model import CONFIG_FILES
 
@@ -108,7 +109,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
         progress_bar = sys.stderr.isatty()
     report = RunReport(scenario=p.scenario.name)
     failed: set[str] = set()
-    example: dict[str, bool] = {}  # built from example data, directly or through the tables it reads
+    example: dict[str, list[str]] = {}  # synthetic inputs used, directly or through the tables it reads
     notebooks_manifest = previous_notebook_entries(paths, p.scenario.name, set(p.specs))
     counter = 0
     for wave in p.waves:
@@ -125,8 +126,10 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                     "[%d/%d] %s: hoppet over (avhenger av %s som feilet)", counter, total, name, ", ".join(bad_upstream)
                 )
                 continue
-            example[name] = uses_example_data(p.scenario, spec.inputs) or any(
-                example.get(u, False) for u in upstream(p.specs, name)
+            example[name] = sorted(
+                set(example_inputs(p.scenario, spec.inputs)).union(
+                    *(example.get(u, []) for u in upstream(p.specs, name))
+                )
             )
             own_inputs = {**scenario_input_hashes(p.scenario, spec.inputs), **config_files, **config_hashes}
             key = cache.cache_key(p, name, own_inputs, lib)
@@ -136,7 +139,8 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                 "inputs": sorted(spec.inputs),
                 "reads": list(spec.reads),
                 "writes": list(spec.writes),
-                "example_data": example[name],
+                "example_data": bool(example[name]),
+                "example_inputs": example[name],
             }
             if not force and cache.is_current(p, name, key):
                 report.results.append(
@@ -161,7 +165,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                     "title": spec.title,
                     "scenario_title": p.scenario.title,
                     "provenance": base_prov,
-                    "example_data": example[name],
+                    "example_inputs": example[name],
                     "log_level": logging.getLogger().level or logging.WARNING,
                     "progress_level": progress.getEffectiveLevel(),
                     "key": key,

@@ -26,7 +26,7 @@ from ejournal_lib.participation.gp_uptake import (
     gp_survey_schema,
     load_gp_key_figures,
 )
-from ejournal_lib.participation.register import load_scenario_register
+from ejournal_lib.participation.register import load_scenario_public_status, load_scenario_register
 from ejournal_lib.scenario import load_scenario
 from ejournal_lib.scenario.model import CONFIG_FILES, Scenario
 from ejournal_lib.timeuse.data import FILE_KINDS, load_scenario_timeuse
@@ -73,6 +73,8 @@ INPUT_KINDS: tuple[InputKind, ...] = (
     ),
     InputKind("gp_survey", r".*gp_survey.*\.(csv|xlsx)", lambda s, p: read_raw_table(p, gp_survey_schema())),
     InputKind("commitment_register", r".*commitment_register.*\.(csv|xlsx)", lambda s, p: load_scenario_register(s)),
+    InputKind("intentions_public", r".*intentions_20\d\d\.csv", lambda s, p: load_scenario_public_status(s)),
+    InputKind("intentions_aggregate", r".*intentions_aggregate.*\.csv", lambda s, p: load_scenario_public_status(s)),
     InputKind("benefit_followup", r".*benefit_followup.*\.(csv|xlsx)", lambda s, p: load_followup(p, s.benefit_plan)),
     InputKind("timeuse", rf".*({'|'.join(FILE_KINDS)}).*\.(csv|xlsx|xlsm)", lambda s, p: load_scenario_timeuse(s)),
     InputKind(None, r"care_services_national.*\.csv", lambda s, p: read_raw_table(p, care_services_schema())),

@@ -1,7 +1,11 @@
 """Turning an executed notebook into a KS2 appendix: self-contained HTML and an A4 PDF, code hidden.
 
-The page opens with a title, the scenario, an example-data warning where it applies, and a provenance
-block; nothing is fetched from the internet (WeasyPrint renders the PDF from the same HTML).
+Page 1 holds the title, the scenario, one line of provenance (run date, commit) and the data status (which
+inputs, if any, are synthetic example data); then the notebook, which opens with its summary ("Sammendrag").
+Tables and figures are numbered. The appendix ends with "Sporbarhet", the only place for file names,
+parameter names and codes: the full provenance, every table with its file, the executed notebook to attach,
+and the notebook's own cells tagged ``sporbarhet``. Nothing is fetched from the internet (WeasyPrint renders
+the PDF from the same HTML).
 """
 
 from __future__ import annotations
@@ -12,14 +16,28 @@ import re
 from pathlib import Path
 
 import nbformat
+from bs4 import BeautifulSoup
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import TagRemovePreprocessor
 
+from ejournal_lib.common.formatting import fmt_date
 from ejournal_lib.common.labels import label
-from ejournal_lib.publishing.display import EXAMPLE_DATA_LABEL
+from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL, data_status_text
 from ejournal_lib.publishing.render import render_template
 
-__all__ = ["render_appendix", "notebook_body_html", "page_html", "provenance_rows", "provenance_line", "write_pdf"]
+__all__ = [
+    "render_appendix",
+    "notebook_body_html",
+    "page_html",
+    "provenance_rows",
+    "provenance_line",
+    "run_line",
+    "write_pdf",
+    "TRACEABILITY_TAG",
+]
+
+#: Cells with this tag are shown in the closing "Sporbarhet" section, not where they stand.
+TRACEABILITY_TAG = "sporbarhet"
 
 log = logging.getLogger(__name__)
 
@@ -39,10 +57,12 @@ document.querySelectorAll('table.ej-filterable').forEach(function (t) {
 """
 
 
-def _strip_for_report(nb):
+def _strip_for_report(nb, traceability: bool = False):
     """Drop cells tagged remove-cell, inputs tagged remove-input/hide-input (all inputs are hidden anyway)
-    and stderr streams (warnings are for the log, not the appendix)."""
+    and stderr streams (warnings are for the log, not the appendix); keep only the cells tagged
+    ``sporbarhet`` (``traceability``) or only the others."""
     nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if (TRACEABILITY_TAG in c.get("metadata", {}).get("tags", [])) == traceability]
     pre = TagRemovePreprocessor(
         remove_cell_tags={"remove-cell"}, remove_input_tags={"remove-input", "hide-input"}, enabled=True
     )
@@ -57,7 +77,7 @@ def _strip_for_report(nb):
     return nb
 
 
-def notebook_body_html(nb) -> str:
+def notebook_body_html(nb, traceability: bool = False) -> str:
     """The notebook's markdown and outputs as an HTML fragment, without code."""
     exporter = HTMLExporter(
         template_name="basic",
@@ -66,7 +86,7 @@ def notebook_body_html(nb) -> str:
         exclude_output_prompt=True,
         anchor_link_text="",
     )
-    body, _ = exporter.from_notebook_node(_strip_for_report(nb))
+    body, _ = exporter.from_notebook_node(_strip_for_report(nb, traceability))
     return _ANCHOR_LINK.sub("", body)
 
 
@@ -99,36 +119,76 @@ def _status(prov: dict, path: str) -> str:
 
 
 def provenance_line(prov: dict) -> str:
-    """One line of provenance (for short documents): scenario and its hash, commit, version, time; the
-    input hashes are in reports/manifest.json."""
+    """The provenance in one line (the closing section of short documents): scenario and its hash, commit,
+    version, time; the input hashes are in reports/manifest.json."""
     git = prov.get("git", {})
     commit = (git.get("commit") or "ukjent")[:12] + (" (ulagrede endringer)" if git.get("dirty") else "")
     return (
         f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
-        f"{prov.get('scenario_name')} (sha256 {str(prov.get('scenario_sha256'))[:12]}…), git {commit}, "
-        f"{prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json."
+        f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 {str(prov.get('scenario_sha256'))[:12]}…), "
+        f"git {commit}, {prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json."
     )
 
 
-def page_html(title: str, scenario_title: str, body: str, prov: dict, example_data: bool, compact: bool = False) -> str:
-    """A complete, self-contained HTML page (CSS inline, no external resources); ``compact`` gives a
-    one-line provenance (factsheets)."""
-    banner = (
-        (
-            f"{EXAMPLE_DATA_LABEL}: dette vedlegget bygger helt eller delvis på syntetiske eksempeldata, "
-            "ikke på faktiske målinger."
-        )
-        if example_data
-        else ""
-    )
+def run_line(prov: dict) -> str:
+    """Page 1's provenance in words: when the run was made and from which commit (no file names)."""
+    git = prov.get("git", {})
+    commit = (git.get("commit") or "")[:12]
+    when = fmt_date(str(prov.get("started_utc", ""))[:10]) if prov.get("started_utc") else "ukjent dato"
+    source = f"fra git-commit {commit}" if commit else "utenfor versjonskontroll"
+    dirty = " med endringer som ikke er lagret i versjonskontrollen" if git.get("dirty") else ""
+    return f"Kjørt {when} {source}{dirty}. Full sporbarhet står bakerst."
+
+
+def _number(body: str) -> tuple[str, list[dict]]:
+    """Number the tables and captioned figures of ``body`` ("Tabell 3. …", "Figur 2. …"); return the body
+    and the tables (number, caption, file) for the closing section."""
+    soup = BeautifulSoup(body, "html.parser")
+    tables = []
+    for n, wrap in enumerate(soup.select("div.ej-table-wrap"), start=1):
+        caption = wrap.find("caption")
+        text = caption.get_text(" ", strip=True) if caption else ""
+        if caption is not None:
+            caption.string = f"Tabell {n}. {text}"
+        tables.append({"number": n, "caption": text, "source": wrap.get("data-source")})
+    for n, cap in enumerate(soup.select("figure.ej-figure figcaption"), start=1):
+        cap.string = f"Figur {n}. {cap.get_text(' ', strip=True)}"
+    for marker in soup.select("div.ej-workbook-only"):
+        tables.append({"number": None, "caption": marker.get("data-caption", ""), "source": marker.get("data-source")})
+        marker.decompose()
+    return str(soup), tables
+
+
+def page_html(
+    title: str,
+    scenario_title: str,
+    body: str,
+    prov: dict,
+    example_inputs: list[str] | bool,
+    compact: bool = False,
+    traceability: str = "",
+    executed: str | None = None,
+) -> str:
+    """A complete, self-contained HTML page (CSS inline, no external resources). ``example_inputs`` names the
+    synthetic inputs the page is built from; ``compact`` gives the short form (factsheets);
+    ``traceability`` is the notebook's own part of the closing section; ``executed`` the executed notebook
+    to attach."""
+    synthetic = list(example_inputs) if not isinstance(example_inputs, bool) else []
+    banner = data_status_text(synthetic) if synthetic else (EXAMPLE_DATA_LABEL if example_inputs is True else "")
+    body, tables = _number(body)
     return render_template(
         "page.html.j2",
         title=title,
         scenario_title=scenario_title,
         banner=banner,
+        data_status="" if banner else data_status_text([]),
         compact=compact,
+        run_line=run_line(prov),
         provenance_line=provenance_line(prov),
         provenance_rows=provenance_rows(prov),
+        tables=tables,
+        executed=executed,
+        traceability=traceability,
         body=body,
         css=_CSS,
         filter_js=_FILTER_JS,
@@ -146,11 +206,25 @@ def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:
 
 
 def render_appendix(
-    executed_path: Path, out_dir: Path, name: str, title: str, scenario_title: str, prov: dict, example_data: bool
+    executed_path: Path,
+    out_dir: Path,
+    name: str,
+    title: str,
+    scenario_title: str,
+    prov: dict,
+    example_inputs: list[str],
 ) -> tuple[Path, Path]:
     """Write ``<out_dir>/<name>.html`` and ``<name>.pdf`` from an executed notebook; return both paths."""
     nb = nbformat.read(executed_path, as_version=4)
-    page = page_html(title, scenario_title, notebook_body_html(nb), prov, example_data)
+    page = page_html(
+        title,
+        scenario_title,
+        notebook_body_html(nb),
+        prov,
+        example_inputs,
+        traceability=notebook_body_html(nb, traceability=True),
+        executed=f"reports/executed/{name}.ipynb",
+    )
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / f"{name}.html", out_dir / f"{name}.pdf"
     tmp = html_path.with_suffix(".html.tmp")

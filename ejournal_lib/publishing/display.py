@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import io
 
+from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL, EXAMPLE_MARK
 from ejournal_lib.publishing.render import render_template
 
-__all__ = ["display_html", "show_figure", "show_banner", "EXAMPLE_DATA_LABEL"]
-
-EXAMPLE_DATA_LABEL = "Eksempeldata (syntetiske)"
+__all__ = ["display_html", "show_figure", "show_banner", "show_summary"]
 
 
 def display_html(fragment: str, show: bool = True):
@@ -25,17 +24,44 @@ def display_html(fragment: str, show: bool = True):
     return obj
 
 
-def show_figure(fig, alt: str, show: bool = True, dpi: int = 110):
-    """Show a matplotlib figure as a PNG image with alt text (closing the figure)."""
+def show_figure(
+    fig, alt: str, show: bool = True, dpi: int = 110, *, caption: str | None = None, synthetic: bool = False
+):
+    """Show a matplotlib figure as a PNG image with alt text and an optional caption (closing the figure).
+    ``synthetic`` marks a figure built from synthetic example data: a watermark and the caption's mark."""
     import matplotlib.pyplot as plt
 
+    if synthetic:
+        fig.text(
+            0.5,
+            0.5,
+            EXAMPLE_MARK.upper(),
+            transform=fig.transFigure,
+            ha="center",
+            va="center",
+            rotation=25,
+            fontsize=44,
+            color="#b8860b",
+            alpha=0.13,
+            fontweight="bold",
+            zorder=1000,
+        )
+        caption = f"{caption} ({EXAMPLE_MARK})" if caption else EXAMPLE_DATA_LABEL
+        alt = f"{alt} ({EXAMPLE_DATA_LABEL.lower()})"
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return display_html(render_template("figure.html.j2", data=data, alt=alt), show)
+    return display_html(render_template("figure.html.j2", data=data, alt=alt, caption=caption), show)
 
 
 def show_banner(text: str, show: bool = True):
     """Show a visible warning box (e.g. that a result is built from example data)."""
     return display_html(render_template("banner.html.j2", text=text), show)
+
+
+def show_summary(points, show: bool = True):
+    """The conclusions an appendix opens with: ``points`` are sentences, or (sentence, synthetic) pairs; a
+    sentence built from synthetic example data is marked as such before it."""
+    pairs = [(p, False) if isinstance(p, str) else (p[0], bool(p[1])) for p in points]
+    return display_html(render_template("summary.html.j2", points=pairs, mark=EXAMPLE_MARK.capitalize()), show)

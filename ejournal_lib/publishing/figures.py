@@ -9,6 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ejournal_lib.common.formatting import fmt_number
@@ -118,7 +119,7 @@ def cumulative_net(cumulative: pd.DataFrame, positive_year):
     ax.bar(cumulative["year"], cumulative["discounted_mnok"], color="#a3cce9", label="Neddiskontert netto per år")
     ax.axhline(0, color="black", lw=0.8)
     if positive_year is not None:
-        ax.axvline(positive_year, color="#e39c37", ls="--", label=f"Positiv fra {positive_year}")
+        ax.axvline(positive_year, color="#e39c37", ls="--", label=f"Positiv fra {int(positive_year)}")
     ax.yaxis.set_major_formatter(_NOK)
     _year_axis(ax)
     ax.set_xlabel("År")
@@ -198,24 +199,28 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     return fig
 
 
-_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "undecided": "#b0b0b0", "not_registered": "#dddddd"}
+_PUBLIC_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "unknown": "#e39c37", "not_named": "#c9c9c9"}
 
 
 def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int | None = None):
-    """Bars: the largest municipalities by population, coloured by commitment status."""
+    """Bars: the largest municipalities by population, coloured by their status in public sources."""
     t = ranking.head(top)
     fig, ax = _fig(10, 4.6)
     x = np.arange(len(t))
-    ax.bar(x, t["population"] / 1000, color=[_STATUS_COLORS.get(s, "#999") for s in t["status"]])
+    ax.bar(x, t["population"] / 1000, color=[_PUBLIC_STATUS_COLORS.get(s, "#999") for s in t["public_status"]])
+    handles = [
+        Patch(facecolor=color, label=label("public_status", status))
+        for status, color in _PUBLIC_STATUS_COLORS.items()
+        if status in set(t["public_status"])
+    ]
     if target_rank:
-        ax.axvline(target_rank - 0.5, color="#e39c37", ls="--", label=f"De {target_rank} største når halvparten")
-    ax.set_xticks(x, t["municipality_name"], rotation=70, ha="right", fontsize=7)
+        handles.append(
+            ax.axvline(target_rank - 0.5, color="#c8553d", ls="--", label=f"De {target_rank} største når halvparten")
+        )
+    ax.set_xticks(x, t["municipality_name"], rotation=70, ha="right", fontsize=8)
     ax.set_ylabel("Innbyggere 1.1.2020 (tusen)")
-    ax.set_title(f"De {top} største kommunene utenfor Midt-Norge etter status")
-    for status, color in _STATUS_COLORS.items():
-        if status in set(t["status"]):
-            ax.bar([], [], color=color, label=label("commitment_status", status))
-    ax.legend(fontsize=8)
+    ax.set_title(f"De {top} største kommunene utenfor Midt-Norge og status i offentlige kilder")
+    ax.legend(handles=handles, fontsize=8)
     return fig
 
 

@@ -1,7 +1,9 @@
 """Showing tables in an appendix: every table shown is also written to ``data/processed/<name>.csv``.
 
 The CSV (and so the workbook) keeps codes and full precision; the appendix shows Norwegian headers, words
-for codes and Norwegian number formats, all from the label catalogue. A suppressed cell shows "–".
+for codes and Norwegian number formats, all from the label catalogue. A suppressed cell shows "–". A table
+built from synthetic example data says so in its caption. The file a table comes from is not shown beside
+it: the appendix's "Sporbarhet" section lists every table with its file.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import pandas as pd
 from ejournal_lib.common.formatting import SUPPRESSED, fmt_number, fmt_value
 from ejournal_lib.common.labels import column_spec, label
 from ejournal_lib.common.tables_io import write_table
+from ejournal_lib.publishing.data_status import EXAMPLE_MARK
 from ejournal_lib.publishing.display import display_html
 from ejournal_lib.publishing.render import render_template
 
@@ -78,21 +81,29 @@ def publish_table(
     show: bool = True,
     max_rows: int | None = None,
     filterable: bool = False,
+    synthetic: bool = False,
 ):
     """Write ``df`` to ``<processed_dir>/<name>.csv`` and show it with Norwegian words and formats.
 
     ``caption`` is the table title (with units and source); ``columns`` the columns shown (the CSV and the
-    workbook hold all); ``max_rows`` shows only the first rows; ``filterable`` adds a filter box in HTML.
-    Returns the IPython HTML object when ``show`` is false.
+    workbook hold all); ``max_rows`` shows only the first rows; ``filterable`` adds a filter box in HTML;
+    ``synthetic`` marks a table built from synthetic example data (caption and workbook); ``show=False``
+    writes the table for the workbook only (the appendix lists it in its closing section).
     """
-    write_table(df, name, processed_dir)
+    for c in df.columns:  # every column needs its words for the workbook: fail here, not when publishing
+        column_spec(c, name)
+    if synthetic:
+        caption = f"{caption} ({EXAMPLE_MARK})"
+    write_table(df, name, processed_dir, meta={"caption": caption, "synthetic": bool(synthetic)})
     shown = df if max_rows is None else df.head(max_rows)
     flags = shown["suppressed"].to_numpy() if "suppressed" in shown.columns else None
     if columns is not None:
         shown = shown[list(columns)]
+    if not show:  # not shown here, but listed in the closing section with its file
+        return display_html(render_template("workbook_only.html.j2", source=f"{name}.csv", caption=caption), True)
     notes = []
     if max_rows is not None and len(df) > max_rows:
-        notes.append(f"Viser {max_rows} av {fmt_number(len(df))} rader; alle ligger i arbeidsboken.")
+        notes.append(f"Viser de {max_rows} første av {fmt_number(len(df))} rader; alle ligger i arbeidsboken.")
     if note:
         notes.append(note)
     body = to_html_table(
@@ -113,9 +124,16 @@ def show_table(
     *,
     caption: str,
     table: str | None = None,
+    columns: list[str] | None = None,
     formats: Mapping[str, str] | None = None,
     note: str | None = None,
+    source: str | None = None,
     show: bool = True,
 ):
-    """Show a table built for reading only (nothing written); headers and words from the catalogue."""
-    return display_html(to_html_table(df, table, caption, formats, [note] if note else []), show)
+    """Show a table built for reading only (nothing written; ``source`` names the CSV that holds its data);
+    headers and words from the catalogue."""
+    flags = df["suppressed"].to_numpy() if "suppressed" in df.columns else None
+    shown = df[list(columns)] if columns is not None else df
+    return display_html(
+        to_html_table(shown, table, caption, formats, [note] if note else [], source, suppressed=flags), show
+    )

@@ -91,6 +91,7 @@ class Change(StrictModel):
 
 class ChangeLog(StrictModel):
     source: str
+    illustrative_history: bool = False  # dates and deciders of the steps are illustrative, not documented
     changes: list[Change]
 
     @model_validator(mode="after")

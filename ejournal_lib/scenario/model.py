@@ -45,6 +45,8 @@ class DataPaths(StrictModel):
     timeuse_codebook: InputPath
     timeuse: list[InputPath] = Field(min_length=1)
     commitment_register: InputPath
+    intentions_public: InputPath
+    intentions_aggregate: InputPath
     gp_survey: InputPath
     benefit_plan: InputPath
     benefit_followup: InputPath
@@ -121,6 +123,9 @@ class Baseline(StrictModel):
     plausible_max: Share
     questionable_max: Share
     margin_minutes: Positive
+    design_staff_per_municipality: Annotated[int, Field(ge=1, le=100)]
+    design_days_per_staff: Annotated[int, Field(ge=1, le=30)]
+    power: Annotated[float, Field(gt=0.5, lt=1)]
     planner_variances: dict[Code, Annotated[float, Field(ge=0)]] | None = None
     z_work_sampling: Annotated[float, Field(gt=0, le=5)]
 

@@ -1,6 +1,7 @@
 """Planning a baseline measurement: how many municipalities, staff and staff-days are needed to estimate
 minutes per day within ± E minutes, given the variance between municipalities, between staff and between
-days (from pilot data or parameters)."""
+days (from pilot data or parameters); and what the measured baseline's precision allows: the smallest
+change a later measurement of the same size could detect, against the saving to be verified."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import math
 import pandas as pd
 from scipy import stats
 
-__all__ = ["municipalities_needed", "design_table"]
+__all__ = ["municipalities_needed", "design_table", "precision_table"]
 
 
 def municipalities_needed(
@@ -61,4 +62,61 @@ def design_table(
                     "level": level,
                 }
             )
+    return pd.DataFrame(rows)
+
+
+def precision_table(
+    by_service: pd.DataFrame,
+    savings: pd.Series,
+    var_municipality: float,
+    var_staff: float,
+    var_day: float,
+    staff_per_municipality: int,
+    days_per_staff: int,
+    level: float = 0.95,
+    power: float = 0.8,
+) -> pd.DataFrame:
+    """Per service: the baseline interval's half-width, the smallest change a before/after comparison of two
+    measurements as precise as this one detects (two-sided ``level``, ``power``):
+    (z₁₋α/₂ + z_power) · √2 · SE with SE = half-width / z₁₋α/₂, whether that is at most the saving to verify,
+    and the municipalities a measurement needs (with the given staff and days per municipality) for it to be.
+    In the example, by hand: factor = (1.960 + 0.842)·√2/1.960 = 2.021, detectable = 2.021 · 20 = 40.4;
+    a margin of 20/2.021 = 9.89 needs M = ⌈(100 + 400/4 + 400/12) · (1.960/9.89)²⌉ = ⌈9.16⌉ = 10.
+
+    ``by_service`` has service, ci_low, ci_high, n_municipalities and ``suppressed``; ``savings`` the assumed
+    minutes saved per day by service. Suppressed services get no figures.
+
+    >>> t = pd.DataFrame({"service": ["a"], "ci_low": [80.0], "ci_high": [120.0], "n_municipalities": [6], "suppressed": [False]})
+    >>> r = precision_table(t, pd.Series({"a": 20.0}), 100.0, 400.0, 400.0, 4, 3).iloc[0]
+    >>> float(r["half_width"]), round(float(r["detectable_change"]), 1), bool(r["can_verify"]), int(r["municipalities_needed"])
+    (20.0, 40.4, False, 10)
+    """
+    z = stats.norm.ppf(0.5 + level / 2)
+    z_power = stats.norm.ppf(power)
+    factor = (z + z_power) * math.sqrt(2) / z  # detectable change per unit of half-width
+    rows = []
+    for r in by_service.itertuples(index=False):
+        saving = float(savings.get(r.service, float("nan")))
+        hidden = bool(r.suppressed) or pd.isna(r.ci_low)
+        half = float("nan") if hidden else (r.ci_high - r.ci_low) / 2
+        detectable = half * factor
+        needed = (
+            municipalities_needed(
+                saving / factor, var_municipality, var_staff, var_day, staff_per_municipality, days_per_staff, level
+            )
+            if saving > 0 and not hidden
+            else None
+        )
+        rows.append(
+            {
+                "service": r.service,
+                "assumed_minutes_saved": saving,
+                "half_width": half,
+                "detectable_change": detectable,
+                "can_verify": None if hidden else bool(detectable <= saving),
+                "n_municipalities": None if hidden else r.n_municipalities,
+                "municipalities_needed": needed,
+                "suppressed": hidden,
+            }
+        )
     return pd.DataFrame(rows)

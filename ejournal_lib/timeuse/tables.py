@@ -16,7 +16,7 @@ from ejournal_lib.timeuse.estimation import (
     variance_components,
     verify_assumptions,
 )
-from ejournal_lib.timeuse.survey_design import design_table
+from ejournal_lib.timeuse.survey_design import design_table, precision_table
 from ejournal_lib.timeuse.work_sampling import sampling_proportions, work_sampling_margin, work_sampling_sample_size
 
 __all__ = ["timeuse_tables", "ADDRESSABLE"]
@@ -44,6 +44,8 @@ def timeuse_tables(
     margin_minutes: float = 5.0,
     z: float = 1.96,
     planner_variances: dict | None = None,
+    design: tuple[int, int] = (4, 3),
+    power: float = 0.8,
 ) -> dict[str, pd.DataFrame]:
     """Minutes per day, verification against the assumed savings, variance components, design planner,
     work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed, and
@@ -51,7 +53,8 @@ def timeuse_tables(
     (:func:`~ejournal_lib.common.disclosure.protect_hierarchy`); one decision per cell for every table.
 
     The planner uses ``planner_variances`` (var_municipality, var_staff, var_residual) when given, else the
-    mean of the variance components estimated from these data (the pilot)."""
+    mean of the variance components estimated from these data (the pilot); ``design`` (staff per
+    municipality, days per staff) and ``power`` set what a decision-grade measurement needs."""
     groups = list(codebook.group_table["group"])
     days = staff_day_minutes(data.activities, data.sessions)
     for g in groups:
@@ -158,5 +161,15 @@ def timeuse_tables(
         if len(sampling)
         else sampling,
         "timeuse_national": apply_suppression(national, service_cells, ["service"], ["ftes"]),
+        "timeuse_precision": precision_table(
+            apply_suppression(addressable, service_cells, ["service"]),
+            services["minutes_saved_per_day"],
+            pooled["var_municipality"],
+            pooled["var_staff"],
+            pooled["var_residual"],
+            *design,
+            level=level,
+            power=power,
+        ),
         "_pooled_components": pooled,
     }

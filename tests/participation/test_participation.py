@@ -22,9 +22,9 @@ from ejournal_lib.participation.adoption import (
     fit_logistic,
     logistic_cumulative,
 )
+from ejournal_lib.participation.public_status import largest_not_known_signed
 from ejournal_lib.participation.register import (
     coverage_by_date,
-    largest_unsigned,
     load_commitment_register,
     target_crossing,
 )
@@ -93,8 +93,11 @@ def test_coverage_on_five_municipalities():
     assert target_crossing(cov, 0.7) is None
     ranked = outside_midt_norge(FIVE, [])
     assert len(fewest_to_reach(ranked, 0.5)) == 1 and len(fewest_to_reach(ranked, 0.75)) == 2
-    lu = largest_unsigned(reg, ranked)
-    assert lu["municipality_name"].tolist() == ["B", "D"] and lu["adds_share"].tolist() == pytest.approx([0.25, 0.06])
+    # public sources name A and E as signed; the others are unknown, never "not signed"
+    ranked["public_status"] = ranked["municipality_name"].map({"A": "signed", "E": "signed"}).fillna("not_named")
+    lu = largest_not_known_signed(ranked)
+    assert lu["municipality_name"].tolist() == ["B", "C", "D"]
+    assert lu["adds_share"].tolist() == pytest.approx([0.25, 0.15, 0.06])
 
 
 def test_crosswalk_merged_and_split(crosswalk):
@@ -210,6 +213,17 @@ def test_bootstrap_interval_covers_point_and_is_seeded():
     b = bootstrap_forecast(n, 6, n_boot=80, seed=4)
     assert np.array_equal(a["low"], b["low"])
     assert np.all(a["low"] <= a["point"] + 1e-9) and np.all(a["point"] <= a["high"] + 1e-9)
+
+
+def test_cumulative_forecast_never_falls_below_what_is_observed():
+    # a series whose last quarters run above the model: an unconditioned fit would forecast below them
+    n = np.concatenate([bass_new(8, 1.0, 0.03, 0.4), [0.2, 0.2]])
+    observed = n.sum()
+    f = bootstrap_forecast(n, 8, n_boot=60, seed=1)
+    ahead = f["period"] > len(n)
+    assert np.all(f["low"][ahead] >= observed - 1e-12)
+    assert np.all(f["point"][ahead] >= observed - 1e-12) and f["final"] >= observed
+    assert np.all(np.diff(f["point"][ahead]) >= -1e-12)  # cumulative: never decreasing
 
 
 def test_scenario_shares_outside_0_1_are_errors():

@@ -10,8 +10,9 @@ from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.pipeline.cli import main
 from ejournal_lib.pipeline.notebooks import discover_notebooks, execution_order, parse_parameters_cell
 from ejournal_lib.pipeline.paths import ProjectPaths
-from ejournal_lib.pipeline.plan import plan, uses_example_data
+from ejournal_lib.pipeline.plan import plan
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
+from ejournal_lib.publishing.data_status import example_inputs
 
 from .helpers import leftovers, make_notebook, set_scenario, snapshot
 
@@ -151,6 +152,6 @@ def test_misspelt_key_in_the_real_scenario_fails_before_running(root, tmp_path):
 
 
 def test_example_data_detection(scenario):
-    assert uses_example_data(scenario, ["timeuse"])
-    assert uses_example_data(scenario, ["population", "commitment_register"])
-    assert not uses_example_data(scenario, ["population", "midt_norge"])
+    assert example_inputs(scenario, ["timeuse"]) == ["timeuse"]
+    assert example_inputs(scenario, ["population", "commitment_register"]) == ["commitment_register"]
+    assert example_inputs(scenario, ["population", "midt_norge"]) == []

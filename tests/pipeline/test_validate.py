@@ -96,7 +96,7 @@ def test_validate_refuses_what_run_refuses(folder, root, scenario, case, capsys)
 def test_the_shipped_inputs_validate_and_the_folder_as_well(root, scenario, capsys):
     assert validate_paths([root / "data" / "raw"], scenario) == []
     assert main(["validate"]) == 0
-    assert "16 input(s) checked as the pipeline checks them: no problems" in capsys.readouterr().out
+    assert "18 input(s) checked as the pipeline checks them: no problems" in capsys.readouterr().out
 
 
 def test_what_is_not_an_input_is_named(tmp_path, capsys):

@@ -184,7 +184,7 @@ def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
     from ejournal_lib.common.municipalities import load_crosswalk
     from ejournal_lib.common.validation import read_raw_table
     from ejournal_lib.participation.gp_uptake import gp_survey_schema
-    from ejournal_lib.participation.register import load_commitment_register
+    from ejournal_lib.participation.register import load_commitment_register, load_scenario_public_status
 
     register = load_commitment_register(
         s.data.commitment_register, area, load_crosswalk(s.data.crosswalk), s.participation.as_of_date
@@ -195,6 +195,7 @@ def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
         "outside_midt_norge",
         int(pop["population"].sum()),
         register,
+        *load_scenario_public_status(s),
         s.cba,
         scenario_public_shares(s),
         read_raw_table(s.data.gp_survey, gp_survey_schema()),

@@ -1,0 +1,43 @@
+"""Which of a scenario's inputs are synthetic example data, and how readers are told, where they read it.
+
+An input is synthetic when its path lies in ``data/raw/example/``. Tables and figures built from synthetic
+inputs carry the mark in their caption (and a watermark); the appendix's page 1 names the synthetic inputs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from ejournal_lib.common.labels import label
+
+__all__ = ["EXAMPLE_DATA_DIR", "EXAMPLE_MARK", "EXAMPLE_DATA_LABEL", "example_inputs", "data_status_text"]
+
+EXAMPLE_DATA_DIR = "data/raw/example"
+#: The mark after a caption, before a statement, and on a figure, wherever synthetic data are shown.
+EXAMPLE_MARK = "eksempeldata"
+EXAMPLE_DATA_LABEL = "Eksempeldata (syntetiske)"
+
+
+def example_inputs(scenario, keys: Iterable[str] | None = None) -> list[str]:
+    """The scenario data keys (of ``keys``, default all) whose files lie in ``data/raw/example/``."""
+    example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
+    wanted = set(keys) if keys is not None else None
+    found = {
+        name.split("[")[0]
+        for name, path in scenario.data.named_paths()
+        if (wanted is None or name.split("[")[0] in wanted) and Path(path).resolve().is_relative_to(example)
+    }
+    return sorted(found)
+
+
+def data_status_text(synthetic: Iterable[str]) -> str:
+    """One sentence for page 1: which inputs are synthetic example data (words from the label catalogue)."""
+    names = [label("data_input", k) for k in sorted(synthetic)]
+    if not names:
+        return "Datagrunnlag: offentlige data og prosjektets egne dokumenter; ingen eksempeldata."
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    return (
+        f"Datagrunnlag: {listed} er syntetiske eksempeldata, laget for å vise metoden. Tall, tabeller og figurer "
+        f"som bygger på dem, er merket «{EXAMPLE_MARK}» der de står, og sier ingenting om faktiske kommuner."
+    )
