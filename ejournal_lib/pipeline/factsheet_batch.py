@@ -166,7 +166,7 @@ def write_index(out_dir: Path, data: pd.DataFrame, failed: dict[str, str], scena
                 "stem": r.file_stem,
                 "pdf": (out_dir / f"{r.file_stem}.pdf").is_file(),
                 "population": fmt_number(r.population),
-                "status": label("commitment_status", r.commitment_status),
+                "status": label("public_status", r.public_status),
             }
         )
     page = render_template(

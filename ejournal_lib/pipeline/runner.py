@@ -158,8 +158,10 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                     "kernel": kernel,
                     "sockets": str(sockets),
                     "cwd": str(paths.root),
+                    "out_dir": str(paths.out),
                     "progress_bar": progress_bar and jobs == 1,
                     "writes": list(spec.writes),
+                    "declared": sorted({t for s in p.specs.values() for t in s.writes}),
                     "processed": str(paths.processed),
                     "appendices": str(paths.appendices),
                     "title": spec.title,
@@ -196,8 +198,9 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
             if (paths.processed / f"{t}.csv").is_file()
         }
     write_manifest(paths, base_prov, notebooks_manifest)
-    tables = [t for n in sorted(p.specs) for t in p.specs[n].writes]
-    write_workbook(paths.reports / "tabeller.xlsx", paths.processed, tables)
+    tables = {t: n for n in sorted(p.specs) for t in p.specs[n].writes}
+    titles = {n: spec.title for n, spec in p.specs.items()}
+    write_workbook(paths.reports / "tabeller.xlsx", paths.processed, tables, base_prov, titles)
     return report
 
 

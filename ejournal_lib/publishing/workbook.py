@@ -1,23 +1,48 @@
-"""The workbook (``reports/tabeller.xlsx``): every published table, one sheet each, with Norwegian headers and
-words from the label catalogue, numbers kept numeric, and a data dictionary mapping headers to codes."""
+"""The workbook (``reports/tabeller.xlsx``), fit to attach: a first sheet "Les meg" (what each sheet holds, its
+full title, the appendix it belongs to, scenario, commit and date, and whether it is built from synthetic
+example data), then every published table on its own sheet with Norwegian headers and words from the label
+catalogue, numbers kept numeric with number formats, suppressed cells empty with their flag, frozen headers
+and sensible widths, and last a data dictionary mapping every header back to its code."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
-from ejournal_lib.common.labels import data_dictionary, relabel
-from ejournal_lib.common.tables_io import read_table
+from ejournal_lib.common.formatting import fmt_date
+from ejournal_lib.common.labels import column_spec, data_dictionary, relabel
+from ejournal_lib.common.tables_io import read_table, read_table_meta
+from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL
 
-__all__ = ["write_workbook", "sheet_names"]
+__all__ = ["write_workbook", "sheet_names", "README_SHEET", "DICTIONARY_SHEET"]
 
-_DICTIONARY_SHEET = "Dataordbok"
+README_SHEET = "Les meg"
+DICTIONARY_SHEET = "Dataordbok"
+#: Excel number formats for the catalogue's formats (values stay numbers; only the display changes).
+_NUMBER_FORMATS = {
+    "int": "#,##0",
+    "dec1": "#,##0.0",
+    "dec2": "#,##0.00",
+    "dec3": "#,##0.000",
+    "mnok": "#,##0",
+    "mnok1": "#,##0.0",
+    "nok": "#,##0",
+    "percent": "0.0%",
+    "percent0": "0%",
+    "year": "0",
+}
+_HEADER = Font(bold=True, color="FFFFFF")
+_HEADER_FILL = PatternFill("solid", fgColor="14365D")
+_SYNTHETIC_TAB = "E39C37"
 
 
 def sheet_names(tables: list[str]) -> dict[str, str]:
-    """A unique sheet name (≤ 31 characters, Excel's limit) for each table."""
-    used, out = {_DICTIONARY_SHEET}, {}
+    """A unique sheet name (≤ 31 characters, Excel's limit) for each table; "Les meg" lists the full names."""
+    used, out = {README_SHEET, DICTIONARY_SHEET}, {}
     for t in tables:
         sheet, i = t[:31], 1
         while sheet in used:
@@ -28,12 +53,68 @@ def sheet_names(tables: list[str]) -> dict[str, str]:
     return out
 
 
-def write_workbook(path: Path, processed: Path, tables: list[str]) -> Path:
-    """Write the tables found in ``processed`` into ``path`` atomically; returns the path."""
+def _readme(tables: dict[str, str], sheets: dict[str, str], metas: dict, frames: dict, titles: dict, prov: dict):
+    git = prov.get("git", {}) or {}
+    started = str(prov.get("started_utc", ""))
+    facts = pd.DataFrame(
+        {
+            "Felt": ["Innhold", "Scenario", "Scenariofil", "Git-commit", "Kjørt", "Eksempeldata"],
+            "Verdi": [
+                "Alle tabeller i vedleggene, én per ark; koder og kolonnenavn står i arket «Dataordbok».",
+                prov.get("scenario_name", ""),
+                prov.get("scenario_path", ""),
+                (git.get("commit") or "ukjent") + (" (med ulagrede endringer)" if git.get("dirty") else ""),
+                (fmt_date(started[:10]) + " " + started[11:16] + " UTC") if started else "",
+                f"Ark merket «{EXAMPLE_DATA_LABEL}» bygger på syntetiske eksempeldata og sier ingenting om faktiske "
+                "kommuner; fanene deres er oransje.",
+            ],
+        }
+    )
+    rows = [
+        {
+            "Ark": sheets[t],
+            "Tittel": metas[t].get("caption") or t,
+            "Vedlegg": titles.get(tables[t], tables[t]),
+            "Datagrunnlag": EXAMPLE_DATA_LABEL
+            if metas[t].get("synthetic")
+            else "Offentlige data og prosjektets dokumenter",
+            "Rader": len(frames[t]),
+            "Fil": f"data/processed/{t}.csv",
+        }
+        for t in sheets
+    ]
+    return facts, pd.DataFrame(rows)
+
+
+def _style(ws, frame: pd.DataFrame, formats: list[str | None] | None = None, wrap: bool = False) -> None:
+    """Header style, frozen header row, number formats per column and widths from the content."""
+    ws.freeze_panes = "A2"
+    for j, column in enumerate(frame.columns, start=1):
+        cell = ws.cell(row=1, column=j)
+        cell.font, cell.fill = _HEADER, _HEADER_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        fmt = _NUMBER_FORMATS.get(formats[j - 1]) if formats else None
+        if fmt:
+            for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                c.number_format = fmt
+        elif wrap:
+            for (c,) in ws.iter_rows(min_row=2, min_col=j, max_col=j):
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+        longest = max([len(str(column))] + [len(str(v)) for v in frame[column].head(200) if pd.notna(v)])
+        ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
+
+
+def write_workbook(path: Path, processed: Path, tables: dict[str, str], prov: dict, titles: dict[str, str]) -> Path:
+    """Write the tables found in ``processed`` (``tables``: table → the notebook that writes it; ``titles``:
+    notebook → appendix title; ``prov``: the run's provenance) into ``path`` atomically; return the path."""
     tmp = path.with_name(path.stem + ".tmp.xlsx")
-    present = [t for t in tables if (processed / f"{t}.csv").is_file()]
+    present = {t: n for t, n in tables.items() if (processed / f"{t}.csv").is_file()}
     frames = {t: read_table(processed / f"{t}.csv") for t in present}
+    metas = {t: read_table_meta(processed, t) for t in present}
     shown = {t: relabel(df, t) for t, df in frames.items()}  # before opening the file: a missing label fails here
+    formats = {t: [column_spec(c, t).format for c in df.columns] for t, df in frames.items()}
+    sheets = sheet_names(list(present))
+    facts, contents = _readme(present, sheets, metas, frames, titles, prov)
     dictionary = data_dictionary({t: list(df.columns) for t, df in frames.items()}).rename(
         columns={
             "table": "Tabell",
@@ -45,13 +126,24 @@ def write_workbook(path: Path, processed: Path, tables: list[str]) -> Path:
     )
     try:
         with pd.ExcelWriter(tmp, engine="openpyxl") as xl:
-            if not present:
-                pd.DataFrame({"Melding": ["Ingen tabeller ble produsert."]}).to_excel(
-                    xl, sheet_name="Info", index=False
-                )
-            for t, sheet in sheet_names(present).items():
+            facts.to_excel(xl, sheet_name=README_SHEET, index=False)
+            contents.to_excel(xl, sheet_name=README_SHEET, index=False, startrow=len(facts) + 2)
+            ws = xl.sheets[README_SHEET]
+            ws.column_dimensions["A"].width, ws.column_dimensions["B"].width = 34, 90
+            for col in "CDEF":
+                ws.column_dimensions[col].width = 40 if col in "CD" else 30
+            for cell in ws[1] + ws[len(facts) + 3]:
+                cell.font, cell.fill = _HEADER, _HEADER_FILL
+            for t, sheet in sheets.items():
                 shown[t].to_excel(xl, sheet_name=sheet, index=False)
-            dictionary.to_excel(xl, sheet_name=_DICTIONARY_SHEET, index=False)
+                ws = xl.sheets[sheet]
+                _style(ws, shown[t], formats[t])
+                if metas[t].get("synthetic"):
+                    ws.sheet_properties.tabColor = _SYNTHETIC_TAB
+                    ws["A1"].comment = Comment(f"{EXAMPLE_DATA_LABEL}: {metas[t].get('caption', '')}", "ejournal")
+                ws.oddHeader.center.text = metas[t].get("caption", t)
+            dictionary.to_excel(xl, sheet_name=DICTIONARY_SHEET, index=False)
+            _style(xl.sheets[DICTIONARY_SHEET], dictionary, wrap=True)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)

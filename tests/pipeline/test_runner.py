@@ -106,6 +106,21 @@ def test_run_cache_and_failure(project, capsys):
     assert "planned failure in c" in capsys.readouterr().err
 
 
+def test_a_table_written_but_not_declared_fails_the_notebook(project):
+    make_notebook(
+        project / "notebooks" / "c.ipynb",
+        """
+        publish_table(pd.DataFrame({"rank": [1]}), "t3", processed_dir, caption="T3")
+        publish_table(pd.DataFrame({"rank": [2]}), "t_secret", processed_dir, caption="T")
+        """,
+        writes=["t3"],
+    )
+    report = run_pipeline(ProjectPaths.at(project))
+    c = next(r for r in report.results if r.name == "c")
+    assert c.status == "failed" and "not declared in the notebook's metadata (writes): ['t_secret']" in c.error
+    assert not (project / "data" / "processed" / "t_secret.csv").exists()  # nothing published
+
+
 def test_upstream_failure_skips_dependants(project):
     make_notebook(project / "notebooks" / "a.ipynb", "raise RuntimeError('boom')", writes=["t1"])
     report = run_pipeline(ProjectPaths.at(project))
