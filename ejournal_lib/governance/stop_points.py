@@ -43,6 +43,7 @@ def evaluate_criterion(c: RuleCriterion | ManualCriterion, tables: dict[str, pd.
         "evidence": "",
         "threshold": np.nan,
         "threshold_codes": "",
+        "unit": getattr(c, "unit", ""),
     }
     if isinstance(c, ManualCriterion):
         return {

@@ -3,6 +3,8 @@ labels with units and Norwegian number formatting). Computation never happens he
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib
 
 matplotlib.use("Agg")
@@ -16,12 +18,11 @@ from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label, labels
 
 __all__ = [
+    "PALETTE",
+    "new_figure",
     "freed_hours_chart",
     "bridge_chart",
     "timeline_chart",
-    "timeuse_by_group",
-    "timeuse_municipal_spread",
-    "design_effect_chart",
     "ranked_municipalities",
     "coverage_curve",
     "participation_forecast_chart",
@@ -35,13 +36,24 @@ __all__ = [
 ]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
-_PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
+PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
 
 
-def _fig(width=8.0, height=4.2):
+def new_figure(width=8.0, height=4.2):
+    """A figure with one axes and a light horizontal grid (the appendices' common style)."""
     fig, ax = plt.subplots(figsize=(width, height))
     ax.grid(axis="y", alpha=0.3)
     return fig, ax
+
+
+def _wrapped(words, width: int = 16) -> list[str]:
+    """Tick labels broken over lines, so that long words do not overlap."""
+    return [textwrap.fill(w, width) for w in words]
+
+
+def _legend_below(ax, ncol: int = 2):
+    """A readable legend under the axes (never a tiny one squeezed beside the plot)."""
+    ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False)
 
 
 def _year_axis(ax):
@@ -54,21 +66,22 @@ def stacked_pv_by_actor(actor_pv: pd.DataFrame):
     effect_labels, actor_labels = labels("effect"), labels("actor")
     table = actor_pv.pivot_table(index="actor", columns="effect", values="npv_mnok", aggfunc="sum").fillna(0.0)
     table = table.reindex([a for a in actor_labels if a in table.index])
-    fig, ax = _fig(9, 4.8)
+    fig, ax = new_figure(9, 6.2)
     x = np.arange(len(table))
     pos, neg = np.zeros(len(table)), np.zeros(len(table))
     for i, effect in enumerate([e for e in effect_labels if e in table.columns]):
         v = table[effect].to_numpy()
         bottom = np.where(v >= 0, pos, neg)
-        ax.bar(x, v, bottom=bottom, label=effect_labels[effect], color=_PALETTE[i % len(_PALETTE)])
+        ax.bar(x, v, bottom=bottom, label=effect_labels[effect], color=PALETTE[i % len(PALETTE)])
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(x, [actor_labels[a] for a in table.index], rotation=20, ha="right")
+    ax.set_xticks(x, _wrapped([actor_labels[a] for a in table.index]), fontsize=9)
     ax.yaxis.set_major_formatter(_NOK)
     ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
     ax.set_title("Nåverdi per aktør fordelt på virkning")
-    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _legend_below(ax)
+    fig.tight_layout()
     return fig
 
 
@@ -80,27 +93,28 @@ def actor_views_chart(views: pd.DataFrame):
         ("quality_mnok", "Kvalitet (unngåtte hendelser)"),
         ("tax_mnok", "Skattefinansiering"),
     ]
-    fig, ax = _fig(9, 4.6)
+    fig, ax = new_figure(9, 5.6)
     x = np.arange(len(views))
     pos, neg = np.zeros(len(views)), np.zeros(len(views))
     for i, (col, name) in enumerate(parts):
         v = views[col].to_numpy(float)
-        ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=name, color=_PALETTE[(2 * i) % len(_PALETTE)])
+        ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=name, color=PALETTE[(2 * i) % len(PALETTE)])
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
     ax.scatter(x, views["net_mnok"], color="black", zorder=3, label="Netto", marker="D", s=18)
     ax.axhline(0, color="black", lw=0.8)
-    ax.set_xticks(x, [label("actor", a) for a in views["actor"]], rotation=20, ha="right")
+    ax.set_xticks(x, _wrapped([label("actor", a) for a in views["actor"]]), fontsize=9)
     ax.yaxis.set_major_formatter(_NOK)
     ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
     ax.set_title("Hva hver aktør får: kroner, kapasitet og kvalitet")
-    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+    _legend_below(ax, ncol=3)
+    fig.tight_layout()
     return fig
 
 
 def net_by_actor(summary: pd.DataFrame):
     """Horizontal bars: net present value per actor (MNOK)."""
-    fig, ax = _fig(8, 3.6)
+    fig, ax = new_figure(8, 3.6)
     colors = np.where(summary["net_mnok"] >= 0, "#2e6f9e", "#c8553d")
     ax.barh([label("actor", a) for a in summary["actor"]], summary["net_mnok"], color=colors)
     ax.axvline(0, color="black", lw=0.8)
@@ -114,7 +128,7 @@ def net_by_actor(summary: pd.DataFrame):
 
 def cumulative_net(cumulative: pd.DataFrame, positive_year):
     """Line: cumulative discounted net value by year (MNOK), marking the year it turns positive."""
-    fig, ax = _fig()
+    fig, ax = new_figure()
     ax.plot(cumulative["year"], cumulative["cumulative_discounted_mnok"], marker="o", color="#14365d")
     ax.bar(cumulative["year"], cumulative["discounted_mnok"], color="#a3cce9", label="Neddiskontert netto per år")
     ax.axhline(0, color="black", lw=0.8)
@@ -132,17 +146,17 @@ def cumulative_net(cumulative: pd.DataFrame, positive_year):
 def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps")):
     """Lines: yearly budget effect per actor, with and without loan financing (MNOK, undiscounted)."""
     actor_labels = labels("actor")
-    fig, ax = _fig(9, 4.6)
+    fig, ax = new_figure(9, 4.6)
     for i, actor in enumerate(actors):
         sub = profile[profile["actor"] == actor]
         if sub.empty:
             continue
-        ax.plot(sub["year"], sub["without_loan_mnok"], color=_PALETTE[i * 2], label=f"{actor_labels[actor]}")
+        ax.plot(sub["year"], sub["without_loan_mnok"], color=PALETTE[i * 2], label=f"{actor_labels[actor]}")
         if actor == "municipalities":
             ax.plot(
                 sub["year"],
                 sub["with_loan_mnok"],
-                color=_PALETTE[i * 2],
+                color=PALETTE[i * 2],
                 ls="--",
                 label=f"{actor_labels[actor]}, med låneopptak",
             )
@@ -167,7 +181,7 @@ def npv_distribution(npv_draws: np.ndarray, summary: dict):
     ax1.set_xlabel("Netto nåverdi (mill. kr)")
     ax1.set_ylabel("Antall trekk")
     ax1.set_title("Fordeling av netto nåverdi")
-    ax1.legend(fontsize=7)
+    ax1.legend(fontsize=8)
     xs = np.sort(npv_draws)
     ax2.plot(xs, np.linspace(0, 1, len(xs)), color="#14365d")
     ax2.axvline(0, color="#c8553d", lw=1)
@@ -185,17 +199,18 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     """Tornado: net present value with each input at P10 and P90, the others at base values (MNOK)."""
     t = tornado.head(top).iloc[::-1]
     base = float(t["base_npv_mnok"].iloc[0])
-    fig, ax = _fig(9, 0.35 * len(t) + 1.5)
+    fig, ax = new_figure(9, 0.35 * len(t) + 1.5)
     y = np.arange(len(t))
-    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Input på P10")
-    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Input på P90")
+    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Inngangsverdien på P10")
+    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Inngangsverdien på P90")
     ax.axvline(base, color="black", lw=0.8)
-    ax.set_yticks(y, [label("uncertain_input", s) for s in t["input"]], fontsize=7)
+    ax.set_yticks(y, [label("uncertain_input", s) for s in t["input"]], fontsize=8)
     ax.xaxis.set_major_formatter(_NOK)
     ax.set_xlabel("Netto nåverdi (mill. kr)")
     ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8)
+    fig.tight_layout()
     return fig
 
 
@@ -205,7 +220,7 @@ _PUBLIC_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "unknown": 
 def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int | None = None):
     """Bars: the largest municipalities by population, coloured by their status in public sources."""
     t = ranking.head(top)
-    fig, ax = _fig(10, 4.6)
+    fig, ax = new_figure(10, 4.6)
     x = np.arange(len(t))
     ax.bar(x, t["population"] / 1000, color=[_PUBLIC_STATUS_COLORS.get(s, "#999") for s in t["public_status"]])
     handles = [
@@ -226,7 +241,7 @@ def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int
 
 def coverage_curve(coverage: pd.DataFrame, forecast: pd.DataFrame, target: float):
     """Signed share of the population outside Midt-Norge over time, with the Bass forecast and interval."""
-    fig, ax = _fig(9, 4.2)
+    fig, ax = new_figure(9, 4.2)
     d = pd.to_datetime(coverage["date"])
     ax.step(
         d,
@@ -259,7 +274,7 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     """Lines: municipal population share and GP share per year for each scenario (%)."""
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4), sharey=True)
     for i, (name, sub) in enumerate(forecast.groupby("scenario", sort=False)):
-        color = _PALETTE[i * 2 % len(_PALETTE)]
+        color = PALETTE[i * 2 % len(PALETTE)]
         ax1.plot(
             sub["year"],
             sub["municipal_population_share"] * 100,
@@ -281,84 +296,9 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     return fig
 
 
-def timeuse_by_group(table: pd.DataFrame, groups: list[str]):
-    """Horizontal bars with interval whiskers: minutes per staff-day by activity group (``groups``) for each
-    service and role (suppressed cells left out)."""
-    t = table[~table["suppressed"].astype(bool) & table["activity_group"].isin(groups)].copy()
-    t["cell"] = [f"{label('service', s)} – {label('role', r)}" for s, r in zip(t["service"], t["role"])]
-    cells = sorted(t["cell"].unique())
-    groups = [g for g in groups if g in set(t["activity_group"])]
-    fig, ax = _fig(9, 0.45 * len(cells) + 2.0)
-    height = 0.8 / max(len(groups), 1)
-    for j, g in enumerate(groups):
-        sub = t[t["activity_group"] == g].set_index("cell").reindex(cells)
-        y = np.arange(len(cells)) + j * height
-        v = sub["minutes_per_day"].astype(float).to_numpy()
-        err = np.vstack([v - sub["ci_low"].astype(float).to_numpy(), sub["ci_high"].astype(float).to_numpy() - v])
-        ax.barh(
-            y,
-            v,
-            height=height,
-            xerr=err,
-            color=_PALETTE[j % len(_PALETTE)],
-            label=label("activity_group", g),
-            error_kw={"elinewidth": 0.8, "capsize": 2},
-        )
-    ax.set_yticks(np.arange(len(cells)) + 0.4 - height / 2, cells, fontsize=7)
-    ax.invert_yaxis()
-    ax.set_xlabel("Minutter per ansatt per dag (95 % klyngebootstrap-intervall)")
-    ax.set_title("Tid på aktiviteter som ny løsning kan påvirke, per tjeneste og rolle")
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=7, loc="lower right")
-    return fig
-
-
-def timeuse_municipal_spread(by_service: pd.DataFrame, by_municipality: pd.DataFrame):
-    """Per service: the estimate with its interval, and each published municipality cell as a dot (cells, never
-    individuals; suppressed cells are not drawn)."""
-    shown = by_service[~by_service["suppressed"].astype(bool)].sort_values("baseline_addressable_minutes")
-    cells = by_municipality[~by_municipality["suppressed"].astype(bool)]
-    fig, ax = _fig(9, 0.5 * len(shown) + 1.5)
-    y = np.arange(len(shown))
-    est = shown["baseline_addressable_minutes"].to_numpy()
-    err = [est - shown["ci_low"].to_numpy(), shown["ci_high"].to_numpy() - est]
-    ax.errorbar(est, y, xerr=err, fmt="s", color=_PALETTE[0], capsize=3, label="Tjenesten samlet med intervall")
-    for i, service in enumerate(shown["service"]):
-        vals = cells.loc[cells["service"] == service, "baseline_addressable_minutes"].to_numpy()
-        ax.plot(vals, np.full(len(vals), i + 0.2), "o", color=_PALETTE[4], ms=5, label="Kommune" if i == 0 else None)
-    ax.set_yticks(y, [label("service", s) for s in shown["service"]], fontsize=8)
-    ax.set_xlabel("Påvirkbare minutter per ansatt per dag")
-    ax.set_title("Variasjon mellom kommuner (bare celler med nok ansatte)")
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8, loc="lower right")
-    return fig
-
-
-def design_effect_chart(planner: pd.DataFrame):
-    """Lines: staff-days needed against days per staff, one line per number of staff per municipality."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    for i, (k, sub) in enumerate(planner.groupby("staff_per_municipality")):
-        c = _PALETTE[i * 2 % len(_PALETTE)]
-        ax1.plot(sub["days_per_staff"], sub["staff_days"], marker="o", color=c, label=f"{k} ansatte per kommune")
-        ax2.plot(sub["days_per_staff"], sub["design_effect"], marker="o", color=c, label=f"{k} ansatte per kommune")
-    ax1.set_title("Ansattdager som trengs")
-    ax1.set_ylabel("Ansattdager")
-    ax2.set_title("Designeffekt")
-    ax2.set_ylabel("Designeffekt (varians / enkel tilfeldig utvalg)")
-    for ax in (ax1, ax2):
-        ax.set_xlabel("Dager per ansatt")
-        ax.grid(alpha=0.3)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax1.legend(fontsize=8)
-    m = planner["margin_minutes"].iloc[0]
-    fig.suptitle(f"Planlegging: presisjon ±{fmt_number(m, 0)} minutter per dag")
-    fig.tight_layout()
-    return fig
-
-
 def bridge_chart(bridge: pd.DataFrame, titles: dict):
     """Waterfall: net present value from the previous baseline through each change to the current estimate."""
-    fig, ax = _fig(9, 4.4)
+    fig, ax = new_figure(9, 4.4)
     x = np.arange(len(bridge) + 1)
     start = float(bridge["npv_mnok"].iloc[0])
     ax.bar(0, start, color="#14365d")
@@ -384,7 +324,7 @@ def timeline_chart(timeline: pd.DataFrame):
     t = timeline.copy()
     t["start"], t["end"] = pd.to_datetime(t["start"]), pd.to_datetime(t["end"])
     phases = t[t["kind"] == "phase"].reset_index(drop=True)
-    fig, ax = _fig(10, 0.45 * len(phases) + 2.2)
+    fig, ax = new_figure(10, 0.45 * len(phases) + 2.2)
     for i, r in phases.iterrows():
         ax.barh(i, (r["end"] - r["start"]).days, left=r["start"], color="#a3cce9")
     ax.set_yticks(range(len(phases)), phases["name"], fontsize=8)

@@ -25,9 +25,12 @@ __all__ = ["publish_table", "show_table", "to_html_table"]
 _NUMERIC_FORMATS = {"int", "dec1", "dec2", "dec3", "mnok", "mnok1", "nok", "percent", "percent0"}
 
 
-def _cell(value, spec, fmt: str, suppressed: bool) -> str:
-    if suppressed and (value is None or (isinstance(value, float) and pd.isna(value))):
+def _cell(value, spec, fmt: str, suppressed: bool, missing: str = "") -> str:
+    empty = value is None or (isinstance(value, float) and pd.isna(value))
+    if suppressed and empty:
         return SUPPRESSED
+    if empty and missing:
+        return missing
     if spec.domain and not (value is None or (isinstance(value, float) and pd.isna(value))):
         if spec.list:
             return ", ".join(label(spec.domain, p.strip()) for p in str(value).split(",") if p.strip())
@@ -44,10 +47,12 @@ def to_html_table(
     source: str | None = None,
     css_class: str = "ej-table",
     suppressed=None,
+    missing: str = "",
 ) -> str:
     """Render ``df`` as an HTML table with headers, words and formats from the label catalogue
     (``table`` selects the catalogue's per-table entries; ``formats`` overrides a column's format).
-    ``suppressed`` flags rows whose empty cells are suppressed (default: the ``suppressed`` column)."""
+    ``suppressed`` flags rows whose empty cells are suppressed (default: the ``suppressed`` column);
+    ``missing`` is what other empty cells say (e.g. "ikke innen 2040")."""
     formats = dict(formats or {})
     specs = [column_spec(c, table) for c in df.columns]
     fmts = [formats.get(s.name, s.format) for s in specs]
@@ -57,7 +62,9 @@ def to_html_table(
         flags = df["suppressed"].to_numpy() if "suppressed" in df.columns else [False] * len(df)
     rows = []
     for record, sup in zip(df.itertuples(index=False, name=None), flags):
-        rows.append([(_cell(v, s, f, bool(sup)), f in _NUMERIC_FORMATS) for v, s, f in zip(record, specs, fmts)])
+        rows.append(
+            [(_cell(v, s, f, bool(sup), missing), f in _NUMERIC_FORMATS) for v, s, f in zip(record, specs, fmts)]
+        )
     return render_template(
         "table.html.j2",
         css_class=css_class,
@@ -82,12 +89,14 @@ def publish_table(
     max_rows: int | None = None,
     filterable: bool = False,
     synthetic: bool = False,
+    missing: str = "",
 ):
     """Write ``df`` to ``<processed_dir>/<name>.csv`` and show it with Norwegian words and formats.
 
     ``caption`` is the table title (with units and source); ``columns`` the columns shown (the CSV and the
     workbook hold all); ``max_rows`` shows only the first rows; ``filterable`` adds a filter box in HTML;
-    ``synthetic`` marks a table built from synthetic example data (caption and workbook); ``show=False``
+    ``missing`` is what empty cells say; ``synthetic`` marks a table built from synthetic example data
+    (caption and workbook); ``show=False``
     writes the table for the workbook only (the appendix lists it in its closing section).
     """
     for c in df.columns:  # every column needs its words for the workbook: fail here, not when publishing
@@ -115,6 +124,7 @@ def publish_table(
         f"{name}.csv",
         css_class="ej-table ej-filterable" if filterable else "ej-table",
         suppressed=flags,
+        missing=missing,
     )
     return display_html(body, show)
 

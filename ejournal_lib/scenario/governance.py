@@ -120,6 +120,7 @@ class RuleCriterion(StrictModel):
     threshold: float | list[str] | None = None
     threshold_from: TableRef | None = None
     value: Scalar | None = None
+    unit: Literal["mnok", "share", "count", "number"] = "number"  # how value and threshold are shown
 
     @model_validator(mode="after")
     def _threshold(self):

@@ -85,7 +85,7 @@ def test_cba_appendix_text(run):
     npv = table(paths, "cba_summary").set_index("metric")["value"]["npv_mnok"]
     shown = f"{abs(npv):,.0f}".replace(",", "\u2009")
     assert f"{shown} mill. kr" in html  # Norwegian format: thin-space thousands
-    assert "Eksempeldata (syntetiske)" in html
+    assert "er syntetiske eksempeldata" in html and "(eksempeldata)" in html
     assert 'alt="' in html and "data:image/png;base64" in html
     assert "def " not in html and "import " not in html  # code hidden
 
@@ -164,7 +164,7 @@ def test_baseline_tables_have_intervals_and_suppression(run):
     assert wb["Minutter per dag"].dtype == float  # numeric in the workbook too
     assert wb[wb["Ansatte"] < 5]["Minutter per dag"].isna().all() and (wb[wb["Ansatte"] < 5]["Prikket"] == "Ja").all()
     html = (paths.appendices / "baseline.html").read_text(encoding="utf-8")
-    assert "Eksempeldata (syntetiske)" in html and "klyngebootstrap" in html
+    assert "er syntetiske eksempeldata" in html and "(eksempeldata)" in html and "klyngebootstrap" in html
 
 
 def test_participation_tables(run):
@@ -222,7 +222,7 @@ def test_every_appendix_on_example_data_says_so_first(run):
     paths, _ = run
     for name in ("baseline", "cba", "participation", "governance"):
         html = (paths.appendices / f"{name}.html").read_text(encoding="utf-8")
-        banner = html.find('class="ej-banner">Eksempeldata (syntetiske): dette vedlegget')
+        banner = html.find('class="ej-banner">Datagrunnlag:')
         assert 0 < banner < html.find("<main>"), name  # in the header, before the body
 
 
