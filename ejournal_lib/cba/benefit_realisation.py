@@ -59,7 +59,12 @@ def followup_schema() -> TableSchema:
     return TableSchema(
         name="benefit_followup",
         columns=(
-            Column("indicator_id", "code", pattern=r"B\d-[A-Z]+"),
+            Column(
+                "indicator_id",
+                "code",
+                pattern=r"B\d-[A-Z]+",
+                description="B, a digit, a hyphen and capital letters (B1-HOME)",
+            ),
             Column("municipality_code", "code", pattern=r"\d{4}"),
             Column("golive_year", "int", min=2020, max=2045),
             Column("year", "int", min=2020, max=2045),

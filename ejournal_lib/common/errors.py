@@ -38,12 +38,44 @@ class InputProblem:
         return redact(f"{', '.join(where)}: {self.message}")
 
 
+#: At most this many lines in an error message; ``problems`` always holds them all.
+MAX_LINES = 40
+
+
+def _rows(rows: list[int]) -> str:
+    """``[2, 3, 4, 7]`` → ``rows 2–4, 7``."""
+    spans, start = [], rows[0]
+    for prev, cur in zip(rows, rows[1:] + [None]):
+        if cur != prev + 1:
+            spans.append(f"{start}–{prev}" if prev > start else str(start))
+            start = cur
+    return ("row " if len(rows) == 1 else "rows ") + ", ".join(spans)
+
+
+def grouped_lines(problems: list[InputProblem]) -> list[str]:
+    """One line per distinct (file, column, message), its rows grouped ("rows 2–13"), in order of first
+    appearance, at most :data:`MAX_LINES` (then a count of the rest)."""
+    groups: dict[tuple, list[int]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.message), []).append(p.row)
+    lines = []
+    for (file, column, message), rows in groups.items():
+        numbered = sorted({r for r in rows if r is not None})
+        where = [file] + ([_rows(numbered)] if numbered else []) + ([f"column '{column}'"] if column else [])
+        lines.append(redact(f"{', '.join(where)}: {message}"))
+    if len(lines) > MAX_LINES:
+        rest = len(lines) - MAX_LINES
+        lines = lines[:MAX_LINES] + [f"… and {rest} more kind(s) of problem (every one is in the error's list)"]
+    return lines
+
+
 class InputError(EjournalError):
-    """Input data failed validation; ``problems`` lists every problem found, not just the first."""
+    """Input data failed validation; ``problems`` lists every problem found, not just the first. The message
+    groups repeated problems by rows and is capped in length."""
 
     def __init__(self, problems: list[InputProblem]):
         self.problems = list(problems)
-        lines = [f"{len(self.problems)} problem(s) in input data:"] + [f"  - {p}" for p in self.problems]
+        lines = [f"{len(self.problems)} problem(s) in input data:"] + [f"  - {p}" for p in grouped_lines(self.problems)]
         super().__init__("\n".join(lines))
 
 

@@ -15,6 +15,7 @@ from ejournal_lib.common.validation import Column, TableSchema, read_raw_table
 
 __all__ = [
     "population_schema",
+    "nearest_code",
     "midt_norge_schema",
     "crosswalk_schema",
     "load_population",
@@ -182,3 +183,16 @@ def size_class(population) -> pd.Series:
     labels = [label for _, label in SIZE_CLASSES]
     bins = [-1] + [b for b, _ in SIZE_CLASSES]
     return pd.cut(pop, bins=bins, labels=labels, right=False)
+
+
+def nearest_code(code: str, valid) -> str | None:
+    """The valid code one mistyped digit away (the numerically nearest if several), or None.
+
+    >>> nearest_code("0302", {"0301", "3024", "4601"}), nearest_code("9999", {"0301"})
+    ('0301', None)
+    """
+    code = str(code).strip()
+    near = [v for v in valid if len(v) == len(code) and sum(a != b for a, b in zip(v, code)) == 1]
+    if not near or not code.isdigit():
+        return None
+    return min(near, key=lambda v: (abs(int(v) - int(code)), v))

@@ -8,7 +8,9 @@ or Excel serial numbers.
 
 from __future__ import annotations
 
+import difflib
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +72,13 @@ def _parse_number(s: pd.Series) -> pd.Series:
     return pd.to_numeric(text, errors="coerce")
 
 
+_NORWEGIAN_DATE = r"^(\d{1,2})\.(\d{1,2})\.(\d{4})(.*)$"  # 03.02.2020 (Norwegian Excel exports)
+
+
 def _parse_datetime(s: pd.Series, kind: str) -> pd.Series:
+    """ISO text, Norwegian day.month.year, or an Excel serial number."""
     text = s.astype(str).str.strip()
+    text = text.str.replace(_NORWEGIAN_DATE, lambda m: f"{m[3]}-{int(m[2]):02d}-{int(m[1]):02d}{m[4]}", regex=True)
     serial = pd.to_numeric(text.str.replace(",", ".", regex=False), errors="coerce")
     is_serial = serial.notna() & (serial > 20000) & (serial < 80000)
     out = pd.to_datetime(text.where(~is_serial), errors="coerce", format="ISO8601" if kind != "time" else None)
@@ -92,6 +99,29 @@ def _parse_clock(s: pd.Series) -> pd.Series:
     is_frac = ~ok & frac.notna() & (frac >= 0) & (frac < 1)
     clock[is_frac] = pd.to_timedelta((frac[is_frac] * 86400).round(), unit="s")  # only fractions: no overflow
     return clock
+
+
+def _pattern_message(col: Column, value: str) -> str:
+    """What a code should look like, in words, with the likely code when a spreadsheet dropped a leading zero."""
+    digits = re.fullmatch(r"\\d\{(\d+)\}", col.pattern or "")
+    if digits:
+        n = int(digits[1])
+        message = f"expected a code of {n} digits, got {value[:40]!r}"
+        if value.strip().isdigit() and len(value.strip()) < n:
+            message += f" (a spreadsheet probably dropped the leading zero: {value.strip().zfill(n)}?)"
+        return message
+    return f"expected a value of the form {col.description or col.pattern}, got {value[:40]!r}"
+
+
+def _unknown_message(col: Column, value: str) -> str:
+    """An unknown code, with the nearest known code suggested."""
+    if callable(col.allowed):
+        return f"unknown value {value[:40]!r}; expected a known code"
+    known = sorted(map(str, col.allowed))
+    near = difflib.get_close_matches(value.strip(), known, n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]!r}?" if near else ""
+    listed = f"{', '.join(known[:12])}{' …' if len(known) > 12 else ''}"
+    return f"unknown value {value[:40]!r}{hint} (expected one of: {listed})"
 
 
 def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[InputProblem]) -> pd.DataFrame:
@@ -173,11 +203,7 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
             if col.pattern:
                 bad = present & ~val.fillna("").str.fullmatch(col.pattern)
                 for i in df.index[bad]:
-                    problems.append(
-                        InputProblem(
-                            file, i + 1, col.name, f"expected a value matching {col.pattern}, got {str(s[i])[:40]!r}"
-                        )
-                    )
+                    problems.append(InputProblem(file, i + 1, col.name, _pattern_message(col, str(s[i]))))
             out[col.name] = val
         if col.allowed is not None:
             vals = out[col.name]
@@ -187,14 +213,7 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
             else:
                 bad = present & ~vals.isin(col.allowed)
             for i in df.index[bad]:
-                expected = (
-                    f"one of {sorted(col.allowed)[:12]}{' …' if len(col.allowed) > 12 else ''}"
-                    if not callable(col.allowed)
-                    else "a known code"
-                )
-                problems.append(
-                    InputProblem(file, i + 1, col.name, f"unknown value {str(s[i])[:40]!r}; expected {expected}")
-                )
+                problems.append(InputProblem(file, i + 1, col.name, _unknown_message(col, str(s[i]))))
     return out
 
 

@@ -55,7 +55,7 @@ def gp_survey_schema() -> TableSchema:
     return TableSchema(
         "gp_survey",
         (
-            Column("respondent_id", "code", pattern=r"R\d+"),
+            Column("respondent_id", "code", pattern=r"R\d+", description="R followed by digits"),
             Column("municipality_code", "code", pattern=r"\d{4}"),
             Column("employment_form", "code", allowed=frozenset({"self_employed", "employed"})),
             Column("municipal_agreement", "bool"),
@@ -80,7 +80,7 @@ def gp_key_figures_schema() -> TableSchema:
             Column("unit"),
             Column("source_publisher"),
             Column("source_title"),
-            Column("source_url", pattern=r"https?://\S+"),
+            Column("source_url", pattern=r"https?://\S+", description="a web address (https://…)"),
             Column("note", required=False),
         ),
         unique=("indicator", "period"),
@@ -99,7 +99,7 @@ def care_services_schema() -> TableSchema:
             Column("scope"),
             Column("source_publisher"),
             Column("source_title"),
-            Column("source_url", pattern=r"https?://\S+"),
+            Column("source_url", pattern=r"https?://\S+", description="a web address (https://…)"),
             Column("note", required=False),
         ),
         unique=("indicator", "year"),

@@ -48,7 +48,12 @@ def public_intentions_schema() -> TableSchema:
             Column("municipality_code", "code", pattern=r"\d{4}"),
             Column("status", "code", allowed=frozenset(PUBLIC_STATUSES)),
             Column("date_or_as_of", "text"),
-            Column("source", "text", pattern=r"https?://\S+( ; https?://\S+)*"),
+            Column(
+                "source",
+                "text",
+                pattern=r"https?://\S+( ; https?://\S+)*",
+                description="web addresses (https://…), separated by ' ; '",
+            ),
         ),
         unique=("municipality_code",),
     )
@@ -61,7 +66,7 @@ def intentions_aggregate_schema() -> TableSchema:
             Column("metric", "code", allowed=frozenset(AGGREGATE_METRICS)),
             Column("value", "float", min=0),
             Column("as_of", "date"),
-            Column("source", "text", pattern=r"https?://\S+"),
+            Column("source", "text", pattern=r"https?://\S+", description="a web address (https://…)"),
         ),
         unique=("metric",),
     )

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ejournal_lib.common.errors import EjournalError
+from ejournal_lib.common.errors import EjournalError, grouped_lines
 from ejournal_lib.common.identity_numbers import redact
 from ejournal_lib.common.project import DEFAULT_SCENARIO
 from ejournal_lib.pipeline.paths import ProjectPaths
@@ -71,8 +71,8 @@ def _cmd_validate(args, paths: ProjectPaths) -> int:
         problems = validate_scenario_inputs(scenario, checked)
         for key, target in checked:
             print(f"{key}: {target if not isinstance(target, list) else ', '.join(map(str, target))}")
-    for p in problems:
-        print(p)
+    for line in grouped_lines(problems):
+        print(line)
     if problems:
         print(f"{len(problems)} problem(s) found", file=sys.stderr)
         return 1

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.errors import InputProblem
-from ejournal_lib.common.municipalities import suggest_2020_code
+from ejournal_lib.common.municipalities import nearest_code, suggest_2020_code
 
 __all__ = ["flag", "session_problems", "activity_problems", "overlap_problems"]
 
@@ -34,11 +34,13 @@ def session_problems(
     codes = sessions["municipality_code"]
     for code in sorted(set(codes.dropna()) - set(valid_codes) - {""}):
         hint = suggest_2020_code(code, crosswalk) if crosswalk is not None else None
-        msg = (
-            f"{code} is a 2019 municipality code; the 2020 code is {hint}"
-            if hint and hint != code
-            else f"{code} is not a 2020 municipality code"
-        )
+        if hint and hint != code:
+            msg = f"{code} is a 2019 municipality code; the 2020 code is {hint}"
+        elif code.isdigit() and len(code) < 4 and code.zfill(4) in valid_codes:
+            msg = f"{code} is not a 2020 municipality code; a spreadsheet probably dropped the leading zero: {code.zfill(4)}?"
+        else:
+            near = nearest_code(code, valid_codes)
+            msg = f"{code} is not a 2020 municipality code" + (f"; did you mean {near}?" if near else "")
         out += flag(sessions, codes == code, "municipality_code", msg)
     sessions["start_at"] = sessions["date"] + sessions["start"]
     sessions["end_at"] = sessions["date"] + sessions["end"]

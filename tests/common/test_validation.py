@@ -40,7 +40,7 @@ def test_identity_numbers():
 SCHEMA = TableSchema(
     "t",
     (
-        Column("id", "code", pattern=r"S\d+"),
+        Column("id", "code", pattern=r"S\d+", description="S followed by digits"),
         Column("minutes", "float", min=0),
         Column("day", "date"),
         Column("kind", allowed=frozenset({"a", "b"})),
@@ -55,7 +55,7 @@ def test_all_problems_at_once(tmp_path):
     with pytest.raises(InputError) as err:
         read_raw_table(f, SCHEMA)
     text = str(err.value)
-    assert "row 2, column 'id': expected a value matching" in text
+    assert "row 2, column 'id': expected a value of the form S followed by digits, got 'X2'" in text
     assert "row 2, column 'minutes': expected a value ≥ 0" in text
     assert "row 2, column 'day': expected a date" in text
     assert "row 2, column 'kind': unknown value 'c'" in text
