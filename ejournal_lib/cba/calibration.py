@@ -17,7 +17,14 @@ from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.engine import run_cba
 from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["effect_pvs", "operation_cost_for", "severity_mix", "solve_calibration", "calibration_check"]
+__all__ = [
+    "effect_pvs",
+    "operation_cost_for",
+    "severity_mix",
+    "solve_calibration",
+    "calibration_check",
+    "scenario_inputs",
+]
 
 _SERIOUS = ("serious", "very_serious")
 
@@ -34,7 +41,7 @@ def operation_cost_for(inputs: CBAInputs, target_pv: float) -> float:
     >>> # share live 0.5 in 2020, 1.0 in 2021, base year 2019 at 0 %: c = −150 / (0.5 + 1.0)
     """
     m = municipal_share_curve(inputs.participation.municipal_share_by_year, inputs.years)
-    d = discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule)
+    d = discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
     return float(target_pv / (m @ d))
 
 
@@ -115,3 +122,13 @@ def calibration_check(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["within_tolerance"] = out["within_tolerance"].astype(bool) & np.isfinite(out["model_mnok"])
     return out
+
+
+def scenario_inputs(inputs: CBAInputs) -> CBAInputs:
+    """The inputs a scenario's analysis uses: as given (the operation cost per share live calibrated once, on
+    the brief's path), or with the operation cost solved again on this scenario's participation path when
+    ``calibration.recalibrate_operation`` asks for it."""
+    if not inputs.calibration.recalibrate_operation:
+        return inputs
+    cost = operation_cost_for(inputs, inputs.published.effects_mnok["operation"])
+    return inputs.with_overrides({"operation.cost_per_year_full_participation_mnok": cost})

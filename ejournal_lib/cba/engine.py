@@ -232,7 +232,7 @@ def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, *
     curves = participation_curves(inputs, draws, **curve_kwargs)
     evaluate(inputs, draws, sink, public_share, curves)
     years = inputs.years
-    df = discount_factors(years, inputs.frame.base_year, inputs.schedule)
+    df = discount_factors(years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
     frames = []
     for effect, (services, values) in sink.streams.items():
         v = values[0]  # (S_e, T)

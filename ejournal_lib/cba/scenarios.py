@@ -44,7 +44,7 @@ def _scaled_curve(inputs: CBAInputs, final_share: float) -> np.ndarray:
 def npv_with(inputs: CBAInputs, public_share: dict, municipal_share=None, gp_share=None) -> float:
     """Deterministic net present value (MNOK) with optional replacement participation curves."""
     draws = deterministic_draws(inputs)
-    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule))
+    sink = PresentValueSink(discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule))
     curves = participation_curves(inputs, draws, municipal_share=municipal_share, gp_share=gp_share)
     evaluate(inputs, draws, sink, public_share, curves)
     return float(sum(sink.pv[e][1].sum() for e in EFFECTS))

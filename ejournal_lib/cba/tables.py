@@ -18,7 +18,7 @@ from ejournal_lib.cba.actors import (
     municipality_distribution,
     public_shares,
 )
-from ejournal_lib.cba.calibration import calibration_check
+from ejournal_lib.cba.calibration import calibration_check, scenario_inputs
 from ejournal_lib.cba.engine import CASH_EFFECTS, effect_pairs, run_cba, year_turning_positive
 from ejournal_lib.cba.non_priced import non_priced_table
 from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
@@ -83,7 +83,7 @@ def cba_tables(
     population); ``survey_estimates``: the GP survey's expected shares (the participation appendix's table),
     for the GP uptake assumptions. Returns frames keyed by their processed-table name, plus ``_simulation``
     (the draws)."""
-    inputs, mapping = scenario.cba, scenario.actor_mapping
+    inputs, mapping = scenario_inputs(scenario.cba), scenario.actor_mapping
     financing_key = scenario.settings.financing_key
     budget, n_iterations, seed = (
         scenario.analysis.budget,

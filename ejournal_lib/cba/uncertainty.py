@@ -255,7 +255,7 @@ def expected_draws(inputs: CBAInputs) -> tuple[Draws, Curves, np.ndarray]:
 
 
 def _pvs(inputs: CBAInputs, draws: Draws, public_share: dict, curves: Curves | None = None) -> pd.DataFrame:
-    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule))
+    sink = PresentValueSink(discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule))
     evaluate(inputs, draws, sink, public_share, curves)
     out = pd.DataFrame({e: sink.pv[e][1].sum(axis=1) for e in EFFECTS})
     out["npv"] = out[list(EFFECTS)].sum(axis=1)

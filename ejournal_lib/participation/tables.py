@@ -68,7 +68,7 @@ def example_commitment_key_figures(coverage: dict[str, pd.DataFrame], target: fl
 
 def _costs_pv(inputs: CBAInputs, public_share: dict, curve: np.ndarray) -> float:
     draws = deterministic_draws(inputs)
-    sink = PresentValueSink(discount_factors(inputs.years, inputs.frame.base_year, inputs.schedule))
+    sink = PresentValueSink(discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule))
     evaluate(inputs, draws, sink, public_share, participation_curves(inputs, draws, municipal_share=curve))
     return float(sum(sink.pv[e][1].sum() for e in _COST_EFFECTS if e in EFFECTS))
 

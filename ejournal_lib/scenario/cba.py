@@ -323,6 +323,9 @@ class Calibration(StrictModel):
     source: str
     tolerance_mnok: Positive
     parameters: list[CalibratedParameter]
+    # Solve the operation cost again on this scenario's participation path? No by default: the cost per
+    # share live is calibrated once, on the brief's path, so that a slower path costs less, not the same.
+    recalibrate_operation: bool = False
 
 
 class CBAInputs(StrictModel):

@@ -164,3 +164,18 @@ def test_inputs_table_lists_every_value(inputs):
     home = t[(t["section"] == "services") & (t["parameter"] == "table.home_services.ftes")]
     assert home["value_number"].iloc[0] == 35297
     assert np.isfinite(t["value_number"]).sum() > 100
+
+
+def test_operation_cost_is_calibrated_once_unless_the_scenario_asks(scenario):
+    from ejournal_lib.cba.calibration import scenario_inputs
+    from ejournal_lib.cba.tables import scenario_public_shares
+
+    ps = scenario_public_shares(scenario)
+    slow = {2025: 0.05, 2026: 0.1, 2027: 0.15, 2028: 0.2, 2029: 0.3, 2030: 0.5}
+    kept = scenario.cba.with_overrides({"participation.municipal_share_by_year": slow})
+    assert scenario_inputs(kept) is kept  # default: the cost per share live from the brief's path
+    kept_pv = run_cba(kept, ps).by_effect_service.groupby("effect")["npv_mnok"].sum()["operation"]
+    assert -5279 < kept_pv < -2000  # fewer live, less operation cost
+    again = kept.with_overrides({"calibration.recalibrate_operation": True})
+    pv = run_cba(scenario_inputs(again), ps).by_effect_service.groupby("effect")["npv_mnok"].sum()["operation"]
+    assert pv == pytest.approx(-5279, abs=0.01)  # solved again on this path: the published present value
