@@ -222,6 +222,19 @@ class CBAResult:
         y["cumulative_discounted_mnok"] = y["discounted_mnok"].cumsum()
         return y
 
+    def summary(self) -> pd.DataFrame:
+        """Present value per effect (MNOK), the net present value last."""
+        by_effect = self.yearly.groupby("effect", sort=False)["discounted_mnok"].sum()
+        out = by_effect.rename("npv_mnok").reset_index()
+        return pd.concat([out, pd.DataFrame({"effect": ["npv"], "npv_mnok": [self.npv]})], ignore_index=True)
+
+    def __repr__(self) -> str:
+        years = self.yearly["year"]
+        return (
+            f"CBAResult(npv={self.npv:,.1f} MNOK, {years.min()}–{years.max()}, "
+            f"{self.yearly['effect'].nunique()} effects; .summary() for the table, .yearly for every stream)"
+        )
+
 
 def run_cba(inputs: CBAInputs, public_share: dict, draws: Draws | None = None, **curve_kwargs) -> CBAResult:
     """Deterministic run (one draw): yearly streams per effect and service with discounted values."""

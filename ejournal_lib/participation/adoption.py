@@ -177,17 +177,30 @@ def _flag(fit: BassFit) -> BassFit:
     return fit
 
 
-def fit_bass(new_adopters, method: str = "ols", start=None) -> BassFit:
+def fit_bass(new_adopters, method: str = "ols", start=None, *, cumulative: bool = False) -> BassFit:
     """Fit the Bass model to new adopters per period. ``method``: "ols" (Bass 1969) or "nls"
-    (Srinivasan & Mason 1986). Returns m, p, q with standard errors where defined."""
+    (Srinivasan & Mason 1986). Returns m, p, q with standard errors where defined.
+
+    The model wants *new* adopters per period; pass ``cumulative=True`` to give the cumulative series
+    instead (it is differenced). A series that only ever rises over many periods looks cumulative: the fit
+    carries a warning saying so (it may also be the start of a diffusion, so it is not refused)."""
+    if cumulative:
+        x = check_adoption_series(new_adopters, cumulative=True, name="cumulative adopters")
+        new_adopters = np.diff(x, prepend=0.0)
     n = check_adoption_series(new_adopters, name="new_adopters")
     if len(n) < 3:
         raise ValueError(f"the Bass model needs at least 3 periods, got {len(n)}")
-    if method == "ols":
-        return _fit_bass_ols(n)
-    if method == "nls":
-        return _fit_bass_nls(n, start)
-    raise ValueError(f"method must be 'ols' or 'nls', got {method!r}")
+    if method not in ("ols", "nls"):
+        raise ValueError(f"method must be 'ols' or 'nls', got {method!r}")
+    fit = _fit_bass_ols(n) if method == "ols" else _fit_bass_nls(n, start)
+    if not cumulative and len(n) >= 6 and np.all(np.diff(n) > 0):
+        message = (
+            "the series rises in every period, as a cumulative series does; if it is cumulative, "
+            "call fit_bass(..., cumulative=True)"
+        )
+        log.warning("fit_bass: %s", message)
+        fit.warnings.append(message)
+    return fit
 
 
 @dataclass

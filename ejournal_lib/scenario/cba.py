@@ -11,9 +11,10 @@ from typing import Annotated, Any, Literal
 
 import numpy as np
 import pandas as pd
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationError, model_validator
 
-from ejournal_lib.scenario.base import Code, NonNegative, Positive, Rate, Share, StrictModel, Year
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario.base import Code, NonNegative, Positive, Rate, Share, StrictModel, Year, format_problems
 
 __all__ = [
     "CBAInputs",
@@ -407,4 +408,8 @@ class CBAInputs(StrictModel):
         """A checked copy with ``{"a.b.c": value}`` overrides (see :func:`apply_overrides`)."""
         from ejournal_lib.scenario.overrides import apply_overrides
 
-        return CBAInputs.model_validate(apply_overrides(self.model_dump(), overrides))
+        try:
+            return CBAInputs.model_validate(apply_overrides(self.model_dump(), overrides))
+        except ValidationError as exc:
+            problems = "\n".join(f"  - cba.{p}" for p in format_problems(exc, CBAInputs))
+            raise ConfigError(f"overrides {sorted(overrides)}:\n{problems}") from None

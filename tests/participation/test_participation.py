@@ -233,3 +233,13 @@ def test_scenario_shares_outside_0_1_are_errors():
         participation_scenario_curves({2025: 0.1, 2030: 0.85}, range(2021, 2041), {"høy": 1.2})
     curves = participation_scenario_curves({2025: 0.1, 2030: 0.85}, range(2021, 2041), {"lav": 0.5})
     assert curves["lav"].max() == pytest.approx(0.5)
+
+
+def test_a_cumulative_series_is_differenced_on_request_and_flagged_otherwise():
+    new = bass_new(10, 1.0, 0.03, 0.4)
+    direct = fit_bass(new, "nls")
+    from_cumulative = fit_bass(np.cumsum(new), "nls", cumulative=True)
+    assert (from_cumulative.m, from_cumulative.p, from_cumulative.q) == pytest.approx((direct.m, direct.p, direct.q))
+    mistaken = fit_bass(np.cumsum(new), "ols")  # cumulative passed as new adopters
+    assert any("cumulative=True" in w for w in mistaken.warnings)
+    assert not any("cumulative" in w for w in direct.warnings)
