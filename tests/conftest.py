@@ -46,4 +46,4 @@ def pipeline_run(tmp_path_factory):
     paths = ProjectPaths.at(ROOT, tmp_path_factory.mktemp("e2e"))
     report = run_pipeline(paths, jobs=2)
     assert report.ok, failure_summary(report)
-    return paths, report
+    return report.paths, report

@@ -28,7 +28,7 @@ def _cmd_run(args, paths: ProjectPaths) -> int:
     cached = sum(r.status == "cached" for r in report.results)
     print(
         f"scenario {report.scenario}: {ran} run, {cached} unchanged, {len(report.failed)} failed "
-        f"in {elapsed:.1f} s; appendices in {paths.appendices}"
+        f"in {elapsed:.1f} s; appendices in {report.paths.appendices}"
     )
     print(f"manifest: {report.manifest_path}\nworkbook: {report.workbook_path}")
     if not report.ok:
@@ -84,9 +84,9 @@ def _cmd_factsheets(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.factsheet_batch import build_factsheets
 
     report = build_factsheets(paths, args.config, args.municipality, jobs=args.jobs, pdf=not args.no_pdf)
+    folder = report.folder
     print(
-        f"{len(report.written)} factsheets written to {paths.reports / 'factsheets'} in {report.seconds:.1f} s "
-        f"(index: {paths.reports / 'factsheets' / 'index.html'})"
+        f"{len(report.written)} factsheets written to {folder} in {report.seconds:.1f} s (index: {folder / 'index.html'})"
     )
     if report.failed:
         print(f"{len(report.failed)} failed:", file=sys.stderr)

@@ -32,6 +32,7 @@ class FactsheetReport:
     written: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
     seconds: float = 0.0
+    folder: Path | None = None
 
 
 def _render_chunk(job: dict) -> dict:
@@ -181,7 +182,8 @@ def build_factsheets(
     paths, scenario_path=None, codes: list[str] | None = None, jobs: int = 2, pdf: bool = True, refresh: bool = True
 ) -> FactsheetReport:
     """Bring the national tables up to date (incremental pipeline run), compute every factsheet number
-    into ``data/processed/municipality_factsheet_data.csv``, render the factsheets and the index.
+    into ``data/processed/<scenario>/municipality_factsheet_data.csv``, render the factsheets and the index
+    into ``reports/<scenario>/factsheets/`` (the report's ``folder``).
 
     ``codes``: only these municipalities (default: all outside Midt-Norge). Unknown or Midt-Norge codes are
     a ConfigError before anything is rendered.
@@ -196,7 +198,8 @@ def build_factsheets(
                 "the pipeline failed, so the factsheets would not be current:\n" + failure_summary(report)
             )
     p = plan(paths, scenario_path)
-    with RunLock(paths.out):
+    paths = paths.for_scenario(p.scenario.name)
+    with RunLock(paths.reports):
         return _build(paths, p, codes, jobs, pdf)
 
 
@@ -228,4 +231,5 @@ def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
         example_inputs=example,
     )
     write_index(out_dir, data, report.failed, p.scenario.title)
+    report.folder = out_dir
     return report

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ejournal_lib.common.project import DEFAULT_SCENARIO
+from ejournal_lib.common.yaml_io import read_yaml
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.provenance import (
     environment_versions,
@@ -15,6 +17,7 @@ from ejournal_lib.pipeline.provenance import (
     utc_now,
 )
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.overrides import differences
 
 __all__ = ["base_provenance", "all_input_hashes", "write_manifest", "previous_notebook_entries"]
 
@@ -33,6 +36,7 @@ def base_provenance(
     their state in version control, time."""
     inputs = inputs if inputs is not None else all_input_hashes(paths, scenario)
     return {
+        "differences": default_differences(paths, scenario),
         "git": git_state(paths.root),
         "versions": environment_versions(),
         "scenario_name": scenario.name,
@@ -42,6 +46,16 @@ def base_provenance(
         "input_status": input_status(paths.root, list(inputs)),
         "started_utc": started or utc_now(),
     }
+
+
+def default_differences(paths: ProjectPaths, scenario: Scenario) -> list[list]:
+    """What the scenario file sets differently from the default scenario, as [path, default, this] (empty for
+    the default itself); values as text."""
+    default = (paths.root / DEFAULT_SCENARIO).resolve()
+    if not default.is_file() or scenario.path is None or scenario.path.resolve() == default:
+        return []
+    diff = differences(read_yaml(default, "default scenario"), read_yaml(scenario.path, "scenario"))
+    return [[path, "" if a is None else str(a), "" if b is None else str(b)] for path, a, b in diff]
 
 
 def write_manifest(paths: ProjectPaths, prov: dict, notebooks: dict) -> Path:

@@ -29,11 +29,12 @@ class RunLockedError(EjournalError):
 
 
 class RunLock:
-    """An exclusive lock on an output folder (``<out>/.ejournal.lock``), released when the process ends,
-    however it ends. A second run on the same outputs is refused with a clear message."""
+    """An exclusive lock on an output folder (``<folder>/.ejournal.lock``, the scenario's reports folder),
+    released when the process ends, however it ends. A second run on the same outputs is refused with a clear
+    message; runs of other scenarios are not affected."""
 
-    def __init__(self, out: Path):
-        self.path = Path(out) / ".ejournal.lock"
+    def __init__(self, folder: Path):
+        self.path = Path(folder) / ".ejournal.lock"
         self._fh = None
 
     def __enter__(self) -> RunLock:
@@ -64,11 +65,12 @@ class RunLock:
 
 
 def remove_stale_scratch(paths: ProjectPaths) -> None:
-    """Staging areas of runs that were killed (call while holding the lock), and kernel socket folders of
-    runs whose process is gone."""
+    """Staging areas and kernel socket folders of runs whose process is gone."""
     for stale in paths.out.glob(_STAGING_PREFIX + "*"):
-        log.info("removing the staging area of an interrupted run: %s", stale)
-        shutil.rmtree(stale, ignore_errors=True)
+        pid = stale.name[len(_STAGING_PREFIX) :]
+        if pid.isdigit() and not process_alive(int(pid)):
+            log.info("removing the staging area of an interrupted run: %s", stale)
+            shutil.rmtree(stale, ignore_errors=True)
     for folder in Path(tempfile.gettempdir()).glob(_SCRATCH_PREFIX + "*"):
         pid = folder.name[len(_SCRATCH_PREFIX) :].split("-")[0]
         if pid.isdigit() and not process_alive(int(pid)):
@@ -80,27 +82,34 @@ class Staging:
     tables, appendices, executed notebooks, cache state, workbook and manifest by the staged ones;
     :meth:`discard` keeps only the partly executed notebooks of failed runs (in ``reports/failed``)."""
 
-    #: What a run writes (relative to an output folder); everything else (e.g. factsheets) is left alone.
-    FOLDERS = ("data/processed", "reports/appendices", "reports/executed", "reports/.state")
-    FILES = ("reports/tabeller.xlsx", "reports/manifest.json")
+    #: What a run writes (the ProjectPaths folders, and files in its reports folder); everything else (e.g.
+    #: factsheets, other scenarios) is left alone.
+    FOLDERS = ("processed", "appendices", "executed", "state")
+    FILES = ("tabeller.xlsx", "manifest.json")
 
     def __init__(self, paths: ProjectPaths):
         self.published = paths
         self.dir = paths.out / f"{_STAGING_PREFIX}{os.getpid()}"
-        self.paths = ProjectPaths(root=paths.root, out=self.dir)
+        self.paths = ProjectPaths(root=paths.root, out=self.dir, scenario=paths.scenario)
         self.sockets = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH_PREFIX}{os.getpid()}-"))
+
+    def _pairs(self):
+        """(staged, published) for every folder and file a run writes."""
+        for name in self.FOLDERS:
+            yield getattr(self.paths, name), getattr(self.published, name), True
+        for name in self.FILES:
+            yield self.paths.reports / name, self.published.reports / name, False
 
     def __enter__(self) -> Staging:
         shutil.rmtree(self.dir, ignore_errors=True)
-        for rel in self.FOLDERS:
-            source, target = self.published.out / rel, self.dir / rel
-            if source.is_dir():
-                shutil.copytree(source, target)
-            else:
-                target.mkdir(parents=True, exist_ok=True)
-        for rel in self.FILES:
-            if (self.published.out / rel).is_file():
-                shutil.copy2(self.published.out / rel, self.dir / rel)
+        for staged, published, folder in self._pairs():
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            if folder and published.is_dir():
+                shutil.copytree(published, staged)
+            elif folder:
+                staged.mkdir(parents=True, exist_ok=True)
+            elif published.is_file():
+                shutil.copy2(published, staged)
         return self
 
     def __exit__(self, *exc) -> None:
@@ -110,18 +119,18 @@ class Staging:
     def publish(self) -> None:
         """Swap every staged folder and file into place; the manifest goes last, so that a manifest always
         describes what is published."""
-        for rel in self.FOLDERS:
-            staged, final = self.dir / rel, self.published.out / rel
+        for staged, final, folder in self._pairs():
             final.parent.mkdir(parents=True, exist_ok=True)
+            if not folder:
+                if staged.is_file():
+                    staged.replace(final)
+                continue
             old = final.with_name(final.name + ".old")
             shutil.rmtree(old, ignore_errors=True)
             if final.exists():
                 final.rename(old)
             staged.rename(final)
             shutil.rmtree(old, ignore_errors=True)
-        for rel in self.FILES:
-            if (self.dir / rel).is_file():
-                (self.dir / rel).replace(self.published.out / rel)
 
     def keep_failed(self, executed: list[Path]) -> list[Path]:
         """Move the partly executed notebooks of failed notebooks to ``reports/failed``; returns their paths."""

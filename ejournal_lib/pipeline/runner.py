@@ -54,6 +54,7 @@ class RunReport:
     results: list[NotebookResult] = field(default_factory=list)
     manifest_path: Path | None = None
     workbook_path: Path | None = None
+    paths: ProjectPaths | None = None
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -72,15 +73,19 @@ def run_pipeline(
     force: bool = False,
     progress_bar: bool | None = None,
 ) -> RunReport:
-    """Run the pipeline and publish appendices, tables, ``reports/tabeller.xlsx`` and ``reports/manifest.json``
-    together, only if every notebook run succeeded (else the last publication stays as it was and the partly
-    executed notebooks of the failures are kept in ``reports/failed``). Refuses to start while another run
-    writes to the same outputs."""
+    """Run the pipeline and publish the scenario's appendices, tables, workbook and manifest (in
+    ``data/processed/<scenario>/`` and ``reports/<scenario>/``) together, only if every notebook run succeeded
+    (else the last publication stays as it was and the partly executed notebooks of the failures are kept in
+    ``reports/<scenario>/failed``). Refuses to start while another run writes to the same scenario's outputs.
+    The report's ``paths`` are the scenario's."""
     p = plan(paths, scenario_path, only)  # every check before anything runs
-    with RunLock(paths.out):
+    paths = paths.for_scenario(p.scenario.name)
+    p = replace(p, paths=paths)
+    with RunLock(paths.reports):
         remove_stale_scratch(paths)
         with Staging(paths) as staging:
             report = _run_notebooks(replace(p, paths=staging.paths), staging.sockets, jobs, force, progress_bar)
+            report.paths = paths
             if report.ok:
                 staging.publish()
                 report.manifest_path = paths.reports / "manifest.json"
@@ -235,10 +240,18 @@ def failure_summary(report: RunReport) -> str:
 
 
 def clean_outputs(paths: ProjectPaths) -> None:
-    """Remove everything the pipeline produced (processed tables and reports); raw data is untouched.
-    Refused while a run writes to the same outputs."""
-    with RunLock(paths.out):
-        _remove_children(paths.processed, paths.reports)
+    """Remove everything the pipeline produced (processed tables and reports of every scenario); raw data is
+    untouched. Refused while a run writes to any of them."""
+    base = replace(paths, scenario=None)
+    scenarios = sorted(d for d in base.reports.glob("*") if d.is_dir())
+    locks = [RunLock(d) for d in scenarios]
+    try:
+        for lock in locks:
+            lock.__enter__()
+        _remove_children(base.processed, base.reports)
+    finally:
+        for lock in locks:
+            lock.__exit__(None, None, None)
 
 
 def _remove_children(*folders: Path) -> None:

@@ -22,6 +22,7 @@ from nbconvert.preprocessors import TagRemovePreprocessor
 
 from ejournal_lib.common.formatting import fmt_date
 from ejournal_lib.common.labels import label
+from ejournal_lib.common.project import DEFAULT_SCENARIO
 from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL, data_status_text
 from ejournal_lib.publishing.render import render_template
 
@@ -120,13 +121,14 @@ def _status(prov: dict, path: str) -> str:
 
 def provenance_line(prov: dict) -> str:
     """The provenance in one line (the closing section of short documents): scenario and its hash, commit,
-    version, time; the input hashes are in reports/manifest.json."""
+    version, time; the input hashes are in the scenario's manifest."""
     git = prov.get("git", {})
     commit = (git.get("commit") or "ukjent")[:12] + (" (ulagrede endringer)" if git.get("dirty") else "")
     return (
         f"Laget med ejournal {prov.get('versions', {}).get('ejournal', '')} fra scenario "
         f"{prov.get('scenario_name')} ({prov.get('scenario_path')}, sha256 {str(prov.get('scenario_sha256'))[:12]}…), "
-        f"git {commit}, {prov.get('started_utc', '')} UTC. Inndata og deres sha256: reports/manifest.json."
+        f"git {commit}, {prov.get('started_utc', '')} UTC. Inndata og deres sha256: "
+        f"reports/{prov.get('scenario_name')}/manifest.json."
     )
 
 
@@ -187,6 +189,9 @@ def page_html(
         provenance_line=provenance_line(prov),
         provenance_rows=provenance_rows(prov),
         tables=tables,
+        differences=prov.get("differences", []),
+        default_scenario=DEFAULT_SCENARIO,
+        scenario=prov.get("scenario_name", ""),
         executed=executed,
         traceability=traceability,
         body=body,
@@ -223,7 +228,7 @@ def render_appendix(
         prov,
         example_inputs,
         traceability=notebook_body_html(nb, traceability=True),
-        executed=f"reports/executed/{name}.ipynb",
+        executed=f"reports/{prov.get('scenario_name')}/executed/{name}.ipynb",
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     html_path, pdf_path = out_dir / f"{name}.html", out_dir / f"{name}.pdf"

@@ -79,7 +79,7 @@ def _readme(tables: dict[str, str], sheets: dict[str, str], metas: dict, frames:
             if metas[t].get("synthetic")
             else "Offentlige data og prosjektets dokumenter",
             "Rader": len(frames[t]),
-            "Fil": f"data/processed/{t}.csv",
+            "Fil": f"data/processed/{prov.get('scenario_name', '')}/{t}.csv",
         }
         for t in sheets
     ]

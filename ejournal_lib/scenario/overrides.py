@@ -6,7 +6,7 @@ import copy
 
 from ejournal_lib.common.errors import ConfigError
 
-__all__ = ["apply_overrides"]
+__all__ = ["apply_overrides", "flatten", "differences"]
 
 _ROW_KEYS = ("service", "item", "id")
 
@@ -48,3 +48,37 @@ def apply_overrides(section: dict, overrides: dict) -> dict:
             else:
                 node = node[key]
     return out
+
+
+def _row_key(row) -> tuple[str, str] | None:
+    """(key column, key) of a table row, or None."""
+    return next(((k, str(row[k])) for k in _ROW_KEYS if isinstance(row, dict) and k in row), None)
+
+
+def flatten(section, prefix: str = "") -> dict[str, object]:
+    """Every value of ``section`` by the dotted path an override would use (rows by their key column).
+
+    >>> flatten({"frame": {"rate": 0.04}, "table": [{"service": "home", "ftes": 3}]})
+    {'frame.rate': 0.04, 'table.home.ftes': 3}
+    """
+    out: dict[str, object] = {}
+    if isinstance(section, dict):
+        for key, value in section.items():
+            out.update(flatten(value, f"{prefix}{key}."))
+    elif isinstance(section, list) and section and all(_row_key(r) is not None for r in section):
+        for row in section:
+            column, key = _row_key(row)
+            out.update(flatten({k: v for k, v in row.items() if k != column}, f"{prefix}{key}."))
+    else:
+        out[prefix.rstrip(".")] = section
+    return out
+
+
+def differences(a: dict, b: dict) -> list[tuple[str, object, object]]:
+    """(path, value in ``a``, value in ``b``) for every path whose value differs (None where absent).
+
+    >>> differences({"x": {"y": 1, "z": 2}}, {"x": {"y": 1, "z": 3}})
+    [('x.z', 2, 3)]
+    """
+    fa, fb = flatten(a), flatten(b)
+    return [(k, fa.get(k), fb.get(k)) for k in sorted(set(fa) | set(fb)) if fa.get(k) != fb.get(k)]

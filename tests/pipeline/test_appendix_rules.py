@@ -178,7 +178,7 @@ def test_workbook_fit_to_attach(pipeline_run):
     facts = {r[0]: r[1] for r in rows[:header] if r[0]}
     assert facts["Scenario"] == "ssd2020" and facts["Git-commit"] and facts["Kjørt"]
     for sheet_name, (_, title, _, basis, n_rows, file) in listed.items():
-        table = file.removeprefix("data/processed/").removesuffix(".csv")
+        table = file.removeprefix("data/processed/ssd2020/").removesuffix(".csv")
         ws = book[sheet_name]
         assert ws.freeze_panes == "A2", sheet_name
         headers = [c.value for c in ws[1]]
@@ -209,4 +209,4 @@ def test_executed_notebooks_carry_provenance_and_no_absolute_paths(pipeline_run,
         assert run["scenario"]["name"] == "ssd2020" and "data/raw/population_municipality_2020.csv" in run["inputs"]
         assert "commit" in run["git"]
         html = (paths.appendices / f"{name}.html").read_text(encoding="utf-8")
-        assert f"reports/executed/{name}.ipynb" in html
+        assert f"reports/ssd2020/executed/{name}.ipynb" in html

@@ -70,7 +70,7 @@ def planted_run(tmp_path_factory, root):
     (project / "pyproject.toml").write_text("", encoding="utf-8")
     folder = project / "data" / "raw" / "example" / "timeuse"
     plant(folder)
-    paths = ProjectPaths.at(project, project / "out")
+    paths = ProjectPaths.at(project, project / "out").for_scenario("ssd2020")
     report = run_pipeline(paths, jobs=1)
     assert report.ok, failure_summary(report)
     return paths, staff_days(folder, project / "data" / "raw" / "timeuse_codebook.yaml")

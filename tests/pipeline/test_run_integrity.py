@@ -26,7 +26,7 @@ def test_an_input_outside_the_project_is_hashed_and_marked(project, tmp_path_fac
     outside = tmp_path_factory.mktemp("elsewhere") / "followup.csv"
     outside.write_bytes((project / "data" / "raw" / "example" / "benefit_followup.csv").read_bytes())
     set_scenario(project, "  benefit_followup: data/raw/example/benefit_followup.csv", f"  benefit_followup: {outside}")
-    paths = ProjectPaths.at(project)
+    paths = ProjectPaths.at(project).for_scenario("ssd2020")
     assert run_pipeline(paths).ok
     manifest = json.loads((paths.reports / "manifest.json").read_text())
     assert str(outside) in manifest["inputs"]
@@ -39,8 +39,8 @@ def test_an_input_outside_the_project_is_hashed_and_marked(project, tmp_path_fac
 
 
 def test_a_second_run_on_the_same_outputs_is_refused(project, capsys):
-    paths = ProjectPaths.at(project)
-    with RunLock(paths.out):
+    paths = ProjectPaths.at(project).for_scenario("ssd2020")
+    with RunLock(paths.reports):
         with pytest.raises(RunLockedError, match=f"another run \\(process {os.getpid()}\\) is writing to"):
             run_pipeline(paths)
         assert main(["--root", str(project), "run"]) == 2
@@ -101,7 +101,7 @@ def sockets_of(pid: int) -> list[Path]:
 
 @pytest.mark.parametrize("how", ["sigkill", "sigint"])
 def test_a_killed_or_interrupted_run_leaves_nothing_behind(project, how):
-    paths = ProjectPaths.at(project)
+    paths = ProjectPaths.at(project).for_scenario("ssd2020")
     assert run_pipeline(paths).ok
     published = snapshot(paths)
     proc, tree = start_sleeping_run(project)

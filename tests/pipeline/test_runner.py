@@ -59,11 +59,14 @@ def test_missing_or_unreadable_config_via_cli(project, capsys):
 
 
 def test_run_cache_and_failure(project, capsys):
-    paths = ProjectPaths.at(project)
+    paths = ProjectPaths.at(project).for_scenario("ssd2020")
     report = run_pipeline(paths, jobs=2)
     assert report.ok, failure_summary(report)
     # 20-year loans and 20 follow-up rows in the example file: value = 20 × rank + 20, count = value + 1
-    assert (project / "data" / "processed" / "t2.csv").read_text().splitlines()[1:] == ["1,40,41", "2,60,61"]
+    assert (project / "data" / "processed" / "ssd2020" / "t2.csv").read_text().splitlines()[1:] == [
+        "1,40,41",
+        "2,60,61",
+    ]
     for name in "abc":
         assert (paths.appendices / f"{name}.html").is_file()
         assert (paths.appendices / f"{name}.pdf").read_bytes()[:4] == b"%PDF"
@@ -118,7 +121,7 @@ def test_a_table_written_but_not_declared_fails_the_notebook(project):
     report = run_pipeline(ProjectPaths.at(project))
     c = next(r for r in report.results if r.name == "c")
     assert c.status == "failed" and "not declared in the notebook's metadata (writes): ['t_secret']" in c.error
-    assert not (project / "data" / "processed" / "t_secret.csv").exists()  # nothing published
+    assert not (project / "data" / "processed" / "ssd2020" / "t_secret.csv").exists()  # nothing published
 
 
 def test_upstream_failure_skips_dependants(project):
@@ -133,7 +136,7 @@ def test_only_runs_the_named_notebook_its_inputs_and_its_readers(project):
     assert p.waves == [["a"], ["b"]]
     p = plan(ProjectPaths.at(project), only=["a"])  # b reads a's table: it would be left stale
     assert p.waves == [["a"], ["b"]]
-    paths = ProjectPaths.at(project)
+    paths = ProjectPaths.at(project).for_scenario("ssd2020")
     assert run_pipeline(paths).ok
     assert run_pipeline(paths, only=["c"], force=True).ok
     manifest = json.loads((paths.reports / "manifest.json").read_text())

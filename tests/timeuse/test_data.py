@@ -169,7 +169,7 @@ def test_nothing_written_when_validation_fails(root, tmp_path):
     report = run_pipeline(ProjectPaths.at(root, out), cfg, only=["baseline"])
     assert not report.ok
     assert "overlaps another activity" in report.results[0].error
-    assert list((out / "data" / "processed").glob("timeuse_*.csv")) == []  # nothing published
-    assert not (out / "reports" / "appendices" / "baseline.html").exists()
-    assert not (out / "reports" / "manifest.json").exists()
-    assert (out / "reports" / "failed" / "baseline.ipynb").is_file()
+    assert list((out / "data" / "processed").rglob("timeuse_*.csv")) == []  # nothing published
+    assert not (out / "reports" / "ssd2020" / "appendices" / "baseline.html").exists()
+    assert not (out / "reports" / "ssd2020" / "manifest.json").exists()
+    assert (out / "reports" / "ssd2020" / "failed" / "baseline.ipynb").is_file()

@@ -1,0 +1,39 @@
+"""A notebook opened in JupyterLab (run with its default parameters) writes to a scratch folder of its
+scenario, says so, reads other notebooks' tables from the publication, and never touches the publication."""
+
+import shutil
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from ejournal_lib.pipeline.kernels import kernel_name
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.runner import run_pipeline
+
+from .helpers import snapshot
+
+pytestmark = pytest.mark.slow
+
+
+def test_interactive_run_writes_to_scratch_and_leaves_the_publication_alone(tmp_path, root):
+    for folder in ("config", "notebooks"):
+        shutil.copytree(root / folder, tmp_path / folder)
+    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
+    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    paths = ProjectPaths.at(tmp_path).for_scenario("ssd2020")
+    assert run_pipeline(paths, only=["participation"]).ok  # cba reads the survey estimates it publishes
+    published = snapshot(paths)
+
+    nb = nbformat.read(tmp_path / "notebooks" / "cba.ipynb", as_version=4)
+    NotebookClient(
+        nb, kernel_name=kernel_name(), timeout=600, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+
+    scratch = tmp_path / "data" / "scratch" / "ssd2020"
+    assert (scratch / "cba_summary.csv").is_file() and (scratch / "break_even.csv").is_file()
+    assert snapshot(paths) == published  # the publication is untouched
+    text = "".join(str(o.get("data", {}).get("text/html", "")) for c in nb.cells for o in c.get("outputs", []))
+    assert "Interaktiv kjøring" in text and "data/scratch/ssd2020" in text
+    # it read the published survey estimates: the break-even table has the survey rows
+    assert "survey" in (scratch / "break_even.csv").read_text(encoding="utf-8")
