@@ -43,14 +43,15 @@ lock: ## Update requirements.lock from the ranges in pyproject.toml (exact versi
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --upgrade -o requirements.lock
 
 lab: setup ## JupyterLab at the project root with the project kernel (extra options: LAB_ARGS="--port 8890")
-	$(BIN)/jupyter lab --notebook-dir=. $(LAB_ARGS)
+	$(BIN)/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=ejournal $(LAB_ARGS)
 
 list: setup ## The notebooks and what they read and write
 	$(BIN)/ejournal list
 
-benchmark: setup ## Time the Monte Carlo and the factsheet batch against plain baselines
+benchmark: setup ## Time the Monte Carlo, the factsheet batch and a sweep against plain baselines
 	$(BIN)/python benchmarks/bench_cba.py
 	$(BIN)/python benchmarks/bench_factsheets.py
+	$(BIN)/python benchmarks/bench_sweep.py
 
 clean: ## Delete data/processed and reports (raw data is never touched)
 	$(BIN)/ejournal clean

@@ -122,6 +122,22 @@ def _cmd_example_data(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _cmd_compare(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.pipeline.compare import compare_scenarios
+
+    report = compare_scenarios(paths, args.scenarios, expected=not args.no_expected)
+    print(f"comparison in {report.folder}: {report.html.name}, {report.pdf.name}, {report.workbook.name}")
+    return 0
+
+
+def _cmd_sweep(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.pipeline.sweep import parse_vary, run_sweep
+
+    report = run_sweep(paths, args.config, [parse_vary(v) for v in args.vary])
+    print(f"{report.points} points in {report.seconds:.1f} s; sweep in {report.folder} ({report.workbook.name})")
+    return 0
+
+
 def _cmd_clean(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.runner import clean_outputs
 
@@ -130,45 +146,72 @@ def _cmd_clean(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    """-v, --root and --out: before the subcommand (with their defaults) or after it (then they override)."""
+    default = (lambda d: argparse.SUPPRESS) if suppress else (lambda d: d)
+    parser.add_argument("-v", "--verbose", action="count", default=default(0), help="more log output (-vv for debug)")
+    parser.add_argument("--root", type=Path, default=default(None), help="project folder (default: found from here)")
+    parser.add_argument("--out", type=Path, default=default(None), help="write outputs below this folder instead")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="ejournal", description=__doc__)
-    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output (-vv for debug)")
-    parser.add_argument("--root", type=Path, help="project folder (default: found from the current folder)")
-    parser.add_argument("--out", type=Path, help="write data/processed and reports below this folder instead")
+    _global_options(parser, suppress=False)
+    common = argparse.ArgumentParser(add_help=False)
+    _global_options(common, suppress=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    run = sub.add_parser("run", help="run the notebooks and render every appendix")
+    def add(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)  # the global options also after the command
+
+    run = add("run", help="run the notebooks and render every appendix")
     run.add_argument("--config", default=DEFAULT_SCENARIO, help=f"scenario file or name (default {DEFAULT_SCENARIO})")
     run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (and what they depend on)")
     run.add_argument("--jobs", type=int, default=1, help="independent notebooks to run in parallel")
     run.add_argument("--force", action="store_true", help="run even notebooks whose inputs are unchanged")
     run.set_defaults(func=_cmd_run)
 
-    lst = sub.add_parser("list", help="the notebooks and their parameters")
+    lst = add("list", help="the notebooks and their parameters")
     lst.set_defaults(func=_cmd_list)
 
-    val = sub.add_parser("validate", help="check inputs exactly as the pipeline does, without running it")
+    val = add("validate", help="check inputs exactly as the pipeline does, without running it")
     val.add_argument("paths", nargs="*", help="files or folders to check (default: every input the scenario names)")
     val.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario whose code lists apply")
     val.set_defaults(func=_cmd_validate)
 
-    fs = sub.add_parser("factsheets", help="a factsheet per municipality outside Midt-Norge, and an index")
+    fs = add("factsheets", help="a factsheet per municipality outside Midt-Norge, and an index")
     fs.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
     fs.add_argument("--municipality", nargs="+", metavar="CODE", help="only these municipalities (2020 codes)")
     fs.add_argument("--jobs", type=int, default=2, help="worker processes (one kernel each)")
     fs.add_argument("--no-pdf", action="store_true", help="HTML only")
     fs.set_defaults(func=_cmd_factsheets)
 
-    cal = sub.add_parser("calibrate", help="check and solve the values calibrated to the published 2020 totals")
+    cal = add("calibrate", help="check and solve the values calibrated to the published 2020 totals")
     cal.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
     cal.set_defaults(func=_cmd_calibrate)
 
-    ex = sub.add_parser("example-data", help="write the synthetic example data set (seeded) into data/raw/example")
+    ex = add("example-data", help="write the synthetic example data set (seeded) into data/raw/example")
     ex.add_argument("--to", type=Path, help="folder to write to (default data/raw/example)")
     ex.add_argument("--seed", type=int, default=20200315, help="random seed")
     ex.set_defaults(func=_cmd_example_data)
 
-    clean = sub.add_parser("clean", help="delete data/processed and reports (raw data untouched)")
+    cmp = add("compare", help="compare scenarios: inputs, key figures, effects and a bridge (HTML, PDF, xlsx)")
+    cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files; the first is the reference")
+    cmp.add_argument("--no-expected", action="store_true", help="leave out the expected values (faster)")
+    cmp.set_defaults(func=_cmd_compare)
+
+    sw = add("sweep", help="key figures over one or two parameters (table, chart, workbook)")
+    sw.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
+    sw.add_argument(
+        "--vary",
+        action="append",
+        required=True,
+        metavar="PATH=V1,V2,…",
+        help="a scenario path and its values (also FROM:TO:N for N evenly spaced values); once or twice",
+    )
+    sw.set_defaults(func=_cmd_sweep)
+
+    clean = add("clean", help="delete data/processed and reports (raw data untouched)")
     clean.set_defaults(func=_cmd_clean)
     return parser
 

@@ -296,13 +296,19 @@ def participation_forecast_chart(forecast: pd.DataFrame):
     return fig
 
 
-def bridge_chart(bridge: pd.DataFrame, titles: dict):
-    """Waterfall: net present value from the previous baseline through each change to the current estimate."""
+def bridge_chart(
+    bridge: pd.DataFrame,
+    titles: dict,
+    start: str = "Før endringene",
+    end: str = "Nå",
+    title: str = "Bro: fra forrige basis til gjeldende anslag",
+):
+    """Waterfall: net present value from a starting point through each change (``change_id``, words in
+    ``titles``) to the end."""
     fig, ax = new_figure(9, 4.4)
     x = np.arange(len(bridge) + 1)
-    start = float(bridge["npv_mnok"].iloc[0])
-    ax.bar(0, start, color="#14365d")
-    level = start
+    level = float(bridge["npv_mnok"].iloc[0])
+    ax.bar(0, level, color="#14365d")
     for i, row in enumerate(bridge.itertuples(), start=0):
         if i == 0:
             continue
@@ -310,12 +316,13 @@ def bridge_chart(bridge: pd.DataFrame, titles: dict):
         ax.bar(i, d, bottom=level, color="#2e6f9e" if d >= 0 else "#c8553d")
         level += d
     ax.bar(len(bridge), level, color="#14365d")
-    names = ["Før endringene"] + [titles.get(c, c) for c in bridge["change_id"].iloc[1:]] + ["Nå"]
-    ax.set_xticks(x, names, rotation=25, ha="right", fontsize=8)
+    names = [start] + [titles.get(c, c) for c in bridge["change_id"].iloc[1:]] + [end]
+    ax.set_xticks(x, _wrapped(names, 18), fontsize=8)
     ax.axhline(0, color="black", lw=0.8)
     ax.yaxis.set_major_formatter(_NOK)
     ax.set_ylabel("Netto nåverdi (mill. kr)")
-    ax.set_title("Bro: fra forrige basis til gjeldende anslag")
+    ax.set_title(title)
+    fig.tight_layout()
     return fig
 
 

@@ -53,7 +53,7 @@ def sheet_names(tables: list[str]) -> dict[str, str]:
     return out
 
 
-def _readme(tables: dict[str, str], sheets: dict[str, str], metas: dict, frames: dict, titles: dict, prov: dict):
+def _readme(tables: dict, sheets: dict, metas: dict, frames: dict, titles: dict, prov: dict, files_in: str | None):
     git = prov.get("git", {}) or {}
     started = str(prov.get("started_utc", ""))
     facts = pd.DataFrame(
@@ -79,7 +79,7 @@ def _readme(tables: dict[str, str], sheets: dict[str, str], metas: dict, frames:
             if metas[t].get("synthetic")
             else "Offentlige data og prosjektets dokumenter",
             "Rader": len(frames[t]),
-            "Fil": f"data/processed/{prov.get('scenario_name', '')}/{t}.csv",
+            "Fil": f"{files_in or 'data/processed/' + str(prov.get('scenario_name', ''))}/{t}.csv",
         }
         for t in sheets
     ]
@@ -104,9 +104,12 @@ def _style(ws, frame: pd.DataFrame, formats: list[str | None] | None = None, wra
         ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
 
 
-def write_workbook(path: Path, processed: Path, tables: dict[str, str], prov: dict, titles: dict[str, str]) -> Path:
+def write_workbook(
+    path: Path, processed: Path, tables: dict[str, str], prov: dict, titles: dict[str, str], files_in: str | None = None
+) -> Path:
     """Write the tables found in ``processed`` (``tables``: table → the notebook that writes it; ``titles``:
-    notebook → appendix title; ``prov``: the run's provenance) into ``path`` atomically; return the path."""
+    notebook → appendix title; ``prov``: the run's provenance; ``files_in``: the folder "Les meg" names for
+    the CSV files, default the scenario's ``data/processed/<scenario>``) into ``path`` atomically."""
     tmp = path.with_name(path.stem + ".tmp.xlsx")
     present = {t: n for t, n in tables.items() if (processed / f"{t}.csv").is_file()}
     frames = {t: read_table(processed / f"{t}.csv") for t in present}
@@ -114,7 +117,7 @@ def write_workbook(path: Path, processed: Path, tables: dict[str, str], prov: di
     shown = {t: relabel(df, t) for t, df in frames.items()}  # before opening the file: a missing label fails here
     formats = {t: [column_spec(c, t).format for c in df.columns] for t, df in frames.items()}
     sheets = sheet_names(list(present))
-    facts, contents = _readme(present, sheets, metas, frames, titles, prov)
+    facts, contents = _readme(present, sheets, metas, frames, titles, prov, files_in)
     dictionary = data_dictionary({t: list(df.columns) for t, df in frames.items()}).rename(
         columns={
             "table": "Tabell",

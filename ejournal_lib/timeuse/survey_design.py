@@ -104,7 +104,7 @@ def precision_table(
             municipalities_needed(
                 saving / factor, var_municipality, var_staff, var_day, staff_per_municipality, days_per_staff, level
             )
-            if saving > 0 and not hidden
+            if saving > 0 and not hidden and not any(pd.isna(v) for v in (var_municipality, var_staff, var_day))
             else None
         )
         rows.append(

@@ -19,9 +19,24 @@ from ejournal_lib.timeuse.estimation import (
 from ejournal_lib.timeuse.survey_design import design_table, precision_table
 from ejournal_lib.timeuse.work_sampling import sampling_proportions, work_sampling_margin, work_sampling_sample_size
 
-__all__ = ["timeuse_tables", "ADDRESSABLE"]
+__all__ = [
+    "timeuse_tables",
+    "limitations",
+    "ADDRESSABLE",
+    "MIN_MUNICIPALITIES_FOR_COMPONENTS",
+    "MIN_MUNICIPALITIES_FOR_INTERVALS",
+]
 
 ADDRESSABLE = "addressable_total"
+#: Variance components need at least this many municipalities (and k staff) in a service and role.
+MIN_MUNICIPALITIES_FOR_COMPONENTS = 3
+_COMPONENT_COLUMNS = [
+    "service", "role", "n_staff", "n_municipalities", "model_status", "mean", "var_municipality", "var_staff",
+    "var_residual", "icc_municipality", "icc_staff", "icc_same_staff", "days_per_staff", "staff_per_municipality",
+    "design_effect", "converged",
+]  # fmt: skip
+#: Cluster-bootstrap intervals need at least this many municipalities in a cell.
+MIN_MUNICIPALITIES_FOR_INTERVALS = 2
 
 
 def _addressable_days(data: TimeUseData) -> pd.DataFrame:
@@ -90,7 +105,7 @@ def timeuse_tables(
 
     vc_rows = []
     for (service, role), d in days.groupby(["service", "role"]):
-        if d["municipality_code"].nunique() < 3 or d["staff_id"].nunique() < k:
+        if d["municipality_code"].nunique() < MIN_MUNICIPALITIES_FOR_COMPONENTS or d["staff_id"].nunique() < k:
             vc_rows.append(
                 {
                     "service": service,
@@ -112,7 +127,7 @@ def timeuse_tables(
                 "model_status": "fitted",
             }
         )
-    components = pd.DataFrame(vc_rows)
+    components = pd.DataFrame(vc_rows).reindex(columns=_COMPONENT_COLUMNS)  # the same columns when none is fitted
     fitted = components.dropna(subset=["var_residual"]) if "var_residual" in components else components.iloc[0:0]
     if planner_variances:
         missing = {"var_municipality", "var_staff", "var_residual"} - set(planner_variances)
@@ -121,13 +136,25 @@ def timeuse_tables(
         pooled = pd.Series(planner_variances, dtype=float)
     elif len(fitted):
         pooled = fitted[["var_municipality", "var_staff", "var_residual"]].mean()
-    else:
-        raise ValueError(
-            "no cell has enough municipalities and staff for variance components; "
-            "give planner_variances (var_municipality, var_staff, var_residual)"
+    else:  # a small pilot: no variances to plan with (the limitations table says why)
+        pooled = pd.Series(np.nan, index=["var_municipality", "var_staff", "var_residual"])
+    planner = (
+        design_table(
+            margin_minutes, pooled["var_municipality"], pooled["var_staff"], pooled["var_residual"], level=level
         )
-    planner = design_table(
-        margin_minutes, pooled["var_municipality"], pooled["var_staff"], pooled["var_residual"], level=level
+        if pooled.notna().all()
+        else pd.DataFrame(
+            columns=[
+                "staff_per_municipality",
+                "days_per_staff",
+                "municipalities",
+                "staff",
+                "staff_days",
+                "design_effect",
+                "margin_minutes",
+                "level",
+            ]
+        )
     )
     ws_sizes = pd.DataFrame(
         [
@@ -172,4 +199,40 @@ def timeuse_tables(
             power=power,
         ),
         "_pooled_components": pooled,
+        "timeuse_limitations": limitations(days, components, pooled, k, bool(planner_variances)),
     }
+
+
+def limitations(days: pd.DataFrame, components: pd.DataFrame, pooled: pd.Series, k: int, given: bool) -> pd.DataFrame:
+    """What the registrations cannot estimate, and why: one row per kind of estimate with its status
+    (``ok``, ``not_estimable``, ``unreliable``), what there is (``have``) and what it needs (``need``), counted in
+    ``unit`` (municipalities, staff, fitted cells)."""
+    fitted = int((components.get("model_status", pd.Series(dtype=str)) == "fitted").sum())
+    staff_per_cell = days.groupby(["service", "role"])["staff_id"].nunique()
+    munis_per_cell = days.groupby(["service", "role"])["municipality_code"].nunique()
+    munis_per_service = days.groupby("service")["municipality_code"].nunique()
+
+    def row(estimate, ok, have, need, unit, otherwise="not_estimable"):
+        return {"estimate": estimate, "status": "ok" if ok else otherwise, "have": have, "need": need, "unit": unit}
+
+    return pd.DataFrame(
+        [
+            row("cells_published", (staff_per_cell >= k).any(), int(staff_per_cell.max()), k, "staff"),
+            row(
+                "variance_components",
+                fitted > 0,
+                int(munis_per_cell.max()),
+                MIN_MUNICIPALITIES_FOR_COMPONENTS,
+                "municipalities",
+            ),
+            row("design_planner", given or fitted > 0, fitted, 0 if given else 1, "fitted_cells"),
+            row(
+                "intervals",
+                bool((munis_per_service >= MIN_MUNICIPALITIES_FOR_INTERVALS).all()),
+                int(munis_per_service.min()),
+                MIN_MUNICIPALITIES_FOR_INTERVALS,
+                "municipalities",
+                otherwise="unreliable",
+            ),
+        ]
+    )

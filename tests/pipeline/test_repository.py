@@ -153,3 +153,13 @@ def test_real_notebooks_are_registered(root, name):
 
     specs = discover_notebooks(root / "notebooks")
     assert name in specs and specs[name].writes
+
+
+def test_make_lab_opens_at_the_root_with_the_project_kernel_and_passes_options(root):
+    """What `make lab` would run (make -n prints the commands without running them)."""
+    out = subprocess.run(
+        ["make", "-n", "lab", "LAB_ARGS=--port 8890 --no-browser"], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
+    lab = next(line for line in out.splitlines() if "jupyter lab" in line)
+    assert "--notebook-dir=." in lab and "--MappingKernelManager.default_kernel_name=ejournal" in lab
+    assert lab.rstrip().endswith("--port 8890 --no-browser")

@@ -1,0 +1,100 @@
+"""Comparing scenarios: the inputs that differ, key figures and effects side by side, and a bridge from one
+scenario to another that attributes the difference in net present value to each group of changed inputs.
+
+The bridge starts from scenario A and applies B's values one input group at a time (a section of the
+scenario file: ``cba.frame``, ``cba.participation``, ``settings``, …) in the order of the file; each step's
+change is the net present value after it minus the one before, so the steps sum exactly to B − A.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ejournal_lib.cba.key_figures import KEY_FIGURES, key_figures
+from ejournal_lib.common.yaml_io import read_yaml
+from ejournal_lib.scenario import Scenario, load_scenario
+from ejournal_lib.scenario.overrides import differences, flatten
+
+__all__ = ["input_differences", "key_figures_side_by_side", "effects_side_by_side", "scenario_bridge", "input_group"]
+
+
+def input_group(path: str) -> str:
+    """The group a dotted path belongs to: ``cba.<section>`` for model inputs, else the top-level section."""
+    parts = path.split(".")
+    return ".".join(parts[:2]) if parts[0] == "cba" and len(parts) > 1 else parts[0]
+
+
+def _raw(scenario: Scenario) -> dict:
+    return read_yaml(scenario.path, "scenario")
+
+
+#: Scenario file sections that name and describe a scenario (no value of the model).
+_DESCRIPTIVE = ("name", "title", "description")
+
+
+def input_differences(scenarios: list[Scenario]) -> pd.DataFrame:
+    """Every path whose value differs between the first scenario and any other: path, group, and the value
+    in each scenario (columns ``scenario_1``, ``scenario_2``, … as text)."""
+    raws = [_raw(s) for s in scenarios]
+    paths = sorted(
+        {p for raw in raws[1:] for p, _, _ in differences(raws[0], raw) if input_group(p) not in _DESCRIPTIVE}
+    )
+    flat = [flatten(raw) for raw in raws]
+    rows = []
+    for path in paths:
+        row = {"parameter": path, "input_group": input_group(path)}
+        for i, f in enumerate(flat, start=1):
+            row[f"scenario_{i}"] = "" if f.get(path) is None else str(f.get(path))
+        rows.append(row)
+    return pd.DataFrame(rows, columns=["parameter", "input_group", *[f"scenario_{i}" for i in range(1, len(raws) + 1)]])
+
+
+def _side_by_side(rows: list[str], values: list[dict], key: str) -> pd.DataFrame:
+    out = pd.DataFrame({key: rows})
+    for i, v in enumerate(values, start=1):
+        out[f"scenario_{i}"] = [v.get(r, 0.0) for r in rows]
+    for i in range(2, len(values) + 1):
+        out[f"difference_{i}"] = out[f"scenario_{i}"] - out["scenario_1"]
+    return out
+
+
+def key_figures_side_by_side(scenarios: list[Scenario], expected: bool = True) -> pd.DataFrame:
+    """One row per key figure; ``scenario_1``, ``scenario_2``, … and ``difference_2``, … (from the first)."""
+    kfs = [key_figures(s, expected=expected) for s in scenarios]
+    return _side_by_side(list(KEY_FIGURES), [{k: getattr(kf, k) for k in KEY_FIGURES} for kf in kfs], "metric")
+
+
+def effects_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:
+    """Present value per effect (MNOK) and the net present value, per scenario, with differences."""
+    values = []
+    for s in scenarios:
+        by_effect = key_figures(s).by_effect
+        values.append({**by_effect.to_dict(), "npv": float(by_effect.sum())})
+    effects = list(dict.fromkeys(e for v in values for e in v if e != "npv")) + ["npv"]
+    return _side_by_side(effects, values, "effect")
+
+
+def scenario_bridge(a: Scenario, b: Scenario) -> pd.DataFrame:
+    """From A to B one input group at a time: group, net present value after the step, and the change.
+
+    Each step loads A with the groups applied so far taken whole from B (checked like a scenario file); the
+    last step is B itself, so the changes sum to B − A."""
+    raw_a, raw_b = _raw(a), _raw(b)
+    order: list[str] = []
+    for path, _, _ in differences(raw_a, raw_b):
+        group = input_group(path)
+        if group not in order and group not in _DESCRIPTIVE:
+            order.append(group)
+    sections = list(raw_b)
+    order.sort(key=lambda g: (sections.index(g.split(".")[0]) if g.split(".")[0] in sections else len(sections), g))
+    rows = [{"step": 0, "input_group": "start", "npv_mnok": key_figures(a).npv_mnok, "delta_mnok": 0.0}]
+    applied: dict[str, object] = {}
+    for i, group in enumerate(order, start=1):
+        node = raw_b
+        for part in group.split("."):
+            node = node[part]
+        applied[group] = node
+        step = load_scenario(a.path, overrides=dict(applied), root=a.root)
+        npv = key_figures(step).npv_mnok
+        rows.append({"step": i, "input_group": group, "npv_mnok": npv, "delta_mnok": npv - rows[-1]["npv_mnok"]})
+    return pd.DataFrame(rows)

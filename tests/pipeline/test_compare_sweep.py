@@ -1,0 +1,93 @@
+"""Comparing scenarios and sweeping a parameter: the bridge's steps sum to the difference, each step is the
+change its group makes on its own, the sweep's points are the model's values there, and the files are written."""
+
+import openpyxl
+import pytest
+
+from ejournal_lib.cba.comparison import input_differences, scenario_bridge
+from ejournal_lib.cba.key_figures import key_figures
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.pipeline.cli import main
+from ejournal_lib.pipeline.compare import compare_scenarios
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.sweep import parse_vary, sweep_table
+from ejournal_lib.scenario import load_scenario
+
+
+def variant(root, tmp_path, name, *edits):
+    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8").replace("name: ssd2020", f"name: {name}", 1)
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_scenario(path, root=root)
+
+
+def test_bridge_attributes_the_difference_to_each_group_in_order(root, tmp_path, scenario):
+    b = variant(
+        root,
+        tmp_path,
+        "b",
+        ("    discount_rate: 0.04", "    discount_rate: 0.03"),
+        ("    gp_final_share: 0.70", "    gp_final_share: 0.5"),
+    )
+    bridge = scenario_bridge(scenario, b).set_index("input_group")
+    assert list(bridge.index) == ["start", "cba.frame", "cba.participation"]
+    total = key_figures(b).npv_mnok - key_figures(scenario).npv_mnok
+    assert bridge["delta_mnok"].sum() == pytest.approx(total, abs=1e-9)
+    # the first step is exactly the discount rate's own effect on the reference scenario
+    only_rate = key_figures(scenario, {"cba.frame.discount_rate": 0.03}).npv_mnok - key_figures(scenario).npv_mnok
+    assert bridge.loc["cba.frame", "delta_mnok"] == pytest.approx(only_rate)
+    diffs = input_differences([scenario, b]).set_index("parameter")
+    assert diffs.loc["cba.frame.discount_rate", ["scenario_1", "scenario_2"]].tolist() == ["0.04", "0.03"]
+    assert set(diffs.index) == {"cba.frame.discount_rate", "cba.participation.gp_final_share"}
+
+
+@pytest.mark.slow
+def test_compare_writes_appendix_and_workbook(root, tmp_path, scenario, capsys):
+    b = variant(root, tmp_path, "lower_gp", ("    gp_final_share: 0.70", "    gp_final_share: 0.5"))
+    paths = ProjectPaths.at(root, tmp_path / "out")
+    report = compare_scenarios(paths, [scenario.path, b.path], expected=False)
+    assert report.folder == tmp_path / "out" / "reports" / "compare" / "ssd2020--lower_gp"
+    assert report.pdf.read_bytes()[:4] == b"%PDF"
+    html = report.html.read_text(encoding="utf-8")
+    assert "Sammendrag" in html and "cba.participation.gp_final_share" in html and "Bro fra scenario 1" in html
+    book = openpyxl.load_workbook(report.workbook)
+    assert book.sheetnames[0] == "Les meg" and "compare_bridge_2" in book.sheetnames
+    with pytest.raises(ConfigError, match="at least two"):
+        compare_scenarios(paths, [scenario.path])
+    # the global options also work after the subcommand
+    assert main(["compare", str(scenario.path), str(b.path), "--no-expected", "--out", str(tmp_path / "cli")]) == 0
+    assert (tmp_path / "cli" / "reports" / "compare" / "ssd2020--lower_gp" / "sammenligning.pdf").is_file()
+
+
+def test_parse_vary():
+    assert parse_vary("cba.frame.discount_rate=0.02,0.03") == ("cba.frame.discount_rate", [0.02, 0.03])
+    assert parse_vary("settings.financing_key=ssd2020,per_inhabitant")[1] == ["ssd2020", "per_inhabitant"]
+    assert parse_vary("cba.frame.discount_rate=0.02:0.05:4")[1] == [0.02, 0.03, 0.04, 0.05]
+    for bad in ("nothing", "a.b=", "a.b=1:2:1", "a.b=x:y:3"):
+        with pytest.raises(ConfigError):
+            parse_vary(bad)
+
+
+def test_sweep_points_are_the_models_values(scenario):
+    one = sweep_table(scenario, [("cba.frame.discount_rate", [0.02, 0.04])])
+    assert len(one) == 2 and one["npv_mnok"].iloc[1] == pytest.approx(key_figures(scenario).npv_mnok)
+    assert one["npv_mnok"].iloc[0] > one["npv_mnok"].iloc[1]  # a lower rate weighs the later benefits more
+    two = sweep_table(
+        scenario, [("cba.frame.discount_rate", [0.03, 0.04]), ("cba.participation.gp_final_share", [0.5, 0.7, 0.9])]
+    )
+    assert len(two) == 6
+    point = two[(two["value_1"] == 0.03) & (two["value_2"] == 0.5)].iloc[0]
+    expected = key_figures(scenario, {"cba.frame.discount_rate": 0.03, "cba.participation.gp_final_share": 0.5})
+    assert point["npv_mnok"] == pytest.approx(expected.npv_mnok)
+    with pytest.raises(ConfigError, match="expected less than 1"):
+        sweep_table(scenario, [("cba.frame.discount_rate", [3])])
+
+
+def test_sweep_command_writes_table_chart_and_workbook(root, tmp_path, capsys):
+    assert main(["sweep", "--vary", "cba.frame.discount_rate=0.02:0.06:5", "--out", str(tmp_path)]) == 0
+    folder = tmp_path / "reports" / "ssd2020" / "sweeps" / "sweep_discount_rate"
+    assert (folder / "sweep.csv").is_file() and (folder / "sweep.png").is_file() and (folder / "sweep.xlsx").is_file()
+    assert "5 points" in capsys.readouterr().out

@@ -1,0 +1,73 @@
+"""A small pilot (2 municipalities, a handful of staff) runs: the tables say what cannot be estimated and
+why, with the thresholds, and nothing ends in a raw error."""
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from ejournal_lib.pipeline.paths import ProjectPaths
+from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
+from ejournal_lib.scenario import load_scenario
+from ejournal_lib.timeuse.data import load_scenario_timeuse
+from ejournal_lib.timeuse.tables import timeuse_tables
+
+
+def write_pilot(root, folder, municipalities=("0301", "1108"), staff_each=4):
+    """The first staff members of two municipalities from the example registrations."""
+    src = root / "data" / "raw" / "example" / "timeuse"
+    s = pd.read_csv(src / "timeuse_sessions.csv", dtype=str)
+    s = s[s["municipality_code"].isin(municipalities)]
+    keep = s.groupby("municipality_code")["staff_id"].apply(lambda x: list(dict.fromkeys(x))[:staff_each]).explode()
+    s = s[s["staff_id"].isin(set(keep))]
+    folder.mkdir(parents=True)
+    s.to_csv(folder / "timeuse_sessions.csv", index=False)
+    for name in ("timeuse_activities.csv", "timeuse_work_sampling.csv"):
+        t = pd.read_csv(src / name, dtype=str, keep_default_na=False)
+        t[t["session_id"].isin(set(s["session_id"]))].to_csv(folder / name, index=False)
+    return folder
+
+
+def test_pilot_tables_state_their_limits(root, tmp_path):
+    folder = write_pilot(root, tmp_path / "pilot")
+    scenario = load_scenario(root / "config" / "ssd2020.yaml", overrides={"data.timeuse": [str(folder)]}, root=root)
+    inputs = scenario.cba
+    tables = timeuse_tables(
+        load_scenario_timeuse(scenario), scenario.codebook, inputs.service_table, 1650, 230, n_boot=100, k=5
+    )
+    limits = tables["timeuse_limitations"].set_index("estimate")
+    assert limits.loc["variance_components", ["status", "have", "need"]].tolist() == ["not_estimable", 2, 3]
+    assert limits.loc["design_planner", "status"] == "not_estimable"
+    assert tables["timeuse_sample_size"].empty and tables["timeuse_precision"]["municipalities_needed"].isna().all()
+    given = timeuse_tables(
+        load_scenario_timeuse(scenario),
+        scenario.codebook,
+        inputs.service_table,
+        1650,
+        230,
+        n_boot=100,
+        k=5,
+        planner_variances={"var_municipality": 100.0, "var_staff": 400.0, "var_residual": 400.0},
+    )
+    assert given["timeuse_limitations"].set_index("estimate").loc["design_planner", "status"] == "ok"
+    assert len(given["timeuse_sample_size"]) == 16
+
+
+@pytest.mark.slow
+def test_pilot_appendix_runs_and_says_what_it_cannot_estimate(root, tmp_path):
+    folder = write_pilot(root, tmp_path / "pilot")
+    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8")
+    text = text.replace("name: ssd2020", "name: pilot", 1).replace(
+        "  timeuse: [data/raw/example/timeuse]", f"  timeuse: [{folder}]", 1
+    )
+    (tmp_path / "pilot.yaml").write_text(text, encoding="utf-8")
+    project = tmp_path / "project"
+    for sub in ("config", "notebooks"):
+        shutil.copytree(root / sub, project / sub)
+    shutil.copytree(root / "data" / "raw", project / "data" / "raw")
+    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    report = run_pipeline(ProjectPaths.at(project), tmp_path / "pilot.yaml", only=["baseline"])
+    assert report.ok, failure_summary(report)
+    html = (report.paths.appendices / "baseline.html").read_text(encoding="utf-8")
+    assert "Kan ikke anslås: varianskomponenter" in html and "det trengs 3" in html
+    assert "Utvalget kan ikke planlegges fra denne målingen" in html
