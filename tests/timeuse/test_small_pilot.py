@@ -11,6 +11,7 @@ from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 from ejournal_lib.scenario import load_scenario
 from ejournal_lib.timeuse.data import load_scenario_timeuse
 from ejournal_lib.timeuse.tables import timeuse_tables
+from tests.pipeline.helpers import snapshot
 
 
 def write_pilot(root, folder, municipalities=("0301", "1108"), staff_each=4):
@@ -66,8 +67,15 @@ def test_pilot_appendix_runs_and_says_what_it_cannot_estimate(root, tmp_path):
         shutil.copytree(root / sub, project / sub)
     shutil.copytree(root / "data" / "raw", project / "data" / "raw")
     (project / "pyproject.toml").write_text("", encoding="utf-8")
+    default = run_pipeline(ProjectPaths.at(project), only=["baseline"])
+    assert default.ok, failure_summary(default)
+    published = snapshot(default.paths)
     report = run_pipeline(ProjectPaths.at(project), tmp_path / "pilot.yaml", only=["baseline"])
     assert report.ok, failure_summary(report)
+    assert report.paths.appendices == project / "reports" / "pilot" / "appendices"
+    assert snapshot(default.paths) == published  # a run of one scenario never touches another's outputs
     html = (report.paths.appendices / "baseline.html").read_text(encoding="utf-8")
     assert "Kan ikke anslås: varianskomponenter" in html and "det trengs 3" in html
     assert "Utvalget kan ikke planlegges fra denne målingen" in html
+    # page 1 of a non-default scenario lists what differs from the default
+    assert "Dette scenariet avviker fra standardscenariet" in html and "<code>data.timeuse</code>" in html
