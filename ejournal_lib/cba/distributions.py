@@ -205,18 +205,29 @@ def lognormal_from_quantiles(q50: float, q85: float) -> tuple[float, float]:
 
 def correlated_uniforms(n: int, k: int, rng: np.random.Generator, correlation=None) -> np.ndarray:
     """``n × k`` uniforms; with ``correlation`` (a number for all pairs, or a k×k matrix) through a
-    Gaussian copula."""
+    Gaussian copula. Semi-definite matrices work too: a correlation of 1 makes the items move together
+    (comonotone, the pessimistic bound cost estimators quote).
+
+    >>> u = correlated_uniforms(5, 3, np.random.default_rng(1), 1.0)
+    >>> bool(np.allclose(u[:, 0], u[:, 2]))
+    True
+    """
     if correlation is None or (np.isscalar(correlation) and float(correlation) == 0.0):
         return rng.random((n, k))
     corr = np.full((k, k), float(correlation)) if np.isscalar(correlation) else np.asarray(correlation, float)
     np.fill_diagonal(corr, 1.0)
-    if corr.shape != (k, k) or not np.allclose(corr, corr.T):
-        raise ValueError(f"correlation must be a number or a symmetric {k}×{k} matrix")
+    if corr.shape != (k, k) or not np.allclose(corr, corr.T) or np.any(np.abs(corr) > 1):
+        raise ValueError(f"correlation must be a number in [-1, 1] or a symmetric {k}×{k} matrix")
     try:
-        chol = np.linalg.cholesky(corr)
-    except np.linalg.LinAlgError as exc:
-        raise ValueError("correlation matrix is not positive definite") from exc
-    z = rng.standard_normal((n, k)) @ chol.T
+        factor = np.linalg.cholesky(corr)
+    except np.linalg.LinAlgError:  # singular, e.g. a correlation of 1: corr = factor @ factor.T all the same
+        values, vectors = np.linalg.eigh(corr)
+        if values.min() < -1e-10:
+            raise ValueError(
+                "correlation matrix is not positive semi-definite (no joint distribution has it)"
+            ) from None
+        factor = vectors * np.sqrt(np.clip(values, 0.0, None))
+    z = rng.standard_normal((n, k)) @ factor.T
     return stats.norm.cdf(z)
 
 

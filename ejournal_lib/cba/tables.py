@@ -22,6 +22,14 @@ from ejournal_lib.cba.calibration import calibration_check, scenario_inputs
 from ejournal_lib.cba.engine import CASH_EFFECTS, effect_pairs, run_cba, year_turning_positive
 from ejournal_lib.cba.non_priced import non_priced_table
 from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
+from ejournal_lib.cba.risk_sharing import (
+    guarantee_by_correlation,
+    municipal_risk,
+    risk_sharing_table,
+    simulate_risk,
+    state_cost_table,
+    worst_year_table,
+)
 from ejournal_lib.cba.scenarios import break_even, gp_final_shares, participation_scenarios
 from ejournal_lib.cba.sensitivity import sensitivity_table
 from ejournal_lib.cba.uncertainty import expected_npv, simulate, summarise_simulation, tornado, uncertainty_table
@@ -191,5 +199,22 @@ def cba_tables(
         ),
         "cba_non_priced": non_priced_table(scenario.non_priced_effects),
         "cba_inputs_used": inputs_table(inputs),
+        **risk_tables(scenario, inputs, ps, municipalities),
         "_simulation": sim,
+    }
+
+
+def risk_tables(
+    scenario: Scenario, inputs: CBAInputs, ps: dict, municipalities: pd.DataFrame
+) -> dict[str, pd.DataFrame]:
+    """Who carries the uncertainty, under each risk-sharing rule, on the simulation's first draws."""
+    cfg, mapping, key = inputs.risk_sharing, scenario.actor_mapping, scenario.settings.financing_key
+    n, seed = min(cfg.n_draws, scenario.analysis.simulation.n_iterations), scenario.settings.seed
+    risk = simulate_risk(inputs, mapping, key, ps, n, seed, cfg)
+    return {
+        "risk_sharing": risk_sharing_table(risk),
+        "risk_worst_year": worst_year_table(risk),
+        "risk_state_cost": state_cost_table(risk),
+        "risk_guarantee_correlation": guarantee_by_correlation(inputs, mapping, key, ps, n, seed, cfg),
+        "municipal_risk": municipal_risk(risk, municipalities, inputs.null_alternative),
     }

@@ -204,12 +204,15 @@ def uncertainty_table(inputs: CBAInputs) -> pd.DataFrame:
 
 def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
     """``n`` joint draws of every uncertain input (seeded; identical for the same seed). The services' time
-    savings may be correlated (Gaussian copula); the other inputs are independent."""
+    savings may be correlated, and so may the investment items' overruns (Gaussian copula, a correlation of 1
+    included); the other inputs are independent."""
     table = uncertain_inputs(inputs)
     rng = np.random.default_rng(seed)
     n_services, n_items = len(inputs.service_table), len(inputs.investment_table)
     time_u = correlated_uniforms(n, n_services, rng, inputs.uncertainty.time_savings_correlation or None)
     other_u = rng.random((n, len(table) - n_services))
+    rho = inputs.uncertainty.investment_correlation
+    investment_u = correlated_uniforms(n, n_items, rng, rho) if rho else None  # drawn last: the rest stays as is
     values: dict[str, np.ndarray] = {"time": np.ones((n, n_services)), "investment": np.ones((n, n_items))}
     col = 0
     for x in table:
@@ -219,7 +222,7 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
         uu = other_u[:, col]
         col += 1
         if x.field == "investment":
-            values["investment"][:, x.index] = x.ppf(uu)
+            values["investment"][:, x.index] = x.ppf(uu if investment_u is None else investment_u[:, x.index])
         elif x.field == "delay":
             values["delay"] = np.asarray(x.ppf(uu), dtype=int)
         else:

@@ -29,6 +29,7 @@ FACTSHEET_TABLES = (
     "timeuse_addressable_by_municipality",
     "public_commitment_status",
     "cba_summary",
+    "municipal_risk",
 )
 
 
@@ -123,6 +124,9 @@ def factsheet_data(
     )
     out = out.join(counts, on="municipality_code")
     out[["followup_on_plan", "followup_behind"]] = out[["followup_on_plan", "followup_behind"]].fillna(0).astype(int)
+    risk = tables["municipal_risk"].set_index("municipality_code")
+    for col in [c for c in risk.columns if c.startswith("prob_negative_")]:
+        out[col] = out["municipality_code"].map(risk[col])
     out["file_stem"] = [factsheet_filename(c, n) for c, n in zip(out["municipality_code"], out["municipality_name"])]
     return out
 

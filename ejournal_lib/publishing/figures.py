@@ -33,6 +33,7 @@ __all__ = [
     "budget_burden",
     "npv_distribution",
     "tornado_chart",
+    "risk_sharing_chart",
 ]
 
 _NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
@@ -362,4 +363,42 @@ def freed_hours_chart(labels, hours, municipality: str):
     ax.xaxis.set_major_formatter(_NOK)
     ax.set_xlabel("Timer frigjort per år")
     ax.set_title(f"Frigjort tid per tjeneste, {municipality}")
+    return fig
+
+
+def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "gps")):
+    """Per rule and actor: the cash effect's P10–P90 range (bar) and P50 (mark), with the probability that it
+    is negative written beside it."""
+    t = table[(table["measure"] == "cash") & table["actor"].isin(actors)]
+    rules = list(dict.fromkeys(t["rule"]))
+    fig, ax = new_figure(9, 0.42 * len(t) + 1.6)
+    y, ticks = 0, []
+    for i, rule in enumerate(rules):
+        for actor in actors:
+            r = t[(t["rule"] == rule) & (t["actor"] == actor)]
+            if r.empty:
+                continue
+            r = r.iloc[0]
+            ax.barh(y, r["p90"] - r["p10"], left=r["p10"], color=PALETTE[(2 * i) % len(PALETTE)], height=0.6)
+            ax.plot(r["p50"], y, "k|", ms=12)
+            ax.annotate(
+                f"P(negativ) {fmt_number(r['prob_negative'] * 100, 0)} %",
+                (r["p90"], y),
+                xytext=(4, -3),
+                textcoords="offset points",
+                fontsize=8,
+            )
+            ticks.append(
+                (y, f"{label('actor', actor)} – {textwrap.shorten(label('risk_rule', rule), 34, placeholder='…')}")
+            )
+            y += 1
+        y += 0.5
+    ax.set_yticks([p for p, _ in ticks], [w for _, w in ticks], fontsize=8)
+    ax.invert_yaxis()
+    ax.axvline(0, color="black", lw=0.8)
+    ax.xaxis.set_major_formatter(_NOK)
+    ax.set_xlabel("Kontant budsjettvirkning, nåverdi (mill. kr): P10–P90, strek ved P50")
+    ax.set_title("Hvem bærer usikkerheten under hver regel")
+    ax.grid(axis="x", alpha=0.3)
+    fig.tight_layout()
     return fig

@@ -267,6 +267,8 @@ class Uncertainty(StrictModel):
     delay_years_probabilities: dict[Annotated[int, Field(ge=0)], Share]
     investment_from_cost_frames: bool
     time_savings_correlation: Annotated[float, Field(gt=-1, lt=1)]
+    # correlation between the investment items' overruns (0 independent … 1 moving together)
+    investment_correlation: Annotated[float, Field(ge=0, le=1)] = 0.0
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -329,6 +331,18 @@ class Calibration(StrictModel):
     recalibrate_operation: bool = False
 
 
+class RiskSharing(StrictModel):
+    """Risk-sharing rules evaluated on the simulation's draws (see ``ejournal_lib.cba.risk_sharing``)."""
+
+    source: str
+    rules: list[Literal["brief", "overrun_guarantee", "price_cap", "benefit_price"]] = Field(min_length=1)
+    price_cap_share: Share  # overruns passed on through the price: at most this share of the base operation cost
+    benefit_price_share: Share  # share of the municipal price that follows realised freed time
+    municipal_negative_cash_threshold: Share  # acceptable probability that the municipalities' cash is negative
+    guarantee_correlations: list[Annotated[float, Field(ge=0, le=1)]]  # shown besides the scenario's own
+    n_draws: Annotated[int, Field(ge=1000, le=1_000_000)]  # draws for the risk tables (the simulation's first)
+
+
 class CBAInputs(StrictModel):
     """Typed model inputs of the cost–benefit analysis, with frame views the engine computes on."""
 
@@ -343,6 +357,7 @@ class CBAInputs(StrictModel):
     uncertainty: Uncertainty
     published: Published
     calibration: Calibration
+    risk_sharing: RiskSharing
     choices: list[str] = []
 
     @model_validator(mode="after")

@@ -35,6 +35,9 @@ def test_large_and_small_municipality(fs, inputs):
         assert row["freed_hours_home_services"] == pytest.approx(hours)
         assert row["freed_mnok_home_services"] == pytest.approx(hours * 45_678 * 12 / 1650 / 1e6)
         html = (paths.reports / "factsheets" / f"{row['file_stem']}.html").read_text(encoding="utf-8")
+        assert "Risiko for kommunens kontantposisjon" in html
+        percent = round(row["prob_negative_overrun_guarantee"] * 100)
+        assert f"{percent}\u2009% med overskridelsesgaranti" in html  # the municipality's own probability
         assert f"Faktaark: {name}" in html
         assert f"{pop:,}".replace(",", "\u2009") in html  # population, Norwegian format
         assert f"{round(row['freed_hours_total']):,}".replace(",", "\u2009") in html

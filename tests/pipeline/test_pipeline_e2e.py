@@ -244,3 +244,16 @@ def test_every_published_column_has_a_unique_norwegian_header(run, root):
     assert "Frigjort tid" in set(effects["Virkning"]) and "time_savings" not in set(effects["Virkning"])
     dictionary = pd.read_excel(xl, sheet_name="Dataordbok")
     assert {"Tabell", "Kode (kolonne)", "Overskrift"} <= set(dictionary.columns)
+
+
+def test_risk_sharing_in_appendix_and_workbook(run):
+    paths, _ = run
+    risk = table(paths, "risk_sharing")
+    assert set(risk["rule"]) == {"brief", "overrun_guarantee", "price_cap", "benefit_price"}
+    assert set(risk["measure"]) == {"npv", "cash"} and "total" in set(risk["actor"])
+    assert list(risk.columns) == ["rule", "actor", "measure", "mean", "p10", "p50", "p85", "p90", "prob_negative"]
+    html = (paths.appendices / "cba.html").read_text(encoding="utf-8")
+    assert "Risikodeling: hvem bærer usikkerheten" in html and "Overskridelsesgarantien koster staten" in html
+    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    assert {"risk_sharing", "municipal_risk", "risk_guarantee_correlation"} <= set(sheets)
+    assert len(table(paths, "municipal_risk")) == 292
