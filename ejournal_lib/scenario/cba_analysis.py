@@ -1,0 +1,74 @@
+"""What the analysis does with the cost–benefit model, as typed parts of the ``cba`` section: the totals the
+pre-project published (the reconciliation's target) and the method readings tested against them, the values
+calibrated to them, and the risk-sharing rules evaluated on the simulation."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, model_validator
+
+from ejournal_lib.scenario.base import Code, Positive, Share, StrictModel
+
+__all__ = ["MethodCandidate", "Published", "CalibratedParameter", "Calibration", "RiskSharing"]
+
+
+class MethodCandidate(StrictModel):
+    """A reading of the method the documents leave open, tested against the published totals: the overrides
+    that express it, whether the documents support it, and why."""
+
+    id: Code
+    overrides: dict[str, Any]
+    supported: bool
+    reason: str
+
+
+class Published(StrictModel):
+    """The present values the pre-project published (SSD 2020, attachment J, table 6): the target of the
+    reconciliation, with the analysis team's explanation of each remaining difference and the method
+    candidates tested."""
+
+    source: str
+    npv_mnok: float
+    effects_mnok: dict[Code, float]
+    explanations: dict[Code, str] = {}
+    candidates: list[MethodCandidate] = []
+
+    @model_validator(mode="after")
+    def _effects(self):
+        from ejournal_lib.scenario.cba import EFFECTS  # the model's effects (that module imports this one)
+
+        if set(self.effects_mnok) != set(EFFECTS):
+            raise ValueError(f"effects_mnok must give every effect: {', '.join(EFFECTS)}")
+        if abs(sum(self.effects_mnok.values()) - self.npv_mnok) > 1.0:
+            raise ValueError(f"the published effects sum to {sum(self.effects_mnok.values()):.0f}, not to npv_mnok")
+        return self
+
+
+class CalibratedParameter(StrictModel):
+    """A value the documents leave open, solved so that the model reproduces a published present value."""
+
+    parameter: str
+    target: Code
+    method: str
+
+
+class Calibration(StrictModel):
+    source: str
+    tolerance_mnok: Positive
+    parameters: list[CalibratedParameter]
+    # Solve the operation cost again on this scenario's participation path? No by default: the cost per
+    # share live is calibrated once, on the brief's path, so that a slower path costs less, not the same.
+    recalibrate_operation: bool = False
+
+
+class RiskSharing(StrictModel):
+    """Risk-sharing rules evaluated on the simulation's draws (see ``ejournal_lib.cba.risk_sharing``)."""
+
+    source: str
+    rules: list[Literal["brief", "overrun_guarantee", "price_cap", "benefit_price"]] = Field(min_length=1)
+    price_cap_share: Share  # overruns passed on through the price: at most this share of the base operation cost
+    benefit_price_share: Share  # share of the municipal price that follows realised freed time
+    municipal_negative_cash_threshold: Share  # acceptable probability that the municipalities' cash is negative
+    guarantee_correlations: list[Annotated[float, Field(ge=0, le=1)]]  # shown besides the scenario's own
+    n_draws: Annotated[int, Field(ge=1000, le=1_000_000)]  # draws for the risk tables (the simulation's first)
