@@ -53,6 +53,7 @@ benchmark: setup ## Time the Monte Carlo, the factsheet batch and a sweep agains
 	$(BIN)/python benchmarks/bench_factsheets.py
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_municipal_risk.py
+	$(BIN)/python benchmarks/bench_voi.py
 
 clean: ## Delete data/processed and reports (raw data is never touched)
 	$(BIN)/ejournal clean

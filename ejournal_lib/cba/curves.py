@@ -43,6 +43,7 @@ class Draws:
     gp_scale: np.ndarray  # multiplies GP uptake within participating municipalities
     realisation_pace: np.ndarray  # multiplies the ramp of the realisation curve
     scope: np.ndarray  # multiplier on benefits (functional scope)
+    harms: np.ndarray  # multiplier on avoided adverse events
     delay: np.ndarray  # whole years of delay of the roll-out
     investment: np.ndarray  # (n, I) multiplier on each cost item's P50
 
@@ -62,6 +63,7 @@ def deterministic_draws(inputs: CBAInputs, n: int = 1) -> Draws:
         gp_scale=ones,
         realisation_pace=ones,
         scope=ones,
+        harms=ones,
         delay=np.zeros(n, dtype=int),
         investment=np.ones((n, len(inputs.investment_table))),
     )

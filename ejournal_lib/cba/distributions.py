@@ -106,6 +106,9 @@ class PointMass:
     def mean(self) -> float:
         return self.value
 
+    def var(self) -> float:
+        return 0.0
+
     def support(self) -> tuple[float, float]:
         return self.value, self.value
 

@@ -131,7 +131,7 @@ def evaluate(
     h_factor = _service_factor(
         kinds[h_idx], c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_harms
     )
-    avoided_t = avoided[None, :, None] * h_growth * h_factor * draws.scope[:, None, None]
+    avoided_t = avoided[None, :, None] * h_growth * h_factor * (draws.scope * draws.harms)[:, None, None]
     emit("harms_health_costs", list(harms.index), avoided_t * health_cost[None, :, None] / 1e6)
     prod_mask = np.array([s in ae.productivity_services for s in harms.index], dtype=float)
     emit(

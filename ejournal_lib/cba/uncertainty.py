@@ -2,7 +2,7 @@
 the expected net present value, and the tornado chart's one-at-a-time swings.
 
 * Triple estimates relative to the expected value (time saved per service, the transition cost, avoided
-  legacy costs): multipliers with mean 1 and the brief's P10/P90, bounded below by 0
+  legacy costs, avoided adverse events; the last is certain in the 2020 analysis): multipliers with mean 1 and the brief's P10/P90, bounded below by 0
   (:func:`ejournal_lib.cba.distributions.mean_one_multiplier`); ``uncertainty.triple_reading: mode_at_base``
   reads them the 2020 way instead (triangular, mode at the base).
 * Event uncertainties around the plan (roll-out pace, GP uptake, realisation pace): triangular with the mode
@@ -49,6 +49,7 @@ __all__ = [
     "expected_draws",
     "expected_npv",
     "simulate",
+    "present_values",
     "summarise_simulation",
     "tornado",
 ]
@@ -131,7 +132,7 @@ def _triple(code, field, index, p10, p90, reading) -> UncertainInput:
 
 def uncertain_inputs(inputs: CBAInputs) -> list[UncertainInput]:
     """Every uncertain input with its fitted distribution, in a fixed order (services, triples, events, scope,
-    delay, investment items)."""
+    delay, investment items, adverse events)."""
     u = inputs.uncertainty
     out = [
         _triple(f"time:{svc}", "time", i, r["time_p10"], r["time_p90"], u.triple_reading)
@@ -173,6 +174,7 @@ def uncertain_inputs(inputs: CBAInputs) -> list[UncertainInput]:
                     d,
                 )
             )
+    out.append(_triple("harms", "harms", None, u.adverse_events_p10, u.adverse_events_p90, u.triple_reading))
     return out
 
 
@@ -210,14 +212,18 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
     rng = np.random.default_rng(seed)
     n_services, n_items = len(inputs.service_table), len(inputs.investment_table)
     time_u = correlated_uniforms(n, n_services, rng, inputs.uncertainty.time_savings_correlation or None)
-    other_u = rng.random((n, len(table) - n_services))
+    other_u = rng.random((n, len(table) - n_services - 1))
     rho = inputs.uncertainty.investment_correlation
-    investment_u = correlated_uniforms(n, n_items, rng, rho) if rho else None  # drawn last: the rest stays as is
+    investment_u = correlated_uniforms(n, n_items, rng, rho) if rho else None
+    harms_u = rng.random(n)  # the inputs added later are drawn last: the earlier draws stay as they were
     values: dict[str, np.ndarray] = {"time": np.ones((n, n_services)), "investment": np.ones((n, n_items))}
     col = 0
     for x in table:
         if x.field == "time":
             values["time"][:, x.index] = x.ppf(time_u[:, x.index])
+            continue
+        if x.field == "harms":
+            values["harms"] = x.ppf(harms_u)
             continue
         uu = other_u[:, col]
         col += 1
@@ -279,10 +285,14 @@ def simulate(
 
     Draws are made at once (so results do not depend on ``chunk``) and evaluated in chunks to bound memory.
     """
-    draws = sample_draws(inputs, n, seed)
+    return present_values(inputs, sample_draws(inputs, n, seed), public_share, chunk)
+
+
+def present_values(inputs: CBAInputs, draws: Draws, public_share: dict, chunk: int = 25_000) -> pd.DataFrame:
+    """Present value of every effect and ``npv`` (MNOK) for given draws (rows), evaluated in chunks."""
     parts = []
-    for start in range(0, n, chunk):
-        sl = slice(start, min(start + chunk, n))
+    for start in range(0, draws.n, chunk):
+        sl = slice(start, min(start + chunk, draws.n))
         parts.append(
             _pvs(inputs, Draws(**{k: getattr(draws, k)[sl] for k in draws.__dataclass_fields__}), public_share)
         )

@@ -19,7 +19,9 @@ from ejournal_lib.common.labels import label, labels
 
 __all__ = [
     "PALETTE",
+    "NOK_FORMAT",
     "new_figure",
+    "legend_below",
     "freed_hours_chart",
     "bridge_chart",
     "timeline_chart",
@@ -31,12 +33,9 @@ __all__ = [
     "actor_views_chart",
     "cumulative_net",
     "budget_burden",
-    "npv_distribution",
-    "tornado_chart",
-    "risk_sharing_chart",
 ]
 
-_NOK = FuncFormatter(lambda v, _: fmt_number(v, 0))
+NOK_FORMAT = FuncFormatter(lambda v, _: fmt_number(v, 0))
 PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
 
 
@@ -52,7 +51,7 @@ def _wrapped(words, width: int = 16) -> list[str]:
     return [textwrap.fill(w, width) for w in words]
 
 
-def _legend_below(ax, ncol: int = 2):
+def legend_below(ax, ncol: int = 2):
     """A readable legend under the axes (never a tiny one squeezed beside the plot)."""
     ax.legend(fontsize=9, loc="upper center", bbox_to_anchor=(0.5, -0.22), ncol=ncol, frameon=False)
 
@@ -78,10 +77,10 @@ def stacked_pv_by_actor(actor_pv: pd.DataFrame):
         neg += np.where(v < 0, v, 0)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, _wrapped([actor_labels[a] for a in table.index]), fontsize=9)
-    ax.yaxis.set_major_formatter(_NOK)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
     ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
     ax.set_title("Nåverdi per aktør fordelt på virkning")
-    _legend_below(ax)
+    legend_below(ax)
     fig.tight_layout()
     return fig
 
@@ -105,10 +104,10 @@ def actor_views_chart(views: pd.DataFrame):
     ax.scatter(x, views["net_mnok"], color="black", zorder=3, label="Netto", marker="D", s=18)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, _wrapped([label("actor", a) for a in views["actor"]]), fontsize=9)
-    ax.yaxis.set_major_formatter(_NOK)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
     ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
     ax.set_title("Hva hver aktør får: kroner, kapasitet og kvalitet")
-    _legend_below(ax, ncol=3)
+    legend_below(ax, ncol=3)
     fig.tight_layout()
     return fig
 
@@ -119,7 +118,7 @@ def net_by_actor(summary: pd.DataFrame):
     colors = np.where(summary["net_mnok"] >= 0, "#2e6f9e", "#c8553d")
     ax.barh([label("actor", a) for a in summary["actor"]], summary["net_mnok"], color=colors)
     ax.axvline(0, color="black", lw=0.8)
-    ax.xaxis.set_major_formatter(_NOK)
+    ax.xaxis.set_major_formatter(NOK_FORMAT)
     ax.set_xlabel("Netto nåverdi (mill. kr, 2019-kroner)")
     ax.set_title("Netto posisjon per aktør")
     ax.invert_yaxis()
@@ -135,7 +134,7 @@ def cumulative_net(cumulative: pd.DataFrame, positive_year):
     ax.axhline(0, color="black", lw=0.8)
     if positive_year is not None:
         ax.axvline(positive_year, color="#e39c37", ls="--", label=f"Positiv fra {int(positive_year)}")
-    ax.yaxis.set_major_formatter(_NOK)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
     _year_axis(ax)
     ax.set_xlabel("År")
     ax.set_ylabel("Mill. kr (nåverdi 2019)")
@@ -162,56 +161,12 @@ def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps
                 label=f"{actor_labels[actor]}, med låneopptak",
             )
     ax.axhline(0, color="black", lw=0.8)
-    ax.yaxis.set_major_formatter(_NOK)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
     _year_axis(ax)
     ax.set_xlabel("År")
     ax.set_ylabel("Budsjettvirkning (mill. kr per år)")
     ax.set_title("Årlig budsjettbelastning per aktør (negativ = utgift)")
     ax.legend(fontsize=8)
-    return fig
-
-
-def npv_distribution(npv_draws: np.ndarray, summary: dict):
-    """Histogram and S-curve of the simulated net present value (MNOK)."""
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
-    ax1.hist(npv_draws, bins=80, color="#5fa2ce")
-    for key, ls in (("p10", ":"), ("p50", "-"), ("p90", ":")):
-        ax1.axvline(summary[key], color="#14365d", ls=ls, label=f"{key.upper()}: {fmt_number(summary[key], 0)}")
-    ax1.axvline(0, color="#c8553d", lw=1)
-    ax1.xaxis.set_major_formatter(_NOK)
-    ax1.set_xlabel("Netto nåverdi (mill. kr)")
-    ax1.set_ylabel("Antall trekk")
-    ax1.set_title("Fordeling av netto nåverdi")
-    ax1.legend(fontsize=8)
-    xs = np.sort(npv_draws)
-    ax2.plot(xs, np.linspace(0, 1, len(xs)), color="#14365d")
-    ax2.axvline(0, color="#c8553d", lw=1)
-    ax2.xaxis.set_major_formatter(_NOK)
-    ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(100 * v, 0)} %"))
-    ax2.set_xlabel("Netto nåverdi (mill. kr)")
-    ax2.set_ylabel("Kumulativ sannsynlighet")
-    ax2.set_title("S-kurve")
-    ax2.grid(alpha=0.3)
-    fig.tight_layout()
-    return fig
-
-
-def tornado_chart(tornado: pd.DataFrame, top: int = 12):
-    """Tornado: net present value with each input at P10 and P90, the others at base values (MNOK)."""
-    t = tornado.head(top).iloc[::-1]
-    base = float(t["base_npv_mnok"].iloc[0])
-    fig, ax = new_figure(9, 0.35 * len(t) + 1.5)
-    y = np.arange(len(t))
-    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Inngangsverdien på P10")
-    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Inngangsverdien på P90")
-    ax.axvline(base, color="black", lw=0.8)
-    ax.set_yticks(y, [label("uncertain_input", s) for s in t["input"]], fontsize=8)
-    ax.xaxis.set_major_formatter(_NOK)
-    ax.set_xlabel("Netto nåverdi (mill. kr)")
-    ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
-    ax.grid(axis="x", alpha=0.3)
-    ax.legend(fontsize=8)
-    fig.tight_layout()
     return fig
 
 
@@ -320,7 +275,7 @@ def bridge_chart(
     names = [start] + [titles.get(c, c) for c in bridge["change_id"].iloc[1:]] + [end]
     ax.set_xticks(x, _wrapped(names, 18), fontsize=8)
     ax.axhline(0, color="black", lw=0.8)
-    ax.yaxis.set_major_formatter(_NOK)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
     ax.set_ylabel("Netto nåverdi (mill. kr)")
     ax.set_title(title)
     fig.tight_layout()
@@ -360,45 +315,7 @@ def freed_hours_chart(labels, hours, municipality: str):
     ax.barh(list(labels), list(hours), color="#2e6f9e")
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize=7)
-    ax.xaxis.set_major_formatter(_NOK)
+    ax.xaxis.set_major_formatter(NOK_FORMAT)
     ax.set_xlabel("Timer frigjort per år")
     ax.set_title(f"Frigjort tid per tjeneste, {municipality}")
-    return fig
-
-
-def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "gps")):
-    """Per rule and actor: the cash effect's P10–P90 range (bar) and P50 (mark), with the probability that it
-    is negative written beside it."""
-    t = table[(table["measure"] == "cash") & table["actor"].isin(actors)]
-    rules = list(dict.fromkeys(t["rule"]))
-    fig, ax = new_figure(9, 0.42 * len(t) + 1.6)
-    y, ticks = 0, []
-    for i, rule in enumerate(rules):
-        for actor in actors:
-            r = t[(t["rule"] == rule) & (t["actor"] == actor)]
-            if r.empty:
-                continue
-            r = r.iloc[0]
-            ax.barh(y, r["p90"] - r["p10"], left=r["p10"], color=PALETTE[(2 * i) % len(PALETTE)], height=0.6)
-            ax.plot(r["p50"], y, "k|", ms=12)
-            ax.annotate(
-                f"P(negativ) {fmt_number(r['prob_negative'] * 100, 0)} %",
-                (r["p90"], y),
-                xytext=(4, -3),
-                textcoords="offset points",
-                fontsize=8,
-            )
-            ticks.append(
-                (y, f"{label('actor', actor)} – {textwrap.shorten(label('risk_rule', rule), 34, placeholder='…')}")
-            )
-            y += 1
-        y += 0.5
-    ax.set_yticks([p for p, _ in ticks], [w for _, w in ticks], fontsize=8)
-    ax.invert_yaxis()
-    ax.axvline(0, color="black", lw=0.8)
-    ax.xaxis.set_major_formatter(_NOK)
-    ax.set_xlabel("Kontant budsjettvirkning, nåverdi (mill. kr): P10–P90, strek ved P50")
-    ax.set_title("Hvem bærer usikkerheten under hver regel")
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
     return fig

@@ -139,9 +139,12 @@ def show_table(
     note: str | None = None,
     source: str | None = None,
     show: bool = True,
+    synthetic: bool = False,
 ):
     """Show a table built for reading only (nothing written; ``source`` names the CSV that holds its data);
-    headers and words from the catalogue."""
+    headers and words from the catalogue; ``synthetic`` marks the caption as for :func:`publish_table`."""
+    if synthetic:
+        caption = f"{caption} ({EXAMPLE_MARK})"
     flags = df["suppressed"].to_numpy() if "suppressed" in df.columns else None
     shown = df[list(columns)] if columns is not None else df
     return display_html(

@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.scenario.base import Code, NonNegative, Positive, Rate, Share, StrictModel, Year, format_problems
-from ejournal_lib.scenario.cba_analysis import Calibration, Published, RiskSharing
+from ejournal_lib.scenario.cba_analysis import Calibration, Published, RiskSharing, ValueOfInformation
 
 __all__ = [
     "CBAInputs",
@@ -245,6 +245,7 @@ _PAIRS = [
     ("gp_participation_p10", "gp_participation_p90"),
     ("realisation_pace_p10", "realisation_pace_p90"),
     ("functional_scope_min", "functional_scope_max"),
+    ("adverse_events_p10", "adverse_events_p90"),
 ]
 
 
@@ -270,6 +271,9 @@ class Uncertainty(StrictModel):
     time_savings_correlation: Annotated[float, Field(gt=-1, lt=1)]
     # correlation between the investment items' overruns (0 independent … 1 moving together)
     investment_correlation: Annotated[float, Field(ge=0, le=1)] = 0.0
+    # avoided adverse events relative to the expected value (the 2020 analysis has no such uncertainty: 0, 0)
+    adverse_events_p10: Relative = 0.0
+    adverse_events_p90: float = 0.0
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -300,6 +304,7 @@ class CBAInputs(StrictModel):
     published: Published
     calibration: Calibration
     risk_sharing: RiskSharing
+    value_of_information: ValueOfInformation
     choices: list[str] = []
 
     @model_validator(mode="after")

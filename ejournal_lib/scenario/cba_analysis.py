@@ -1,6 +1,7 @@
 """What the analysis does with the cost–benefit model, as typed parts of the ``cba`` section: the totals the
 pre-project published (the reconciliation's target) and the method readings tested against them, the values
-calibrated to them, and the risk-sharing rules evaluated on the simulation."""
+calibrated to them, the risk-sharing rules evaluated on the simulation, and the value-of-information
+analysis."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pydantic import Field, model_validator
 
 from ejournal_lib.scenario.base import Code, Positive, Share, StrictModel
 
-__all__ = ["MethodCandidate", "Published", "CalibratedParameter", "Calibration", "RiskSharing"]
+__all__ = ["MethodCandidate", "Published", "CalibratedParameter", "Calibration", "RiskSharing", "ValueOfInformation"]
 
 
 class MethodCandidate(StrictModel):
@@ -72,3 +73,24 @@ class RiskSharing(StrictModel):
     municipal_negative_cash_threshold: Share  # acceptable probability that the municipalities' cash is negative
     guarantee_correlations: list[Annotated[float, Field(ge=0, le=1)]]  # shown besides the scenario's own
     n_draws: Annotated[int, Field(ge=1000, le=1_000_000)]  # draws for the risk tables (the simulation's first)
+
+
+class ValueOfInformation(StrictModel):
+    """What reducing uncertainty before the decision is worth (see ``ejournal_lib.cba.measurement_value``): the
+    baseline study's design and unit costs, and how much of the time savings' uncertainty it can resolve."""
+
+    source: str
+    study_municipalities: list[Annotated[int, Field(ge=1, le=356)]] = Field(min_length=2)  # the EVSI curve's n
+    cost_per_municipality_nok: Annotated[float, Field(ge=0)]  # recruitment, permissions, coordination, analysis
+    cost_per_staff_day_nok: Annotated[float, Field(ge=0)]  # one observed staff-day (observer, travel, coding)
+    study_year: Annotated[int, Field(ge=2019, le=2030)]  # the study cost is discounted from this year
+    # share of each service's time-saving variance in the level of addressable time (what a baseline measures);
+    # the rest is the share of it a new record removes, which only a measurement after roll-out shows
+    baseline_informed_share: Annotated[float, Field(gt=0, le=1)]
+    n_se: Annotated[int, Field(ge=0, le=1000)]  # coefficient redraws for the EVPPI standard errors
+
+    @model_validator(mode="after")
+    def _grid(self):
+        if sorted(set(self.study_municipalities)) != self.study_municipalities:
+            raise ValueError("study_municipalities must be increasing without repeats")
+        return self

@@ -10,7 +10,27 @@ import math
 import pandas as pd
 from scipy import stats
 
-__all__ = ["municipalities_needed", "design_table", "precision_table"]
+__all__ = ["variance_of_mean", "municipalities_needed", "design_table", "precision_table"]
+
+
+def variance_of_mean(
+    var_municipality: float,
+    var_staff: float,
+    var_day: float,
+    staff_per_municipality: int,
+    days_per_staff: int,
+    municipalities=1,
+):
+    """Variance of the mean minutes per staff-day from M municipalities × K staff × D days:
+    (σ²_m + σ²_s/K + σ²_e/(K·D)) / M (``municipalities`` may be an array).
+
+    >>> variance_of_mean(10.0, 40.0, 60.0, 4, 3, 2)
+    12.5
+    """
+    per_municipality = (
+        var_municipality + var_staff / staff_per_municipality + var_day / (staff_per_municipality * days_per_staff)
+    )
+    return per_municipality / municipalities
 
 
 def municipalities_needed(
@@ -27,9 +47,7 @@ def municipalities_needed(
     if margin <= 0:
         raise ValueError("margin must be positive")
     z = stats.norm.ppf(0.5 + level / 2)
-    per_muni = (
-        var_municipality + var_staff / staff_per_municipality + var_day / (staff_per_municipality * days_per_staff)
-    )
+    per_muni = variance_of_mean(var_municipality, var_staff, var_day, staff_per_municipality, days_per_staff)
     return max(1, int(math.ceil(round(per_muni * (z / margin) ** 2, 9))))
 
 

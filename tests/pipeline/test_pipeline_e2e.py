@@ -257,3 +257,21 @@ def test_risk_sharing_in_appendix_and_workbook(run):
     sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
     assert {"risk_sharing", "municipal_risk", "risk_guarantee_correlation"} <= set(sheets)
     assert len(table(paths, "municipal_risk")) == 292
+
+
+def test_value_of_information_in_appendix_and_workbook(run):
+    paths, _ = run
+    key = table(paths, "voi_summary").set_index("metric")["value"]
+    evppi = table(paths, "voi_evppi").set_index("parameter_group")
+    assert {"time_all", "transition", "harms", "legacy", "investment", "rollout_scale", "gp_scale"} <= set(evppi.index)
+    assert (evppi["evppi_mnok"] <= key["evpi_mnok"] + 1e-9).all() and key["evpi_mnok"] > 0
+    assert evppi.loc["harms", "status"] == "no_uncertainty"
+    evsi = table(paths, "voi_evsi")
+    assert evsi["evsi_mnok"].is_monotonic_increasing
+    assert evsi.loc[evsi["optimal"], "municipalities"].tolist() == [key["recommended_study_municipalities"]]
+    html = (paths.appendices / "cba.html").read_text(encoding="utf-8")
+    n = int(key["recommended_study_municipalities"])
+    assert f"Anbefaling: mål tidsbruken i {n} kommuner før KS2" in html
+    assert "Verdien av en nullpunktsmåling og hva den koster (eksempeldata)" in html  # the curve is marked
+    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    assert {"voi_evppi", "voi_evsi", "voi_study_precision"} <= set(sheets)

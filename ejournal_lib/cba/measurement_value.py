@@ -1,0 +1,212 @@
+"""What measuring before the investment decision is worth on this scenario's model (value of information,
+per decision: MNOK of present value for the whole area, the same units as the net present value).
+
+* :func:`parameter_groups`: the simulation's uncertain inputs as the groups an analyst asks about (freed time
+  per service and in all, transition cost, adverse events, old-system costs, investment, roll-out pace, GP
+  uptake, realisation pace, delay, functional scope), from the same draws as the simulation.
+* :func:`evppi_table`: EVPI and EVPPI per group, with standard errors.
+* :func:`study_sampling_variance`: how precisely a baseline time-use study of one municipality (K staff × D
+  days in every service) measures each service's addressable time, relative to its level, from the baseline's
+  variance components.
+* :func:`evsi_table`: EVSI of a study of n municipalities, its cost in present value and the expected net
+  gain of sampling (ENGS = EVSI − cost) over the scenario's grid of n; :func:`study_recommendation` reads it.
+
+The study measures the level of addressable time; the saving is that level times the share a new record
+removes, which only a measurement after roll-out shows. ``baseline_informed_share`` (φ) is the share of each
+service's time-saving variance in the level; the curve at φ = 1 (the study settles the saving) is an upper
+bound shown beside it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ejournal_lib.cba.curves import Draws
+from ejournal_lib.cba.discounting import discount_factors
+from ejournal_lib.cba.uncertainty import uncertain_inputs
+from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian
+from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.timeuse.survey_design import variance_of_mean
+
+__all__ = ["parameter_groups", "evppi_table", "study_sampling_variance", "evsi_table", "study_recommendation"]
+
+#: Groups of draws fields (besides one group per service's time saving and one for all of them).
+GROUP_FIELDS = {
+    "transition": ["transition"],
+    "harms": ["harms"],
+    "legacy": ["legacy_municipal", "legacy_other"],
+    "investment": ["investment"],
+    "rollout_scale": ["rollout_scale"],
+    "gp_scale": ["gp_scale"],
+    "realisation_pace": ["realisation_pace"],
+    "delay": ["delay"],
+    "scope": ["scope"],
+}
+
+
+def parameter_groups(inputs: CBAInputs, draws: Draws) -> dict[str, np.ndarray]:
+    """Group code → (n, p) array of the draws of its inputs: ``time:<service>`` for each service,
+    ``time_all``, then :data:`GROUP_FIELDS`. Inputs without uncertainty contribute constant columns."""
+    services = list(inputs.service_table.index)
+    groups = {f"time:{s}": draws.time[:, [i]] for i, s in enumerate(services)}
+    groups["time_all"] = draws.time
+    for code, fields in GROUP_FIELDS.items():
+        groups[code] = np.column_stack([np.asarray(getattr(draws, f), dtype=float) for f in fields])
+    return groups
+
+
+def evppi_table(net_benefit: np.ndarray, groups: dict[str, np.ndarray], n_se: int = 100, seed: int = 1):
+    """EVPI and, per group, EVPPI with its standard error, the regression's R² and the share of EVPI
+    (MNOK per decision). A group whose inputs are all certain has EVPPI 0 (status ``no_uncertainty``)."""
+    total = evpi(net_benefit)
+    rows = []
+    for code, x in groups.items():
+        varying = x[:, np.ptp(x, axis=0) > 0]
+        if varying.shape[1] == 0:
+            rows.append(
+                {"group": code, "evppi_mnok": 0.0, "se_mnok": 0.0, "r_squared": 0.0, "status": "no_uncertainty"}
+            )
+            continue
+        r = evppi(net_benefit, varying, n_se=n_se, seed=seed)
+        rows.append({"group": code, "evppi_mnok": r.evppi, "se_mnok": r.se, "r_squared": r.r_squared, "status": "ok"})
+    out = pd.DataFrame(rows)
+    out["share_of_evpi"] = out["evppi_mnok"] / total if total > 0 else 0.0
+    out.attrs["evpi_mnok"] = total
+    return out
+
+
+def study_sampling_variance(
+    components: pd.DataFrame, services: list[str], staff_per_municipality: int, days_per_staff: int
+) -> pd.DataFrame:
+    """Per service: the relative variance (to the mean's square) of the addressable minutes per staff-day that
+    one municipality with K staff × D days contributes, from the baseline's fitted variance components (roles
+    of a service averaged). A service the baseline could not fit gets the median of the fitted services
+    (``source``: ``measured`` or ``median_of_measured``)."""
+    fitted = components[(components["model_status"] == "fitted") & ~components["suppressed"].astype(bool)].copy()
+    fitted = fitted[fitted["mean"] > 0]
+    fitted["relative_variance"] = (
+        variance_of_mean(
+            fitted["var_municipality"],
+            fitted["var_staff"],
+            fitted["var_residual"],
+            staff_per_municipality,
+            days_per_staff,
+        )
+        / fitted["mean"] ** 2
+    )
+    per_service = fitted.groupby("service")["relative_variance"].mean()
+    if per_service.empty:
+        raise ValueError("the baseline has no fitted variance components: the study's precision is unknown")
+    median = float(per_service.median())
+    return pd.DataFrame(
+        {
+            "service": services,
+            "relative_variance_per_municipality": [float(per_service.get(s, median)) for s in services],
+            "source": ["measured" if s in per_service.index else "median_of_measured" for s in services],
+        }
+    )
+
+
+def _study_cost_mnok(n, inputs: CBAInputs, staff_days_per_municipality: int) -> np.ndarray:
+    voi = inputs.value_of_information
+    nominal = np.asarray(n, float) * (
+        voi.cost_per_municipality_nok + staff_days_per_municipality * voi.cost_per_staff_day_nok
+    )
+    factor = discount_factors([voi.study_year], base_year=inputs.frame.base_year, schedule=inputs.schedule)[0]
+    return nominal / 1e6 * factor
+
+
+def evsi_table(
+    net_benefit: np.ndarray,
+    inputs: CBAInputs,
+    draws: Draws,
+    relative_variance: pd.DataFrame,
+    staff_per_municipality: int,
+    days_per_staff: int,
+) -> pd.DataFrame:
+    """EVSI of a baseline study of n municipalities for each n of the scenario's grid (all services, K staff ×
+    D days each), at the scenario's informed share and at φ = 1; the study cost in present value; ENGS."""
+    voi = inputs.value_of_information
+    table = {x.input: x for x in uncertain_inputs(inputs)}
+    services = list(inputs.service_table.index)
+    prior = np.array([float(table[f"time:{s}"].dist.var()) for s in services])
+    per_muni = relative_variance.set_index("service").loc[services, "relative_variance_per_municipality"]
+    grid = np.array(voi.study_municipalities)
+    studies = [per_muni.to_numpy() / n for n in grid]
+    evsi = evsi_gaussian(net_benefit, draws.time, prior, studies, voi.baseline_informed_share)
+    upper = evsi_gaussian(net_benefit, draws.time, prior, studies, 1.0)
+    staff_days = len(services) * staff_per_municipality * days_per_staff
+    cost = _study_cost_mnok(grid, inputs, staff_days)
+    out = pd.DataFrame(
+        {
+            "municipalities": grid,
+            "staff_days": grid * staff_days,
+            "evsi_mnok": evsi,
+            "evsi_full_mnok": upper,
+            "study_cost_mnok": cost,
+        }
+    )
+    out["engs_mnok"] = out["evsi_mnok"] - out["study_cost_mnok"]
+    out["optimal"] = out["engs_mnok"].eq(out["engs_mnok"].max()) & (out["engs_mnok"] > 0)
+    return out
+
+
+def study_recommendation(evsi: pd.DataFrame) -> dict:
+    """The recommendation the EVSI curve supports: ``measure`` (with the n that maximises ENGS) when the gain
+    is positive for some n, else ``does_not_pay``."""
+    best = evsi.loc[evsi["engs_mnok"].idxmax()]
+    if best["engs_mnok"] <= 0:
+        return {"decision": "does_not_pay", "municipalities": 0, "engs_mnok": 0.0, "evsi_mnok": 0.0, "cost_mnok": 0.0}
+    return {
+        "decision": "measure",
+        "municipalities": int(best["municipalities"]),
+        "engs_mnok": float(best["engs_mnok"]),
+        "evsi_mnok": float(best["evsi_mnok"]),
+        "cost_mnok": float(best["study_cost_mnok"]),
+    }
+
+
+def value_of_information_tables(
+    inputs: CBAInputs,
+    net_benefit: np.ndarray,
+    draws: Draws,
+    components: pd.DataFrame | None,
+    staff_per_municipality: int,
+    days_per_staff: int,
+    seed: int,
+) -> dict[str, pd.DataFrame]:
+    """The appendix's tables: ``voi_evppi`` (per group), ``voi_evsi`` and ``voi_study_precision`` (empty when
+    the baseline has no variance components), and ``voi_summary`` (metric, value, unit)."""
+    voi = inputs.value_of_information
+    evppi = evppi_table(net_benefit, parameter_groups(inputs, draws), voi.n_se, seed)
+    evpi_value = evppi.attrs["evpi_mnok"]
+    summary = [
+        ("mc_npv_mean_mnok", float(np.mean(net_benefit)), "mnok"),
+        ("mc_prob_negative", float(np.mean(net_benefit < 0)), "share"),
+        ("evpi_mnok", evpi_value, "mnok"),
+    ]
+    evsi = precision = pd.DataFrame()
+    if components is not None and (components["model_status"] == "fitted").any():
+        services = list(inputs.service_table.index)
+        rel = study_sampling_variance(components, services, staff_per_municipality, days_per_staff)
+        table = {x.input: x for x in uncertain_inputs(inputs)}
+        precision = rel.assign(
+            prior_sd=[float(np.sqrt(table[f"time:{s}"].dist.var())) for s in services],
+            study_sd_per_municipality=np.sqrt(rel["relative_variance_per_municipality"]),
+        )[["service", "prior_sd", "study_sd_per_municipality", "source"]]
+        evsi = evsi_table(net_benefit, inputs, draws, rel, staff_per_municipality, days_per_staff)
+        rec = study_recommendation(evsi)
+        summary += [
+            ("study_staff_days_per_municipality", len(services) * staff_per_municipality * days_per_staff, "count"),
+            ("recommended_study_municipalities", rec["municipalities"], "count"),
+            ("evsi_at_recommended_mnok", rec["evsi_mnok"], "mnok"),
+            ("study_cost_at_recommended_mnok", rec["cost_mnok"], "mnok"),
+            ("engs_at_recommended_mnok", rec["engs_mnok"], "mnok"),
+        ]
+    return {
+        "voi_summary": pd.DataFrame(summary, columns=["metric", "value", "unit"]),
+        "voi_evppi": evppi.rename(columns={"group": "parameter_group"}),
+        "voi_evsi": evsi,
+        "voi_study_precision": precision,
+    }

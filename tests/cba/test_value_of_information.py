@@ -1,0 +1,270 @@
+"""Value of information against closed forms (linear-Gaussian model), brute-force nested Monte Carlo (a small
+nonlinear model), and the orderings every estimate must respect; then the appendix's tables on the model."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from ejournal_lib.cba.measurement_value import (
+    evsi_table,
+    parameter_groups,
+    study_recommendation,
+    study_sampling_variance,
+    value_of_information_tables,
+)
+from ejournal_lib.cba.uncertainty import sample_draws, simulate
+from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian
+
+N = 100_000
+
+
+def expected_positive_part(mu: float, sd: float) -> float:
+    """E[max(X, 0)] for X ~ N(mu, sd²): mu·Φ(mu/sd) + sd·φ(mu/sd)."""
+    return mu * stats.norm.cdf(mu / sd) + sd * stats.norm.pdf(mu / sd)
+
+
+def gaussian_value(mu: float, sd: float) -> float:
+    """Value of learning a N(mu, sd²) net benefit before choosing it or 0."""
+    return expected_positive_part(mu, sd) - max(mu, 0.0)
+
+
+@pytest.fixture(scope="module")
+def linear():
+    """NB = μ + Σ a_j X_j, X_j ~ N(0, 1) independent; X_4 is irrelevant."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal((N, 4))
+    a = np.array([3.0, 2.0, 1.0, 0.0])
+    mu = 1.0
+    return mu, a, x, mu + x @ a
+
+
+def tolerance(sd: float, n: int = N) -> float:
+    """Four Monte Carlo standard errors of a mean of max(0, ·) of a N(·, sd²) variable (sd ≥ its sd)."""
+    return 4 * sd / np.sqrt(n)
+
+
+def test_evpi_matches_the_closed_form(linear):
+    mu, a, _, nb = linear
+    sd = float(np.sqrt((a**2).sum()))
+    assert evpi(nb) == pytest.approx(gaussian_value(mu, sd), abs=tolerance(sd))
+
+
+def test_evpi_of_two_option_columns_equals_that_of_their_difference(linear):
+    _, _, _, nb = linear
+    two = np.column_stack([np.full(N, 5.0), 5.0 + nb])
+    assert evpi(two) == pytest.approx(evpi(nb), abs=1e-9)
+
+
+@pytest.mark.parametrize("columns", [[0], [1], [2], [0, 1], [0, 1, 2]])
+def test_evppi_matches_the_closed_form(linear, columns):
+    mu, a, x, nb = linear
+    sd = float(np.sqrt((a[columns] ** 2).sum()))
+    result = evppi(nb, x[:, columns], n_se=50)
+    assert result.evppi == pytest.approx(gaussian_value(mu, sd), abs=tolerance(sd) + 0.01)
+    assert 0 < result.se < 0.1
+
+
+def test_evppi_of_an_irrelevant_parameter_is_near_zero(linear):
+    _, _, x, nb = linear
+    result = evppi(nb, x[:, 3], n_se=50)
+    assert result.evppi < 0.02  # against an EVPI of about 0.96
+    assert result.r_squared < 1e-3
+
+
+def test_evppi_is_ordered_subset_set_evpi(linear):
+    _, _, x, nb = linear
+    one, two, three = (evppi(nb, x[:, : k + 1], n_se=0).evppi for k in range(3))
+    assert one <= two <= three <= evpi(nb)
+
+
+def test_evppi_is_capped_at_evpi_when_the_fit_overshoots():
+    # two equally likely outcomes: perfect information on the single parameter is all there is to know
+    rng = np.random.default_rng(3)
+    theta = rng.integers(0, 2, 5000).astype(float)
+    nb = np.where(theta == 1, 2.0, -1.0)
+    assert evppi(nb, theta, n_se=0).evppi == pytest.approx(evpi(nb), abs=1e-12)
+
+
+def _nonlinear(theta1, theta2, theta3):
+    return 2.0 * theta1 * theta2 - 1.8 + 0.6 * theta3 + 0.3 * theta3**2
+
+
+def _draw(rng, n):
+    return rng.gamma(4.0, 0.25, n), rng.normal(1.0, 0.3, n), rng.uniform(-1.0, 1.0, n)
+
+
+def _nested(known: list[int], outer: int = 20_000, inner: int = 1_000, seed: int = 5) -> tuple[float, float]:
+    """Brute force: E_known[max(0, E_rest[NB | known])] − max(0, E[NB]) by nested Monte Carlo (fresh inner
+    draws for every outer draw), with its standard error from the outer loop."""
+    rng = np.random.default_rng(seed)
+    outer_draws = _draw(rng, outer)
+    conditional = np.empty(outer)
+    for start in range(0, outer, 2000):
+        block = slice(start, start + 2000)
+        inner_draws = [d.reshape(-1, inner) for d in _draw(rng, 2000 * inner)]  # (2000, inner)
+        args = [outer_draws[j][block, None] if j in known else inner_draws[j] for j in range(3)]
+        conditional[block] = _nonlinear(*args).mean(axis=1)
+    total = _nonlinear(*_draw(rng, 1_000_000)).mean()
+    values = np.maximum(conditional, 0.0)
+    return float(values.mean() - max(total, 0.0)), float(values.std(ddof=1) / np.sqrt(outer))
+
+
+@pytest.mark.parametrize("known", [[0], [1], [2], [0, 1]])
+def test_evppi_matches_brute_force_nested_monte_carlo(known):
+    rng = np.random.default_rng(9)
+    theta = np.column_stack(_draw(rng, N))
+    nb = _nonlinear(*theta.T)
+    regression = evppi(nb, theta[:, known], n_se=0).evppi
+    brute, se = _nested(known)
+    assert regression == pytest.approx(brute, abs=4 * se + 0.005)
+
+
+def test_a_product_of_two_parameters_in_a_group_is_followed():
+    # E[NB | θ1, θ2] = 2·θ1·θ2 − 1.7 exactly; E[NB] = 0.3. An additive fit misses the product
+    rng = np.random.default_rng(9)
+    theta = np.column_stack(_draw(rng, N))
+    nb = _nonlinear(*theta.T)
+    exact = float(np.maximum(2 * theta[:, 0] * theta[:, 1] - 1.7, 0).mean() - 0.3)
+    assert evppi(nb, theta[:, :2], n_se=0).evppi == pytest.approx(exact, abs=0.003)
+
+
+def test_evsi_matches_the_closed_form_and_is_ordered(linear):
+    mu, a, x, nb = linear
+    sampling = [np.array([s, np.inf, np.inf, np.inf]) for s in (4.0, 1.0, 0.25, 0.0)]
+    values = evsi_gaussian(nb, x, np.ones(4), sampling)
+    for s, v in zip((4.0, 1.0, 0.25, 0.0), values):
+        # the preposterior mean of a_1·X_1 is normal with variance a_1² · 1 / (1 + s)
+        assert v == pytest.approx(gaussian_value(mu, a[0] / np.sqrt(1 + s)), abs=tolerance(a[0]) + 0.01)
+    assert values == sorted(values)
+    assert values[-1] <= evppi(nb, x[:, 0], n_se=0).evppi + 0.01
+
+
+def test_evsi_with_a_partly_informable_parameter():
+    # X = A + R with A ~ N(0, φ), R ~ N(0, 1 − φ); the study measures A with sampling variance s
+    rng = np.random.default_rng(4)
+    phi, s, mu = 0.4, 0.1, 0.5
+    x = rng.normal(0, np.sqrt(phi), N) + rng.normal(0, np.sqrt(1 - phi), N)
+    nb = mu + 2.0 * x
+    (value,) = evsi_gaussian(nb, x, 1.0, [s], informed_share=phi)
+    expected = gaussian_value(mu, 2.0 * np.sqrt(phi**2 / (phi + s)))
+    assert value == pytest.approx(expected, abs=tolerance(2.0) + 0.01)
+    with pytest.raises(ValueError, match="informed_share"):
+        evsi_gaussian(nb, x, 1.0, [s], informed_share=0.0)
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="infinite"):
+        evpi([1.0, np.nan])
+    with pytest.raises(ValueError, match="rows"):
+        evppi(np.ones(10), np.ones(9))
+    with pytest.raises(ValueError, match="two options"):
+        evppi(np.ones((10, 3)), np.ones(10))
+
+
+def test_study_sampling_variance_by_hand():
+    components = pd.DataFrame(
+        {
+            "service": ["a", "a", "b", "c"],
+            "role": ["x", "y", "x", "x"],
+            "model_status": ["fitted", "fitted", "fitted", "too_few_units"],
+            "suppressed": [False, False, False, True],
+            "mean": [10.0, 20.0, 10.0, np.nan],
+            "var_municipality": [10.0, 40.0, 20.0, np.nan],
+            "var_staff": [40.0, 160.0, 0.0, np.nan],
+            "var_residual": [60.0, 240.0, 0.0, np.nan],
+        }
+    )
+    out = study_sampling_variance(components, ["a", "b", "c", "d"], 4, 3).set_index("service")
+    # a: roles (10 + 40/4 + 60/12)/10² = 0.25 and (40 + 160/4 + 240/12)/20² = 0.25; b: 20/10² = 0.2
+    assert out.loc["a", "relative_variance_per_municipality"] == pytest.approx(0.25)
+    assert out.loc["b", "relative_variance_per_municipality"] == pytest.approx(0.2)
+    # c could not be fitted and d was not measured: the median of the measured services
+    assert out.loc["c", "relative_variance_per_municipality"] == pytest.approx(0.225)
+    assert list(out["source"]) == ["measured", "measured", "median_of_measured", "median_of_measured"]
+
+
+@pytest.fixture(scope="module")
+def model(scenario, public_share):
+    from ejournal_lib.cba.calibration import scenario_inputs
+
+    inputs = scenario_inputs(scenario.cba)
+    n, seed = 20_000, 31
+    sim = simulate(inputs, public_share, n, seed)
+    return inputs, sim["npv"].to_numpy(), sample_draws(inputs, n, seed)
+
+
+@pytest.fixture(scope="module")
+def components():
+    rows = [
+        ("gp_doctors", 200.0, 10.0, 2300.0, 1600.0),
+        ("home_services", 130.0, 400.0, 750.0, 240.0),
+        ("nursing_home_long", 120.0, 300.0, 600.0, 470.0),
+    ]
+    return pd.DataFrame(
+        [
+            {
+                "service": s,
+                "role": "r",
+                "model_status": "fitted",
+                "suppressed": False,
+                "mean": m,
+                "var_municipality": vm,
+                "var_staff": vs,
+                "var_residual": ve,
+            }
+            for s, m, vm, vs, ve in rows
+        ]
+    )
+
+
+def test_the_model_groups_come_from_the_simulations_draws(model, scenario, public_share):
+    inputs, nb, draws = model
+    groups = parameter_groups(inputs, draws)
+    assert groups["time_all"].shape == (len(nb), len(inputs.service_table))
+    assert np.array_equal(groups["time:home_services"][:, 0], draws.time[:, 3])
+    # the draws are the simulation's: evaluating them again gives the same net present values
+    again = simulate(inputs, public_share, len(nb), 31)["npv"].to_numpy()
+    assert np.array_equal(nb, again)
+
+
+def test_the_evsi_curve_rises_stays_below_evppi_and_costs_what_the_inputs_say(model, components):
+    inputs, nb, draws = model
+    rel = study_sampling_variance(components, list(inputs.service_table.index), 4, 3)
+    curve = evsi_table(nb, inputs, draws, rel, 4, 3)
+    assert curve["evsi_mnok"].is_monotonic_increasing
+    assert (curve["evsi_mnok"] <= curve["evsi_full_mnok"] + 1e-9).all()
+    time_all = evppi(nb, draws.time, n_se=0).evppi
+    assert curve["evsi_full_mnok"].max() <= time_all * 1.02 + 1.0
+    # 10 municipalities × (200 000 + 9 services × 4 staff × 3 days × 9 000) NOK, discounted 2021 → 2019 at 4 %
+    row = curve.set_index("municipalities").loc[10]
+    assert row["staff_days"] == 10 * 108
+    assert row["study_cost_mnok"] == pytest.approx(10 * (200_000 + 108 * 9_000) / 1e6 / 1.04**2, rel=1e-9)
+    assert (curve["engs_mnok"] == curve["evsi_mnok"] - curve["study_cost_mnok"]).all()
+
+
+def test_the_recommendation_follows_the_net_gain(model, components):
+    inputs, nb, draws = model
+    rel = study_sampling_variance(components, list(inputs.service_table.index), 4, 3)
+    curve = evsi_table(nb, inputs, draws, rel, 4, 3)
+    rec = study_recommendation(curve)
+    best = curve.loc[curve["engs_mnok"].idxmax()]
+    assert rec["municipalities"] == best["municipalities"] and rec["decision"] == "measure"
+    expensive = inputs.with_overrides({"value_of_information.cost_per_municipality_nok": 1e10})
+    assert study_recommendation(evsi_table(nb, expensive, draws, rel, 4, 3))["decision"] == "does_not_pay"
+
+
+def test_adverse_events_have_no_value_in_the_2020_reading_and_do_when_uncertain(model, public_share):
+    inputs, nb, draws = model
+    tables = value_of_information_tables(inputs, nb, draws, None, 4, 3, 1)
+    row = tables["voi_evppi"].set_index("parameter_group").loc["harms"]
+    assert row["evppi_mnok"] == 0 and row["status"] == "no_uncertainty"
+    assert tables["voi_evsi"].empty  # no variance components: no study value
+    uncertain = inputs.with_overrides({"uncertainty.adverse_events_p10": -0.33, "uncertainty.adverse_events_p90": 0.33})
+    sim = simulate(uncertain, public_share, len(nb), 31)
+    base = simulate(inputs, public_share, len(nb), 31)
+    # the new input is drawn last: every other effect keeps its draws
+    for effect in ("time_savings", "transition_cost", "investment", "legacy_avoided"):
+        assert np.array_equal(sim[effect], base[effect])
+    assert sim["harms_health_costs"].std() > base["harms_health_costs"].std()
+    assert sim["harms_health_costs"].mean() == pytest.approx(base["harms_health_costs"].mean(), rel=0.01)
