@@ -1,10 +1,10 @@
-"""Norwegian number formatting for readers: thin space for thousands, decimal comma, proper minus sign,
-"mill. kr", percent, years and dates. Data keep full precision; only what readers see is formatted.
+"""Norwegian number formatting for readers: a narrow no-break space for thousands (a number never breaks
+across lines), decimal comma, proper minus sign, "mill. kr", percent, years and dates. Data keep full precision; only what readers see is formatted.
 
->>> fmt_number(1234567.891, 1) == "1\u2009234\u2009567,9"
+>>> fmt_number(1234567.891, 1) == "1\u202f234\u202f567,9"
 True
 >>> fmt_value(0.125, "percent"), fmt_value(2038.0, "year"), fmt_value("2020-06-26", "date")
-('12,5\u2009%', '2038', '26. juni 2020')
+('12,5\u202f%', '2038', '26. juni 2020')
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable
 
 __all__ = [
-    "THIN_SPACE",
+    "GROUP_SPACE",
     "SUPPRESSED",
     "fmt_number",
     "fmt_percent",
@@ -26,7 +26,7 @@ __all__ = [
     "FORMATS",
 ]
 
-THIN_SPACE = "\u2009"
+GROUP_SPACE = "\u202f"  # narrow no-break space
 #: What a suppressed small cell shows to readers (the data hold an empty cell and a ``suppressed`` flag).
 SUPPRESSED = "–"
 _MONTHS = (
@@ -56,8 +56,8 @@ def fmt_number(value, decimals: int = 0) -> str:
     if isinstance(value, str):
         return value
     text = f"{abs(float(value)):,.{decimals}f}"
-    text = text.replace(",", THIN_SPACE).replace(".", ",")
-    negative = float(value) < 0 and float(text.replace(THIN_SPACE, "").replace(",", ".")) != 0
+    text = text.replace(",", GROUP_SPACE).replace(".", ",")
+    negative = float(value) < 0 and float(text.replace(GROUP_SPACE, "").replace(",", ".")) != 0
     return ("\u2212" if negative else "") + text
 
 
@@ -65,7 +65,7 @@ def fmt_percent(share, decimals: int = 1) -> str:
     """Format a share (0–1) as a Norwegian percentage: ``fmt_percent(0.125) == '12,5 %'``."""
     if _missing(share):
         return ""
-    return f"{fmt_number(100 * float(share), decimals)}{THIN_SPACE}%"
+    return f"{fmt_number(100 * float(share), decimals)}{GROUP_SPACE}%"
 
 
 def fmt_mnok(value_mnok, decimals: int = 0) -> str:
@@ -100,6 +100,14 @@ def _year(value) -> str:
 
 
 #: Format names used by the label catalogue's ``format`` key.
+def _as_typed(value) -> str:
+    """A number as written in a scenario file, with a decimal comma: 2019 → 2019, 0.04 → 0,04."""
+    if _missing(value):
+        return ""
+    v = float(value)
+    return (str(int(v)) if v.is_integer() else repr(v)).replace(".", ",").replace("-", "\u2212")
+
+
 FORMATS: dict[str, Callable] = {
     "int": lambda v: fmt_number(v, 0),
     "dec1": lambda v: fmt_number(v, 1),
@@ -113,6 +121,7 @@ FORMATS: dict[str, Callable] = {
     "year": _year,
     "date": fmt_date,
     "text": lambda v: "" if _missing(v) else str(v),
+    "as_typed": lambda v: _as_typed(v),
     "code": lambda v: "" if _missing(v) else str(v),
 }
 

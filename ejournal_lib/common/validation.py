@@ -66,7 +66,7 @@ def _blank(s: pd.Series) -> pd.Series:
 
 
 def _parse_number(s: pd.Series) -> pd.Series:
-    text = s.astype(str).str.strip().str.replace("\u2009", "", regex=False).str.replace("\u00a0", "", regex=False)
+    text = s.astype(str).str.strip().str.replace(r"[\u2009\u202f\u00a0]", "", regex=True)
     text = text.str.replace(r"^(-?\d+),(\d+)$", r"\1.\2", regex=True)  # decimal comma
     text = text.str.replace("\u2212", "-", regex=False)
     return pd.to_numeric(text, errors="coerce")

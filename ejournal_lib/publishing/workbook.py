@@ -34,6 +34,7 @@ _NUMBER_FORMATS = {
     "percent": "0.0%",
     "percent0": "0%",
     "year": "0",
+    "as_typed": "General",
 }
 _HEADER = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="14365D")

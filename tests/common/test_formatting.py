@@ -1,4 +1,4 @@
-from ejournal_lib.common.formatting import THIN_SPACE as T
+from ejournal_lib.common.formatting import GROUP_SPACE as T
 from ejournal_lib.common.formatting import (
     fmt_by_unit,
     fmt_date,

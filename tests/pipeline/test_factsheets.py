@@ -37,10 +37,10 @@ def test_large_and_small_municipality(fs, inputs):
         html = (paths.reports / "factsheets" / f"{row['file_stem']}.html").read_text(encoding="utf-8")
         assert "Risiko for kommunens kontantposisjon" in html
         percent = round(row["prob_negative_overrun_guarantee"] * 100)
-        assert f"{percent}\u2009% med overskridelsesgaranti" in html  # the municipality's own probability
+        assert f"{percent}\u202f% med overskridelsesgaranti" in html  # the municipality's own probability
         assert f"Faktaark: {name}" in html
-        assert f"{pop:,}".replace(",", "\u2009") in html  # population, Norwegian format
-        assert f"{round(row['freed_hours_total']):,}".replace(",", "\u2009") in html
+        assert f"{pop:,}".replace(",", "\u202f") in html  # population, Norwegian format
+        assert f"{round(row['freed_hours_total']):,}".replace(",", "\u202f") in html
         assert (paths.reports / "factsheets" / f"{row['file_stem']}.pdf").read_bytes()[:4] == b"%PDF"
     index = (paths.reports / "factsheets" / "index.html").read_text(encoding="utf-8")
     assert "0301-Oslo.html" in index and "1151-Utsira.html" in index

@@ -83,7 +83,7 @@ def test_cba_appendix_text(run):
     paths, _ = run
     html = (paths.appendices / "cba.html").read_text(encoding="utf-8")
     npv = table(paths, "cba_summary").set_index("metric")["value"]["npv_mnok"]
-    shown = f"{abs(npv):,.0f}".replace(",", "\u2009")
+    shown = f"{abs(npv):,.0f}".replace(",", "\u202f")
     assert f"{shown} mill. kr" in html  # Norwegian format: thin-space thousands
     assert "er syntetiske eksempeldata" in html and "(eksempeldata)" in html
     assert 'alt="' in html and "data:image/png;base64" in html
@@ -214,8 +214,12 @@ def test_governance_tables(run):
     assert goals.set_index("goal_id").loc["D1-HOME", "baseline"] == pytest.approx(
         float(tu.loc["home_services", "baseline_addressable_minutes"])
     )
+    # ... which is synthetic here: the row and the table say so; a goal whose baseline the documents give does not
+    basis = goals.set_index("goal_id")["data_basis"]
+    assert basis["D1-HOME"] == "example" and basis["D6"] == "public" and pd.isna(basis["E1"])
     html = (paths.appendices / "governance.html").read_text(encoding="utf-8")
     assert "ej-filterable" in html and "Endringslogg" in html
+    assert "Målregister (delvis eksempeldata" in html
 
 
 def test_every_appendix_on_example_data_says_so_first(run):
