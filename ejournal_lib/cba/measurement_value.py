@@ -31,6 +31,16 @@ from ejournal_lib.timeuse.survey_design import variance_of_mean
 
 __all__ = ["parameter_groups", "evppi_table", "study_sampling_variance", "evsi_table", "study_recommendation"]
 
+EVSI_COLUMNS = [
+    "municipalities",
+    "staff_days",
+    "evsi_mnok",
+    "evsi_full_mnok",
+    "study_cost_mnok",
+    "engs_mnok",
+    "optimal",
+]
+PRECISION_COLUMNS = ["service", "prior_sd", "study_sd_per_municipality", "source"]
 #: Groups of draws fields (besides one group per service's time saving and one for all of them).
 GROUP_FIELDS = {
     "transition": ["transition"],
@@ -139,7 +149,7 @@ def evsi_table(
     staff_days = len(services) * staff_per_municipality * days_per_staff
     cost = _study_cost_mnok(grid, inputs, staff_days)
     out = pd.DataFrame(
-        {
+        {  # the columns of EVSI_COLUMNS
             "municipalities": grid,
             "staff_days": grid * staff_days,
             "evsi_mnok": evsi,
@@ -176,8 +186,8 @@ def value_of_information_tables(
     days_per_staff: int,
     seed: int,
 ) -> dict[str, pd.DataFrame]:
-    """The appendix's tables: ``voi_evppi`` (per group), ``voi_evsi`` and ``voi_study_precision`` (empty when
-    the baseline has no variance components), and ``voi_summary`` (metric, value, unit)."""
+    """The appendix's tables: ``voi_evppi`` (per group), ``voi_evsi`` and ``voi_study_precision`` (no rows when
+    the baseline has no fitted variance components), and ``voi_summary`` (metric, value, unit)."""
     voi = inputs.value_of_information
     evppi = evppi_table(net_benefit, parameter_groups(inputs, draws), voi.n_se, seed)
     evpi_value = evppi.attrs["evpi_mnok"]
@@ -186,7 +196,8 @@ def value_of_information_tables(
         ("mc_prob_negative", float(np.mean(net_benefit < 0)), "share"),
         ("evpi_mnok", evpi_value, "mnok"),
     ]
-    evsi = precision = pd.DataFrame()
+    evsi = pd.DataFrame(columns=EVSI_COLUMNS)
+    precision = pd.DataFrame(columns=PRECISION_COLUMNS)
     if components is not None and (components["model_status"] == "fitted").any():
         services = list(inputs.service_table.index)
         rel = study_sampling_variance(components, services, staff_per_municipality, days_per_staff)
@@ -194,7 +205,7 @@ def value_of_information_tables(
         precision = rel.assign(
             prior_sd=[float(np.sqrt(table[f"time:{s}"].dist.var())) for s in services],
             study_sd_per_municipality=np.sqrt(rel["relative_variance_per_municipality"]),
-        )[["service", "prior_sd", "study_sd_per_municipality", "source"]]
+        )[PRECISION_COLUMNS]
         evsi = evsi_table(net_benefit, inputs, draws, rel, staff_per_municipality, days_per_staff)
         rec = study_recommendation(evsi)
         summary += [
