@@ -1,13 +1,13 @@
 """Which of a scenario's inputs are synthetic example data, and how readers are told, where they read it.
 
-An input is synthetic when its path lies in ``data/raw/example/``. Tables and figures built from synthetic
+An input is synthetic when its path lies in ``data/raw/example/`` or the scenario declares it so
+(``settings.synthetic_inputs``, for example data copied elsewhere, such as a cut-down pilot). Tables and figures built from synthetic
 inputs carry the mark in their caption (and a watermark); the appendix's page 1 names the synthetic inputs.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from ejournal_lib.common.labels import label
 
@@ -20,15 +20,12 @@ EXAMPLE_DATA_LABEL = "Eksempeldata (syntetiske)"
 
 
 def example_inputs(scenario, keys: Iterable[str] | None = None) -> list[str]:
-    """The scenario data keys (of ``keys``, default all) whose files lie in ``data/raw/example/``."""
+    """The scenario data keys (of ``keys``, default all) that are synthetic: files in ``data/raw/example/``
+    or declared in ``settings.synthetic_inputs``."""
     example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
-    wanted = set(keys) if keys is not None else None
-    found = {
-        name.split("[")[0]
-        for name, path in scenario.data.named_paths()
-        if (wanted is None or name.split("[")[0] in wanted) and Path(path).resolve().is_relative_to(example)
-    }
-    return sorted(found)
+    found = {name.split("[")[0] for name, path in scenario.data.named_paths() if path.resolve().is_relative_to(example)}
+    found |= set(scenario.settings.synthetic_inputs)
+    return sorted(found if keys is None else found & set(keys))
 
 
 def data_status_text(synthetic: Iterable[str]) -> str:

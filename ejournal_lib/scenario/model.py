@@ -73,6 +73,10 @@ class DataPaths(StrictModel):
         return out
 
 
+#: The record-level inputs that can be synthetic example data (the rest are public or project documents).
+SyntheticInput = Literal["timeuse", "commitment_register", "gp_survey", "benefit_followup"]
+
+
 class Settings(StrictModel):
     """Settings every appendix shares, so that they cannot disagree."""
 
@@ -80,6 +84,8 @@ class Settings(StrictModel):
     financing_key: Code
     suppression_threshold: Annotated[int, Field(ge=5)]
     extra_excluded_municipalities: list[MunicipalityCode] = []
+    #: Inputs that are synthetic wherever their files lie (files in ``data/raw/example/`` always are).
+    synthetic_inputs: list[SyntheticInput] = []
 
 
 class Simulation(StrictModel):

@@ -2,6 +2,7 @@
 anything runs, dependency order, cache, failures."""
 
 import json
+import shutil
 
 import nbformat
 import pytest
@@ -13,6 +14,7 @@ from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.plan import plan
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 from ejournal_lib.publishing.data_status import example_inputs
+from ejournal_lib.scenario import load_scenario
 
 from .helpers import leftovers, make_notebook, set_scenario, snapshot
 
@@ -173,3 +175,22 @@ def test_example_data_detection(scenario):
     assert example_inputs(scenario, ["timeuse"]) == ["timeuse"]
     assert example_inputs(scenario, ["population", "commitment_register"]) == ["commitment_register"]
     assert example_inputs(scenario, ["population", "midt_norge"]) == []
+
+
+def test_example_data_copied_elsewhere_is_synthetic_when_declared(root, tmp_path):
+    copy = shutil.copytree(root / "data" / "raw" / "example" / "timeuse", tmp_path / "pilot")
+    moved = {"data.timeuse": [str(copy)]}
+    assert example_inputs(load_scenario(root / "config" / "ssd2020.yaml", overrides=moved, root=root)) == [
+        "benefit_followup",
+        "commitment_register",
+        "gp_survey",
+    ]
+    declared = load_scenario(
+        root / "config" / "ssd2020.yaml", overrides={**moved, "settings.synthetic_inputs": ["timeuse"]}, root=root
+    )
+    assert example_inputs(declared, ["timeuse", "population"]) == ["timeuse"]
+    with pytest.raises(ConfigError) as err:
+        load_scenario(
+            root / "config" / "ssd2020.yaml", overrides={"settings.synthetic_inputs": ["population"]}, root=root
+        )
+    assert "settings.synthetic_inputs[0]" in str(err.value) and "'timeuse'" in str(err.value)

@@ -58,8 +58,10 @@ def test_pilot_tables_state_their_limits(root, tmp_path):
 def test_pilot_appendix_runs_and_says_what_it_cannot_estimate(root, tmp_path):
     folder = write_pilot(root, tmp_path / "pilot")
     text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8")
-    text = text.replace("name: ssd2020", "name: pilot", 1).replace(
-        "  timeuse: [data/raw/example/timeuse]", f"  timeuse: [{folder}]", 1
+    text = (
+        text.replace("name: ssd2020", "name: pilot", 1)
+        .replace("  timeuse: [data/raw/example/timeuse]", f"  timeuse: [{folder}]", 1)
+        .replace("  synthetic_inputs: []", "  synthetic_inputs: [timeuse]", 1)  # cut from the example data
     )
     (tmp_path / "pilot.yaml").write_text(text, encoding="utf-8")
     project = tmp_path / "project"
@@ -77,5 +79,6 @@ def test_pilot_appendix_runs_and_says_what_it_cannot_estimate(root, tmp_path):
     html = (report.paths.appendices / "baseline.html").read_text(encoding="utf-8")
     assert "Kan ikke anslås: varianskomponenter" in html and "det trengs 3" in html
     assert "Utvalget kan ikke planlegges fra denne målingen" in html
+    assert "Datagrunnlag: tidsregistreringene er syntetiske eksempeldata" in html  # declared, outside the folder
     # page 1 of a non-default scenario lists what differs from the default
     assert "Dette scenariet avviker fra standardscenariet" in html and "<code>data.timeuse</code>" in html
