@@ -4,7 +4,9 @@
 cumulative adopters N(t−1): n(t) = a + b·N(t−1) + c·N(t−1)², with m = (−b − √(b² − 4ac)) / 2c, p = a/m and
 q = −c·m (standard errors by the delta method). ``method="nls"`` is Srinivasan & Mason's (1986) non-linear
 least squares on n(t) = m·[F(t) − F(t−1)], F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)·e^{−(p+q)t}).
-A negative p is flagged (``p_negative``), never silently returned as if it were valid.
+A negative p is flagged (``p_negative``), never silently returned as if it were valid. What limits a fit is
+recorded as codes in ``BassFit.warnings`` (words in the label catalogue, domain ``fit_warning``) and logged in
+English (:data:`FIT_WARNINGS`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import numpy as np
 from scipy import optimize
 
 __all__ = [
+    "FIT_WARNINGS",
+    "AdoptionFitError",
     "BassFit",
     "fit_bass",
     "bass_cumulative",
@@ -28,6 +32,28 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
+
+#: What limits a fit: code → the analyst's message (readers get the catalogue's words for the code).
+FIT_WARNINGS = {
+    "no_market_potential": "c ≥ 0: no finite market potential (m) in the Bass regression",
+    "se_undefined_saturated": "as many parameters as observations: standard errors are not defined",
+    "se_undefined_singular": "singular Jacobian: standard errors are not defined",
+    "negative_p": "negative p (innovation coefficient): the fit is not a valid Bass model",
+    "looks_cumulative": (
+        "the series rises in every period, as a cumulative series does; if it is cumulative, "
+        "call fit_bass(..., cumulative=True)"
+    ),
+    "too_few_periods": "the Bass model needs at least 3 periods",
+    "not_converged": "the Bass NLS fit did not converge",
+}
+
+
+class AdoptionFitError(ValueError):
+    """A series the model cannot be fitted to; ``code`` is a key of :data:`FIT_WARNINGS`."""
+
+    def __init__(self, code: str, detail: str = ""):
+        super().__init__(FIT_WARNINGS[code] + (f" ({detail})" if detail else ""))
+        self.code = code
 
 
 @dataclass
@@ -42,7 +68,12 @@ class BassFit:
     n_obs: int = 0
     residual_sd: float = float("nan")
     p_negative: bool = False
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # codes of FIT_WARNINGS
+
+    def warn(self, code: str) -> None:
+        """Record ``code`` and log its message."""
+        self.warnings.append(code)
+        log.warning("Bass %s fit: %s", self.method, FIT_WARNINGS[code])
 
     def as_row(self, series: str) -> dict:
         return {
@@ -56,7 +87,7 @@ class BassFit:
             "se_q": self.se_q,
             "n_obs": self.n_obs,
             "p_negative": self.p_negative,
-            "warnings": "; ".join(self.warnings),
+            "warnings": ",".join(self.warnings),
         }
 
 
@@ -93,10 +124,10 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
     X = np.column_stack([np.ones_like(N_lag), N_lag, N_lag**2])
     res = sm.OLS(n, X).fit()
     a, b, c = res.params
-    warnings = []
     if c >= 0:
-        warnings.append("c ≥ 0: no finite market potential (m) in the Bass regression")
-        return BassFit("ols", float("nan"), float("nan"), float("nan"), n_obs=len(n), warnings=warnings)
+        fit = BassFit("ols", float("nan"), float("nan"), float("nan"), n_obs=len(n))
+        fit.warn("no_market_potential")
+        return fit
     disc = b * b - 4 * a * c
     m = (-b - np.sqrt(disc)) / (2 * c)
     p, q = a / m, -c * m
@@ -109,8 +140,6 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
         dp = np.array([1.0 / m, 0.0, 0.0]) - a / m**2 * dm
         dq = -c * dm - np.array([0.0, 0.0, m])
         se = [float(np.sqrt(g @ cov @ g)) for g in (dm, dp, dq)]
-    else:
-        warnings.append("as many parameters as observations: standard errors are not defined")
     fit = BassFit(
         "ols",
         float(m),
@@ -119,8 +148,9 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
         *se,
         n_obs=len(n),
         residual_sd=float(np.sqrt(res.scale)) if len(n) > 3 else float("nan"),
-        warnings=warnings,
     )
+    if len(n) <= 3:
+        fit.warn("se_undefined_saturated")
     return _flag(fit)
 
 
@@ -150,7 +180,7 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
         if best is None or sol.cost < best.cost:
             best = sol
     if best is None:
-        raise ValueError("the Bass NLS fit did not converge")
+        raise AdoptionFitError("not_converged")
     m, p, q = best.x
     dof = T - 3
     warnings = []
@@ -163,17 +193,19 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
             cov = np.linalg.inv(best.jac.T @ best.jac) * s2
             se = [float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(cov)]
         except np.linalg.LinAlgError:
-            warnings.append("singular Jacobian: standard errors are not defined")
+            warnings.append("se_undefined_singular")
     else:
-        warnings.append("as many parameters as observations: standard errors are not defined")
-    return _flag(BassFit("nls", float(m), float(p), float(q), *se, n_obs=T, residual_sd=sd, warnings=warnings))
+        warnings.append("se_undefined_saturated")
+    fit = BassFit("nls", float(m), float(p), float(q), *se, n_obs=T, residual_sd=sd)
+    for code in warnings:
+        fit.warn(code)
+    return _flag(fit)
 
 
 def _flag(fit: BassFit) -> BassFit:
     if fit.p < 0:
         fit.p_negative = True
-        fit.warnings.append("negative p (innovation coefficient): the fit is not a valid Bass model")
-        log.warning("Bass %s fit has negative p = %.4g", fit.method, fit.p)
+        fit.warn("negative_p")
     return fit
 
 
@@ -189,17 +221,12 @@ def fit_bass(new_adopters, method: str = "ols", start=None, *, cumulative: bool 
         new_adopters = np.diff(x, prepend=0.0)
     n = check_adoption_series(new_adopters, name="new_adopters")
     if len(n) < 3:
-        raise ValueError(f"the Bass model needs at least 3 periods, got {len(n)}")
+        raise AdoptionFitError("too_few_periods", f"got {len(n)}")
     if method not in ("ols", "nls"):
         raise ValueError(f"method must be 'ols' or 'nls', got {method!r}")
     fit = _fit_bass_ols(n) if method == "ols" else _fit_bass_nls(n, start)
     if not cumulative and len(n) >= 6 and np.all(np.diff(n) > 0):
-        message = (
-            "the series rises in every period, as a cumulative series does; if it is cumulative, "
-            "call fit_bass(..., cumulative=True)"
-        )
-        log.warning("fit_bass: %s", message)
-        fit.warnings.append(message)
+        fit.warn("looks_cumulative")
     return fit
 
 

@@ -10,7 +10,7 @@ from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
 from ejournal_lib.cba.scenarios import break_even, gp_final_shares, npv_with, with_gp_final_share
 from ejournal_lib.common.municipalities import fewest_to_reach, size_class
-from ejournal_lib.participation.adoption import bootstrap_forecast, fit_bass, fit_logistic
+from ejournal_lib.participation.adoption import AdoptionFitError, bootstrap_forecast, fit_bass, fit_logistic
 from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
 from ejournal_lib.participation.public_status import IntentionsAggregate, largest_not_known_signed, public_key_figures
 from ejournal_lib.participation.register import (
@@ -116,8 +116,8 @@ def participation_tables(
         for method in ("ols", "nls"):
             try:
                 fits.append(fit_bass(series[col].to_numpy(), method).as_row(label))
-            except ValueError as exc:
-                fits.append({"series": label, "method": method, "warnings": str(exc)})
+            except AdoptionFitError as exc:
+                fits.append({"series": label, "method": method, "warnings": exc.code})
         lf = fit_logistic(np.cumsum(series[col].to_numpy()))
         logistic_rows.append(
             {

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from ejournal_lib.common.errors import InputError
+from ejournal_lib.common.labels import label, relabel
 from ejournal_lib.common.municipalities import (
     fewest_to_reach,
     load_crosswalk,
@@ -15,6 +16,7 @@ from ejournal_lib.common.municipalities import (
     suggest_2020_code,
 )
 from ejournal_lib.participation.adoption import (
+    AdoptionFitError,
     bass_new,
     bootstrap_forecast,
     check_adoption_series,
@@ -146,7 +148,10 @@ def test_bass_ols_three_points_by_hand():
     fit = fit_bass([5, 8, 9], "ols")
     assert (fit.m, fit.p, fit.q) == pytest.approx((m, 5 / m, -c * m))
     assert fit.m == pytest.approx(26.5711, abs=1e-4)
-    assert np.isnan(fit.se_m) and "not defined" in fit.warnings[0]
+    assert np.isnan(fit.se_m) and fit.warnings == ["se_undefined_saturated"]
+    with pytest.raises(AdoptionFitError, match="at least 3 periods") as err:
+        fit_bass([5, 8], "ols")
+    assert err.value.code == "too_few_periods"
 
 
 def test_bass_ols_standard_errors_by_finite_differences():
@@ -188,7 +193,9 @@ def test_negative_p_is_flagged():
         N = sum(n)
         n.append(-0.5 + N - 0.01 * N * N)
     fit = fit_bass(n, "ols")
-    assert fit.p_negative and any("negative p" in w for w in fit.warnings)
+    assert fit.p_negative and "negative_p" in fit.warnings
+    row = fit.as_row("municipalities")
+    assert label("fit_warning", "negative_p") in relabel(pd.DataFrame([row]), "participation_bass_fit")["Merknad"][0]
 
 
 def test_adoption_series_checks():
@@ -241,5 +248,5 @@ def test_a_cumulative_series_is_differenced_on_request_and_flagged_otherwise():
     from_cumulative = fit_bass(np.cumsum(new), "nls", cumulative=True)
     assert (from_cumulative.m, from_cumulative.p, from_cumulative.q) == pytest.approx((direct.m, direct.p, direct.q))
     mistaken = fit_bass(np.cumsum(new), "ols")  # cumulative passed as new adopters
-    assert any("cumulative=True" in w for w in mistaken.warnings)
-    assert not any("cumulative" in w for w in direct.warnings)
+    assert "looks_cumulative" in mistaken.warnings
+    assert "looks_cumulative" not in direct.warnings
