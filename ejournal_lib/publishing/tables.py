@@ -26,12 +26,12 @@ _NUMERIC_FORMATS = {"int", "dec1", "dec2", "dec3", "mnok", "mnok1", "nok", "perc
 
 
 def _cell(value, spec, fmt: str, suppressed: bool, missing: str = "") -> str:
-    empty = value is None or (isinstance(value, float) and pd.isna(value))
+    empty = value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))  # None, NaN, NA, NaT
     if suppressed and empty:
         return SUPPRESSED
     if empty and missing:
         return missing
-    if spec.domain and not (value is None or (isinstance(value, float) and pd.isna(value))):
+    if spec.domain and not empty:
         if spec.list:
             return ", ".join(label(spec.domain, p.strip()) for p in str(value).split(",") if p.strip())
         return label(spec.domain, value)

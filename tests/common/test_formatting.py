@@ -36,3 +36,17 @@ def test_years_dates_and_unknown_formats():
 
     with pytest.raises(ValueError, match="unknown format 'money'"):
         fmt_value(1, "money")
+
+
+def test_empty_cells_say_what_they_mean_whatever_the_missing_value():
+    """A year column read back as nullable integers holds <NA>, not NaN: the table still says "never"."""
+    import pandas as pd
+
+    from ejournal_lib.publishing.tables import to_html_table
+
+    df = pd.DataFrame({"variant": ["without_loan", "with_loan"], "first_year_not_negative": [2031, None]})
+    for column in (df["first_year_not_negative"], df["first_year_not_negative"].astype("Int64")):
+        html = to_html_table(
+            df.assign(first_year_not_negative=column), "municipal_cash_position", missing="ikke innen 2040"
+        )
+        assert html.count("ikke innen 2040") == 1 and "2031" in html and "2031.0" not in html
