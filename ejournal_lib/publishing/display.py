@@ -24,10 +24,9 @@ def display_html(fragment: str, show: bool = True):
     return obj
 
 
-def show_figure(
-    fig, alt: str, show: bool = True, dpi: int = 110, *, caption: str | None = None, synthetic: bool = False
-):
-    """Show a matplotlib figure as a PNG image with alt text and an optional caption (closing the figure).
+def show_figure(fig, alt: str, show: bool = True, dpi: int = 110, *, caption: str, synthetic: bool = False):
+    """Show a matplotlib figure as a PNG image with alt text and its caption (closing the figure); appendices
+    number the captions.
     ``synthetic`` marks a figure built from synthetic example data: a watermark and the caption's mark."""
     import matplotlib.pyplot as plt
 
@@ -46,7 +45,7 @@ def show_figure(
             fontweight="bold",
             zorder=1000,
         )
-        caption = f"{caption} ({EXAMPLE_MARK})" if caption else EXAMPLE_DATA_LABEL
+        caption = f"{caption} ({EXAMPLE_MARK})"
         alt = f"{alt} ({EXAMPLE_DATA_LABEL.lower()})"
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})

@@ -70,6 +70,15 @@ def test_no_code_tokens_before_traceability(pipeline_run, name):
 
 
 @pytest.mark.parametrize("name", APPENDICES)
+def test_every_figure_has_a_numbered_caption(pipeline_run, name):
+    paths, _ = pipeline_run
+    soup = BeautifulSoup((paths.appendices / f"{name}.html").read_text(encoding="utf-8"), "html.parser")
+    captions = [f.find("figcaption") for f in soup.select("main figure")]
+    assert captions and all(c is not None for c in captions)
+    assert [c.get_text().split(".")[0] for c in captions] == [f"Figur {i}" for i in range(1, len(captions) + 1)]
+
+
+@pytest.mark.parametrize("name", APPENDICES)
 def test_no_word_or_image_past_the_margin(pipeline_run, name):
     paths, _ = pipeline_run
     with pdfplumber.open(paths.appendices / f"{name}.pdf") as pdf:
