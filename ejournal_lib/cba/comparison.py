@@ -11,6 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ejournal_lib.cba.key_figures import KEY_FIGURES, key_figures
+from ejournal_lib.common.formatting import fmt_setting
 from ejournal_lib.common.yaml_io import read_yaml
 from ejournal_lib.scenario import Scenario, load_scenario
 from ejournal_lib.scenario.overrides import differences, flatten
@@ -34,7 +35,7 @@ _DESCRIPTIVE = ("name", "title", "description")
 
 def input_differences(scenarios: list[Scenario]) -> pd.DataFrame:
     """Every path whose value differs between the first scenario and any other: path, group, and the value
-    in each scenario (columns ``scenario_1``, ``scenario_2``, … as text)."""
+    in each scenario (columns ``scenario_1``, ``scenario_2``, … as reader text: decimal comma, ja/nei)."""
     raws = [_raw(s) for s in scenarios]
     paths = sorted(
         {p for raw in raws[1:] for p, _, _ in differences(raws[0], raw) if input_group(p) not in _DESCRIPTIVE}
@@ -44,7 +45,7 @@ def input_differences(scenarios: list[Scenario]) -> pd.DataFrame:
     for path in paths:
         row = {"parameter": path, "input_group": input_group(path)}
         for i, f in enumerate(flat, start=1):
-            row[f"scenario_{i}"] = "" if f.get(path) is None else str(f.get(path))
+            row[f"scenario_{i}"] = fmt_setting(f.get(path))
         rows.append(row)
     return pd.DataFrame(rows, columns=["parameter", "input_group", *[f"scenario_{i}" for i in range(1, len(raws) + 1)]])
 

@@ -23,6 +23,7 @@ __all__ = [
     "fmt_date",
     "fmt_value",
     "fmt_by_unit",
+    "fmt_setting",
     "FORMATS",
 ]
 
@@ -99,7 +100,6 @@ def _year(value) -> str:
     return "" if _missing(value) else str(int(float(value)))
 
 
-#: Format names used by the label catalogue's ``format`` key.
 def _as_typed(value) -> str:
     """A number as written in a scenario file, with a decimal comma: 2019 → 2019, 0.04 → 0,04."""
     if _missing(value):
@@ -108,6 +108,25 @@ def _as_typed(value) -> str:
     return (str(int(v)) if v.is_integer() else repr(v)).replace(".", ",").replace("-", "\u2212")
 
 
+def fmt_setting(value) -> str:
+    """A scenario-file value for readers: numbers as typed with a decimal comma, yes/no, dates in prose, lists
+    joined. ``fmt_setting([0.5, True]) == '0,5, ja'``; ``fmt_setting(None) == ''``."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "ja" if value else "nei"
+    if isinstance(value, int | float):
+        return _as_typed(value)
+    if isinstance(value, dt.date):
+        return fmt_date(value)
+    if isinstance(value, list | tuple):
+        return ", ".join(fmt_setting(v) for v in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{k}: {fmt_setting(v)}" for k, v in value.items())
+    return str(value)
+
+
+#: Format names used by the label catalogue's ``format`` key.
 FORMATS: dict[str, Callable] = {
     "int": lambda v: fmt_number(v, 0),
     "dec1": lambda v: fmt_number(v, 1),

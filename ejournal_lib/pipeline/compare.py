@@ -53,6 +53,8 @@ def compare_scenarios(paths: ProjectPaths, scenario_paths: list[str | Path], exp
     folder = paths.out / "reports" / "compare" / "--".join(names)
     tables_dir = folder / "tables"
     legend = "; ".join(f"scenario {i} = {s.title} ({s.name})" for i, s in enumerate(scenarios, start=1))
+    titles = [s.title for s in scenarios]  # a copied scenario may keep the default's title: add the name then
+    shown = [t if titles.count(t) == 1 else f"{t} ({s.name})" for t, s in zip(titles, scenarios)]
 
     diffs = input_differences(scenarios)
     keys = key_figures_side_by_side(scenarios, expected=expected)
@@ -77,8 +79,8 @@ def compare_scenarios(paths: ProjectPaths, scenario_paths: list[str | Path], exp
         steps = bridge.iloc[1:].reindex(bridge["delta_mnok"].iloc[1:].abs().sort_values(ascending=False).index)
         largest = steps.iloc[0] if len(steps) else None
         points.append(
-            f"{s.title}: netto nåverdi {fmt_mnok(first.loc['npv_mnok', f'scenario_{i}'])} mot "
-            f"{fmt_mnok(first.loc['npv_mnok', 'scenario_1'])} i {scenarios[0].title}, en forskjell på "
+            f"Scenario {i}, {shown[i - 1]}: netto nåverdi {fmt_mnok(first.loc['npv_mnok', f'scenario_{i}'])} "
+            f"mot {fmt_mnok(first.loc['npv_mnok', 'scenario_1'])} i scenario 1, {shown[0]}, en forskjell på "
             f"{fmt_mnok(first.loc['npv_mnok', f'difference_{i}'])}"
             + (
                 f"; størst bidrag fra {label('input_group', largest['input_group']).lower()} "
@@ -122,7 +124,7 @@ def compare_scenarios(paths: ProjectPaths, scenario_paths: list[str | Path], exp
         )
 
     prov = base_provenance(paths.for_scenario(scenarios[0].name), scenarios[0])
-    title = "Sammenligning av scenarier: " + " og ".join(s.title for s in scenarios)
+    title = f"Sammenligning av {len(scenarios)} scenarier"  # which ones: the subtitle
     page = page_html(title, legend, "\n".join(body), prov, [], executed=None)
     folder.mkdir(parents=True, exist_ok=True)
     html, pdf = folder / "sammenligning.html", folder / "sammenligning.pdf"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ejournal_lib.common.formatting import fmt_setting
 from ejournal_lib.common.project import DEFAULT_SCENARIO
 from ejournal_lib.common.yaml_io import read_yaml
 from ejournal_lib.pipeline.paths import ProjectPaths
@@ -55,7 +56,7 @@ def default_differences(paths: ProjectPaths, scenario: Scenario) -> list[list]:
     if not default.is_file() or scenario.path is None or scenario.path.resolve() == default:
         return []
     diff = differences(read_yaml(default, "default scenario"), read_yaml(scenario.path, "scenario"))
-    return [[path, "" if a is None else str(a), "" if b is None else str(b)] for path, a, b in diff]
+    return [[path, fmt_setting(a), fmt_setting(b)] for path, a, b in diff]
 
 
 def write_manifest(paths: ProjectPaths, prov: dict, notebooks: dict) -> Path:

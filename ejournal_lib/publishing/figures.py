@@ -47,8 +47,9 @@ def new_figure(width=8.0, height=4.2):
 
 
 def _wrapped(words, width: int = 16) -> list[str]:
-    """Tick labels broken over lines, so that long words do not overlap."""
-    return [textwrap.fill(w, width) for w in words]
+    """Tick labels broken over lines between words, so that they do not overlap (a word longer than
+    ``width`` keeps its line: never "skattefinansiering" + ")" or a word cut in two)."""
+    return [textwrap.fill(w, width, break_long_words=False) for w in words]
 
 
 def legend_below(ax, ncol: int = 2):

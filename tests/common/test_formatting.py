@@ -50,3 +50,25 @@ def test_empty_cells_say_what_they_mean_whatever_the_missing_value():
             df.assign(first_year_not_negative=column), "municipal_cash_position", missing="ikke innen 2040"
         )
         assert html.count("ikke innen 2040") == 1 and "2031" in html and "2031.0" not in html
+
+
+def test_scenario_values_read_as_typed_with_a_decimal_comma():
+    import datetime as dt
+
+    from ejournal_lib.common.formatting import fmt_setting
+
+    assert fmt_setting(0.7) == "0,7" and fmt_setting(-0.025) == "\u22120,025" and fmt_setting(20200301) == "20200301"
+    assert fmt_setting(True) == "ja" and fmt_setting(None) == "" and fmt_setting(["0301", 0.5]) == "0301, 0,5"
+    assert fmt_setting(dt.date(2020, 6, 26)) == "26. juni 2020" and fmt_setting("r109") == "r109"
+
+
+def test_chart_labels_break_between_words_only():
+    from ejournal_lib.publishing.figures import _wrapped
+
+    lines = _wrapped(
+        ["Rammer (år, rente, skattefinansiering)", "Skattefinansieringskostnad også på omstillingskostnaden"], 18
+    )
+    assert lines == [
+        "Rammer (år, rente,\nskattefinansiering)",
+        "Skattefinansieringskostnad\nogså på\nomstillingskostnaden",
+    ]

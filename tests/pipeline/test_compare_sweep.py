@@ -40,7 +40,7 @@ def test_bridge_attributes_the_difference_to_each_group_in_order(root, tmp_path,
     only_rate = key_figures(scenario, {"cba.frame.discount_rate": 0.03}).npv_mnok - key_figures(scenario).npv_mnok
     assert bridge.loc["cba.frame", "delta_mnok"] == pytest.approx(only_rate)
     diffs = input_differences([scenario, b]).set_index("parameter")
-    assert diffs.loc["cba.frame.discount_rate", ["scenario_1", "scenario_2"]].tolist() == ["0.04", "0.03"]
+    assert diffs.loc["cba.frame.discount_rate", ["scenario_1", "scenario_2"]].tolist() == ["0,04", "0,03"]
     assert set(diffs.index) == {"cba.frame.discount_rate", "cba.participation.gp_final_share"}
 
 
