@@ -21,6 +21,7 @@ __all__ = [
     "PALETTE",
     "NOK_FORMAT",
     "new_figure",
+    "words",
     "legend_below",
     "freed_hours_chart",
     "bridge_chart",
@@ -34,6 +35,12 @@ __all__ = [
     "cumulative_net",
     "budget_burden",
 ]
+
+
+def words(key: str, **values) -> str:
+    """A chart's fixed words from the label catalogue (domain ``figure_text``), with ``{name}`` filled in."""
+    return label("figure_text", key).format(**values)
+
 
 NOK_FORMAT = FuncFormatter(lambda v, _: fmt_number(v, 0))
 PALETTE = ["#14365d", "#2e6f9e", "#5fa2ce", "#a3cce9", "#e39c37", "#c8553d", "#7d8c3c", "#8a6fa8", "#6b6b6b"]
@@ -79,8 +86,8 @@ def stacked_pv_by_actor(actor_pv: pd.DataFrame):
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, _wrapped([actor_labels[a] for a in table.index]), fontsize=9)
     ax.yaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
-    ax.set_title("Nåverdi per aktør fordelt på virkning")
+    ax.set_ylabel(words("pv_axis_2019"))
+    ax.set_title(words("pv_by_actor_title"))
     legend_below(ax)
     fig.tight_layout()
     return fig
@@ -89,10 +96,10 @@ def stacked_pv_by_actor(actor_pv: pd.DataFrame):
 def actor_views_chart(views: pd.DataFrame):
     """Stacked bars: each actor's present value as cash, capacity, quality and tax financing (MNOK)."""
     parts = [
-        ("cash_mnok", "Kontant budsjett"),
-        ("capacity_mnok", "Kapasitet (frigjort og tapt tid)"),
-        ("quality_mnok", "Kvalitet (unngåtte hendelser)"),
-        ("tax_mnok", "Skattefinansiering"),
+        ("cash_mnok", words("view_cash")),
+        ("capacity_mnok", words("view_capacity")),
+        ("quality_mnok", words("view_quality")),
+        ("tax_mnok", words("view_tax")),
     ]
     fig, ax = new_figure(9, 5.6)
     x = np.arange(len(views))
@@ -102,12 +109,12 @@ def actor_views_chart(views: pd.DataFrame):
         ax.bar(x, v, bottom=np.where(v >= 0, pos, neg), label=name, color=PALETTE[(2 * i) % len(PALETTE)])
         pos += np.where(v >= 0, v, 0)
         neg += np.where(v < 0, v, 0)
-    ax.scatter(x, views["net_mnok"], color="black", zorder=3, label="Netto", marker="D", s=18)
+    ax.scatter(x, views["net_mnok"], color="black", zorder=3, label=words("net"), marker="D", s=18)
     ax.axhline(0, color="black", lw=0.8)
     ax.set_xticks(x, _wrapped([label("actor", a) for a in views["actor"]]), fontsize=9)
     ax.yaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_ylabel("Nåverdi (mill. kr, 2019-kroner)")
-    ax.set_title("Hva hver aktør får: kroner, kapasitet og kvalitet")
+    ax.set_ylabel(words("pv_axis_2019"))
+    ax.set_title(words("actor_views_title"))
     legend_below(ax, ncol=3)
     fig.tight_layout()
     return fig
@@ -120,8 +127,8 @@ def net_by_actor(summary: pd.DataFrame):
     ax.barh([label("actor", a) for a in summary["actor"]], summary["net_mnok"], color=colors)
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel("Netto nåverdi (mill. kr, 2019-kroner)")
-    ax.set_title("Netto posisjon per aktør")
+    ax.set_xlabel(words("npv_axis_2019"))
+    ax.set_title(words("net_by_actor_title"))
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
     return fig
@@ -131,15 +138,15 @@ def cumulative_net(cumulative: pd.DataFrame, positive_year):
     """Line: cumulative discounted net value by year (MNOK), marking the year it turns positive."""
     fig, ax = new_figure()
     ax.plot(cumulative["year"], cumulative["cumulative_discounted_mnok"], marker="o", color="#14365d")
-    ax.bar(cumulative["year"], cumulative["discounted_mnok"], color="#a3cce9", label="Neddiskontert netto per år")
+    ax.bar(cumulative["year"], cumulative["discounted_mnok"], color="#a3cce9", label=words("discounted_net_per_year"))
     ax.axhline(0, color="black", lw=0.8)
     if positive_year is not None:
-        ax.axvline(positive_year, color="#e39c37", ls="--", label=f"Positiv fra {int(positive_year)}")
+        ax.axvline(positive_year, color="#e39c37", ls="--", label=words("positive_from", year=int(positive_year)))
     ax.yaxis.set_major_formatter(NOK_FORMAT)
     _year_axis(ax)
-    ax.set_xlabel("År")
-    ax.set_ylabel("Mill. kr (nåverdi 2019)")
-    ax.set_title("Akkumulert netto nåverdi per år")
+    ax.set_xlabel(words("year"))
+    ax.set_ylabel(words("mnok_pv_2019"))
+    ax.set_title(words("cumulative_title"))
     ax.legend(fontsize=8)
     return fig
 
@@ -159,14 +166,14 @@ def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps
                 sub["with_loan_mnok"],
                 color=PALETTE[i * 2],
                 ls="--",
-                label=f"{actor_labels[actor]}, med låneopptak",
+                label=words("with_loan", actor=actor_labels[actor]),
             )
     ax.axhline(0, color="black", lw=0.8)
     ax.yaxis.set_major_formatter(NOK_FORMAT)
     _year_axis(ax)
-    ax.set_xlabel("År")
-    ax.set_ylabel("Budsjettvirkning (mill. kr per år)")
-    ax.set_title("Årlig budsjettbelastning per aktør (negativ = utgift)")
+    ax.set_xlabel(words("year"))
+    ax.set_ylabel(words("budget_axis"))
+    ax.set_title(words("budget_title"))
     ax.legend(fontsize=8)
     return fig
 
@@ -187,11 +194,11 @@ def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int
     ]
     if target_rank:
         handles.append(
-            ax.axvline(target_rank - 0.5, color="#c8553d", ls="--", label=f"De {target_rank} største når halvparten")
+            ax.axvline(target_rank - 0.5, color="#c8553d", ls="--", label=words("largest_reach_half", n=target_rank))
         )
     ax.set_xticks(x, t["municipality_name"], rotation=70, ha="right", fontsize=8)
-    ax.set_ylabel("Innbyggere 1.1.2020 (tusen)")
-    ax.set_title(f"De {top} største kommunene utenfor Midt-Norge og status i offentlige kilder")
+    ax.set_ylabel(words("population_thousands"))
+    ax.set_title(words("largest_title", n=top))
     ax.legend(handles=handles, fontsize=8)
     return fig
 
@@ -205,24 +212,24 @@ def coverage_curve(coverage: pd.DataFrame, forecast: pd.DataFrame, target: float
         coverage["share_of_population_outside_midt_norge"] * 100,
         where="post",
         color="#14365d",
-        label="Signert (observert)",
+        label=words("signed_observed"),
     )
     f = forecast.copy()
     f["when"] = pd.PeriodIndex(f["period"], freq="Q").end_time
-    ax.plot(f["when"], f["forecast_share"] * 100, color="#e39c37", label="Bass-prognose")
+    ax.plot(f["when"], f["forecast_share"] * 100, color="#e39c37", label=words("bass_forecast"))
     ax.fill_between(
         f["when"],
         f["low"] * 100,
         f["high"] * 100,
         color="#e39c37",
         alpha=0.2,
-        label="80 % prognoseintervall (parametrisk bootstrap)",
+        label=words("forecast_interval"),
     )
-    ax.axhline(target * 100, color="#c8553d", ls="--", label=f"Mål: {fmt_number(target * 100, 0)} % av befolkningen")
+    ax.axhline(target * 100, color="#c8553d", ls="--", label=words("target_line", share=fmt_number(target * 100, 0)))
     ax.set_ylim(0, 100)
-    ax.set_ylabel("Andel av befolkningen utenfor Midt-Norge (%)")
-    ax.set_xlabel("Dato")
-    ax.set_title("Dekning av intensjonsavtaler over tid")
+    ax.set_ylabel(words("population_share_axis"))
+    ax.set_xlabel(words("date"))
+    ax.set_title(words("coverage_title"))
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
@@ -241,14 +248,14 @@ def participation_forecast_chart(forecast: pd.DataFrame):
         if sub["low"].notna().any():
             ax1.fill_between(sub["year"], sub["low"] * 100, sub["high"] * 100, color=color, alpha=0.15)
         ax2.plot(sub["year"], sub["gp_share"] * 100, color=color, label=label("participation_scenario", name))
-    for ax, title in ((ax1, "Kommuner i drift (befolkningsandel)"), (ax2, "Fastleger som er med")):
+    for ax, title in ((ax1, words("municipalities_live")), (ax2, words("gps_with"))):
         _year_axis(ax)
         ax.set_title(title)
-        ax.set_xlabel("År")
+        ax.set_xlabel(words("year"))
         ax.grid(alpha=0.3)
-    ax1.set_ylabel("Prosent")
+    ax1.set_ylabel(words("percent"))
     ax1.legend(fontsize=8)
-    fig.suptitle("Deltakelse per år i hvert scenario")
+    fig.suptitle(words("participation_title"))
     fig.tight_layout()
     return fig
 
@@ -256,12 +263,13 @@ def participation_forecast_chart(forecast: pd.DataFrame):
 def bridge_chart(
     bridge: pd.DataFrame,
     titles: dict,
-    start: str = "Før endringene",
-    end: str = "Nå",
-    title: str = "Bro: fra forrige basis til gjeldende anslag",
+    start: str | None = None,
+    end: str | None = None,
+    title: str | None = None,
 ):
     """Waterfall: net present value from a starting point through each change (``change_id``, words in
     ``titles``) to the end."""
+    start, end = start or words("bridge_start"), end or words("bridge_end")
     fig, ax = new_figure(9, 4.4)
     x = np.arange(len(bridge) + 1)
     level = float(bridge["npv_mnok"].iloc[0])
@@ -277,8 +285,8 @@ def bridge_chart(
     ax.set_xticks(x, _wrapped(names, 18), fontsize=8)
     ax.axhline(0, color="black", lw=0.8)
     ax.yaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_ylabel("Netto nåverdi (mill. kr)")
-    ax.set_title(title)
+    ax.set_ylabel(words("npv_axis"))
+    ax.set_title(title or words("bridge_title"))
     fig.tight_layout()
     return fig
 
@@ -304,8 +312,8 @@ def timeline_chart(timeline: pd.DataFrame):
                     r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7
                 )
     ax.invert_yaxis()
-    ax.set_xlabel("År")
-    ax.set_title("Faser, milepæler og stoppunkter")
+    ax.set_xlabel(words("year"))
+    ax.set_title(words("timeline_title"))
     ax.legend(fontsize=8, loc="lower right")
     return fig
 
@@ -317,6 +325,6 @@ def freed_hours_chart(labels, hours, municipality: str):
     ax.invert_yaxis()
     ax.tick_params(axis="y", labelsize=7)
     ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel("Timer frigjort per år")
-    ax.set_title(f"Frigjort tid per tjeneste, {municipality}")
+    ax.set_xlabel(words("hours_freed_axis"))
+    ax.set_title(words("freed_hours_title", municipality=municipality))
     return fig

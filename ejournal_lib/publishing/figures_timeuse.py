@@ -10,7 +10,7 @@ from matplotlib.ticker import MaxNLocator
 
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
-from ejournal_lib.publishing.figures import PALETTE, new_figure
+from ejournal_lib.publishing.figures import PALETTE, new_figure, words
 
 __all__ = ["timeuse_by_group", "timeuse_municipal_spread", "design_effect_chart"]
 
@@ -40,8 +40,8 @@ def timeuse_by_group(table: pd.DataFrame, groups: list[str]):
         )
     ax.set_yticks(np.arange(len(cells)) + 0.4 - height / 2, cells, fontsize=8)
     ax.invert_yaxis()
-    ax.set_xlabel("Minutter per ansatt per dag (95 % klyngebootstrap-intervall)")
-    ax.set_title("Tid på aktiviteter som ny løsning kan påvirke, per tjeneste og rolle")
+    ax.set_xlabel(words("minutes_axis_interval"))
+    ax.set_title(words("timeuse_title"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     return fig
@@ -56,13 +56,20 @@ def timeuse_municipal_spread(by_service: pd.DataFrame, by_municipality: pd.DataF
     y = np.arange(len(shown))
     est = shown["baseline_addressable_minutes"].to_numpy()
     err = [est - shown["ci_low"].to_numpy(), shown["ci_high"].to_numpy() - est]
-    ax.errorbar(est, y, xerr=err, fmt="s", color=PALETTE[0], capsize=3, label="Tjenesten samlet med intervall")
+    ax.errorbar(est, y, xerr=err, fmt="s", color=PALETTE[0], capsize=3, label=words("service_with_interval"))
     for i, service in enumerate(shown["service"]):
         vals = cells.loc[cells["service"] == service, "baseline_addressable_minutes"].to_numpy()
-        ax.plot(vals, np.full(len(vals), i + 0.2), "o", color=PALETTE[4], ms=5, label="Kommune" if i == 0 else None)
+        ax.plot(
+            vals,
+            np.full(len(vals), i + 0.2),
+            "o",
+            color=PALETTE[4],
+            ms=5,
+            label=words("municipality") if i == 0 else None,
+        )
     ax.set_yticks(y, [label("service", s) for s in shown["service"]], fontsize=8)
-    ax.set_xlabel("Påvirkbare minutter per ansatt per dag")
-    ax.set_title("Variasjon mellom kommuner (bare celler med nok ansatte)")
+    ax.set_xlabel(words("affectable_minutes_axis"))
+    ax.set_title(words("spread_title"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8, loc="lower right")
     return fig
@@ -73,18 +80,22 @@ def design_effect_chart(planner: pd.DataFrame):
     fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(10, 4))
     for i, (k, sub) in enumerate(planner.groupby("staff_per_municipality")):
         c = PALETTE[i * 2 % len(PALETTE)]
-        ax1.plot(sub["days_per_staff"], sub["staff_days"], marker="o", color=c, label=f"{k} ansatte per kommune")
-        ax2.plot(sub["days_per_staff"], sub["design_effect"], marker="o", color=c, label=f"{k} ansatte per kommune")
-    ax1.set_title("Ansattdager som trengs")
-    ax1.set_ylabel("Ansattdager")
-    ax2.set_title("Designeffekt")
-    ax2.set_ylabel("Designeffekt (varians / enkel tilfeldig utvalg)")
+        ax1.plot(
+            sub["days_per_staff"], sub["staff_days"], marker="o", color=c, label=words("staff_per_municipality", n=k)
+        )
+        ax2.plot(
+            sub["days_per_staff"], sub["design_effect"], marker="o", color=c, label=words("staff_per_municipality", n=k)
+        )
+    ax1.set_title(words("staff_days_needed"))
+    ax1.set_ylabel(words("staff_days"))
+    ax2.set_title(words("design_effect"))
+    ax2.set_ylabel(words("design_effect_axis"))
     for ax in (ax1, ax2):
-        ax.set_xlabel("Dager per ansatt")
+        ax.set_xlabel(words("days_per_staff"))
         ax.grid(alpha=0.3)
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax1.legend(fontsize=8)
     m = planner["margin_minutes"].iloc[0]
-    fig.suptitle(f"Planlegging: presisjon ±{fmt_number(m, 0)} minutter per dag")
+    fig.suptitle(words("planning_title", minutes=fmt_number(m, 0)))
     fig.tight_layout()
     return fig

@@ -13,7 +13,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
-from ejournal_lib.publishing.figures import NOK_FORMAT, PALETTE, legend_below, new_figure
+from ejournal_lib.publishing.figures import NOK_FORMAT, PALETTE, legend_below, new_figure, words
 
 __all__ = ["npv_distribution", "tornado_chart", "risk_sharing_chart", "evppi_chart", "evsi_chart"]
 
@@ -26,18 +26,18 @@ def npv_distribution(npv_draws: np.ndarray, summary: dict):
         ax1.axvline(summary[key], color="#14365d", ls=ls, label=f"{key.upper()}: {fmt_number(summary[key], 0)}")
     ax1.axvline(0, color="#c8553d", lw=1)
     ax1.xaxis.set_major_formatter(NOK_FORMAT)
-    ax1.set_xlabel("Netto nåverdi (mill. kr)")
-    ax1.set_ylabel("Antall trekk")
-    ax1.set_title("Fordeling av netto nåverdi")
+    ax1.set_xlabel(words("npv_axis"))
+    ax1.set_ylabel(words("draws"))
+    ax1.set_title(words("npv_distribution_title"))
     ax1.legend(fontsize=8)
     xs = np.sort(npv_draws)
     ax2.plot(xs, np.linspace(0, 1, len(xs)), color="#14365d")
     ax2.axvline(0, color="#c8553d", lw=1)
     ax2.xaxis.set_major_formatter(NOK_FORMAT)
     ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(100 * v, 0)} %"))
-    ax2.set_xlabel("Netto nåverdi (mill. kr)")
-    ax2.set_ylabel("Kumulativ sannsynlighet")
-    ax2.set_title("S-kurve")
+    ax2.set_xlabel(words("npv_axis"))
+    ax2.set_ylabel(words("cumulative_probability"))
+    ax2.set_title(words("s_curve"))
     ax2.grid(alpha=0.3)
     fig.tight_layout()
     return fig
@@ -49,13 +49,13 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     base = float(t["base_npv_mnok"].iloc[0])
     fig, ax = new_figure(9, 0.35 * len(t) + 1.5)
     y = np.arange(len(t))
-    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label="Inngangsverdien på P10")
-    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label="Inngangsverdien på P90")
+    ax.barh(y, t["npv_at_p10_mnok"] - base, left=base, color="#c8553d", label=words("input_at_p10"))
+    ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label=words("input_at_p90"))
     ax.axvline(base, color="black", lw=0.8)
     ax.set_yticks(y, [label("uncertain_input", s) for s in t["input"]], fontsize=8)
     ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel("Netto nåverdi (mill. kr)")
-    ax.set_title("Tornadodiagram: hver usikkerhet fra P10 til P90")
+    ax.set_xlabel(words("npv_axis"))
+    ax.set_title(words("tornado_title"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -78,7 +78,7 @@ def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "
             ax.barh(y, r["p90"] - r["p10"], left=r["p10"], color=PALETTE[(2 * i) % len(PALETTE)], height=0.6)
             ax.plot(r["p50"], y, "k|", ms=12)
             ax.annotate(
-                f"P(negativ) {fmt_number(r['prob_negative'] * 100, 0)} %",
+                words("prob_negative", percent=fmt_number(r["prob_negative"] * 100, 0)),
                 (r["p90"], y),
                 xytext=(4, -3),
                 textcoords="offset points",
@@ -93,8 +93,8 @@ def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "
     ax.invert_yaxis()
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel("Kontant budsjettvirkning, nåverdi (mill. kr): P10–P90, strek ved P50")
-    ax.set_title("Hvem bærer usikkerheten under hver regel")
+    ax.set_xlabel(words("risk_axis"))
+    ax.set_title(words("risk_title"))
     ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
@@ -107,12 +107,12 @@ def evppi_chart(evppi: pd.DataFrame, evpi: float):
     y = np.arange(len(t))
     colors = [PALETTE[4] if g == "time_all" else PALETTE[1] for g in t["parameter_group"]]
     ax.barh(y, t["evppi_mnok"], xerr=2 * t["se_mnok"].fillna(0), color=colors, ecolor="#444444", capsize=2)
-    ax.axvline(evpi, color=PALETTE[5], lw=1.2, ls="--", label="Verdien av full informasjon om alt")
+    ax.axvline(evpi, color=PALETTE[5], lw=1.2, ls="--", label=words("evpi_line"))
     ax.set_yticks(y, [label("voi_group", g) for g in t["parameter_group"]], fontsize=9)
     ax.set_ylim(-0.6, len(t) - 0.4)
     ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel("Mill. kr nåverdi per beslutning (strek: ± 2 standardfeil)")
-    ax.set_title("Hva det er verdt å vite hver usikkerhet før beslutningen")
+    ax.set_xlabel(words("evppi_axis"))
+    ax.set_title(words("evppi_title"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=9, loc="lower right")
     fig.tight_layout()
@@ -124,16 +124,16 @@ def evsi_chart(evsi: pd.DataFrame):
     at full information about the time savings, the study cost and the expected net gain (MNOK)."""
     fig, ax = new_figure(9, 4.4)
     n = evsi["municipalities"]
-    ax.plot(n, evsi["evsi_full_mnok"], color=PALETTE[3], ls="--", label="Verdi om målingen avgjør hele tidsgevinsten")
-    ax.plot(n, evsi["evsi_mnok"], color=PALETTE[1], lw=2, label="Verdi av målingen (scenariets forutsetning)")
-    ax.plot(n, evsi["study_cost_mnok"], color=PALETTE[5], label="Kostnad ved målingen")
-    ax.plot(n, evsi["engs_mnok"], color=PALETTE[6], lw=2, label="Forventet netto gevinst av målingen")
+    ax.plot(n, evsi["evsi_full_mnok"], color=PALETTE[3], ls="--", label=words("evsi_full"))
+    ax.plot(n, evsi["evsi_mnok"], color=PALETTE[1], lw=2, label=words("evsi_scenario"))
+    ax.plot(n, evsi["study_cost_mnok"], color=PALETTE[5], label=words("study_cost"))
+    ax.plot(n, evsi["engs_mnok"], color=PALETTE[6], lw=2, label=words("study_net_gain"))
     best = evsi[evsi["optimal"]]
     if not best.empty:
         b = best.iloc[0]
         ax.plot(b["municipalities"], b["engs_mnok"], "o", color=PALETTE[6])
         ax.annotate(
-            f"{fmt_number(b['municipalities'], 0)} kommuner",
+            words("n_municipalities", n=fmt_number(b["municipalities"], 0)),
             (b["municipalities"], b["engs_mnok"]),
             xytext=(0, -16),
             textcoords="offset points",
@@ -146,9 +146,9 @@ def evsi_chart(evsi: pd.DataFrame):
     ax.set_xticks(ticks, [fmt_number(v, 0) for v in ticks])
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.yaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel("Antall kommuner i målingen (logaritmisk akse)")
-    ax.set_ylabel("Mill. kr, nåverdi per beslutning")
-    ax.set_title("Verdien av en nullpunktsmåling og hva den koster")
+    ax.set_xlabel(words("municipalities_in_study_axis"))
+    ax.set_ylabel(words("mnok_per_decision"))
+    ax.set_title(words("evsi_title"))
     ax.grid(alpha=0.3)
     legend_below(ax)
     fig.tight_layout()
