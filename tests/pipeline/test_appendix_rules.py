@@ -166,8 +166,9 @@ def test_synthetic_figures_and_statements_are_marked(pipeline_run):
 
 
 def flat(text: str) -> str:
-    """Text with line breaks and (thin, non-breaking) spaces as single spaces."""
-    return re.sub(r"[\s\u00a0\u2009\u202f]+", " ", text)
+    """Text with words hyphenated at a line end joined again (the PDF hyphenates with U+2010) and line breaks
+    and (thin, non-breaking) spaces as single spaces."""
+    return re.sub(r"[\s\u00a0\u2009\u202f]+", " ", re.sub(r"\u2010\s+", "", text))
 
 
 def test_public_aggregate_is_stated_with_its_source(pipeline_run):
