@@ -6,6 +6,7 @@ and sensible widths, and last a data dictionary mapping every header back to its
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -41,16 +42,28 @@ _HEADER_FILL = PatternFill("solid", fgColor="14365D")
 _SYNTHETIC_TAB = "E39C37"
 
 
-def sheet_names(tables: list[str]) -> dict[str, str]:
-    """A unique sheet name (≤ 31 characters, Excel's limit) for each table; "Les meg" lists the full names."""
-    used, out = {README_SHEET, DICTIONARY_SHEET}, {}
-    for t in tables:
-        sheet, i = t[:31], 1
-        while sheet in used:
-            sheet = f"{t[:28]}_{i}"
+#: Characters Excel refuses in a sheet name, and what stands for them.
+_SHEET_CHARACTERS = str.maketrans({":": " –", "/": "-", "\\": "-", "?": "", "*": "", "[": "(", "]": ")"})
+
+
+def sheet_names(captions: dict[str, str]) -> dict[str, str]:
+    """A unique Norwegian sheet name for each table (``captions``: table → title): the title without its final
+    parenthesis, cut between words to Excel's 31 characters ("…" marks a cut); "Les meg" gives the full title
+    and the table's file. ``sheet_names({"t": "Nøkkeltall (mill. kr)"}) == {"t": "Nøkkeltall"}``"""
+    used, out = {README_SHEET.lower(), DICTIONARY_SHEET.lower()}, {}
+    for table, caption in captions.items():
+        name = " ".join(re.sub(r"\s*\([^()]*\)$", "", caption or table).translate(_SHEET_CHARACTERS).split())
+        name = name.strip("'") or table[:31]
+        if len(name) > 31:  # as many whole words as fit beside the "…"
+            words = name.split(" ")
+            fits = (" ".join(words[:n]) for n in range(len(words) - 1, 0, -1) if len(" ".join(words[:n])) <= 30)
+            name = next(fits, name[:30]).rstrip(" –,;") + "…"
+        base, i = name, 2
+        while name.lower() in used:  # Excel compares sheet names without case
+            name = f"{base[: 31 - len(f' ({i})')]} ({i})"
             i += 1
-        used.add(sheet)
-        out[t] = sheet
+        used.add(name.lower())
+        out[table] = name
     return out
 
 
@@ -117,11 +130,14 @@ def write_workbook(
     metas = {t: read_table_meta(processed, t) for t in present}
     shown = {t: relabel(df, t) for t, df in frames.items()}  # before opening the file: a missing label fails here
     formats = {t: [column_spec(c, t).format for c in df.columns] for t, df in frames.items()}
-    sheets = sheet_names(list(present))
+    sheets = sheet_names({t: metas[t].get("caption", "") for t in present})
     facts, contents = _readme(present, sheets, metas, frames, titles, prov, files_in)
-    dictionary = data_dictionary({t: list(df.columns) for t, df in frames.items()}).rename(
+    dictionary = data_dictionary({t: list(df.columns) for t, df in frames.items()})
+    dictionary.insert(0, "sheet", dictionary["table"].map(sheets))
+    dictionary = dictionary.rename(
         columns={
-            "table": "Tabell",
+            "sheet": "Ark",
+            "table": "Tabell (fil)",
             "column": "Kode (kolonne)",
             "header": "Overskrift",
             "description": "Beskrivelse",

@@ -6,8 +6,18 @@ import textwrap
 from pathlib import Path
 
 import nbformat
+import openpyxl
 
 from ejournal_lib.pipeline.provenance import sha256_file
+
+
+def workbook_sheets(path) -> dict[str, str]:
+    """Table → sheet name, as the workbook's "Les meg" lists them (the "Fil" column names the table's CSV)."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    rows = list(book["Les meg"].iter_rows(values_only=True))
+    header = rows.index(("Ark", "Tittel", "Vedlegg", "Datagrunnlag", "Rader", "Fil"))
+    return {Path(r[5]).stem: r[0] for r in rows[header + 1 :] if r[0]}
+
 
 PARAMS = """
 scenario_path = "config/ssd2020.yaml"  # scenario file

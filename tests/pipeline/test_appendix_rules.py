@@ -13,6 +13,8 @@ from pypdf import PdfReader
 
 from ejournal_lib.common.tables_io import read_table_meta
 
+from .helpers import workbook_sheets
+
 pytestmark = pytest.mark.slow  # reads the real pipeline's outputs
 APPENDICES = ("baseline", "cba", "participation", "governance")
 #: What must not reach a reader before the closing section: snake_case codes, Python values, model terms,
@@ -209,7 +211,7 @@ def test_workbook_fit_to_attach(pipeline_run):
         assert (ws.sheet_properties.tabColor is not None) == meta["synthetic"]
         assert ws.max_row - 1 == n_rows
     # numbers stay numbers, with a number format; suppressed cells are empty with their flag
-    ws = book["timeuse_addressable_by_service"]
+    ws = book[workbook_sheets(paths.reports / "tabeller.xlsx")["timeuse_addressable_by_service"]]
     headers = [c.value for c in ws[1]]
     minutes = headers.index("Påvirkbar tid (min. per dag)") + 1
     flag = headers.index("Prikket") + 1

@@ -9,6 +9,8 @@ from pypdf import PdfReader
 
 from ejournal_lib.pipeline.runner import run_pipeline
 
+from .helpers import workbook_sheets
+
 pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
@@ -75,7 +77,7 @@ def test_reconciliation_sensitivity_and_non_priced_are_shown(run):
         "Ikke-prissatte virkninger (analyseteamets forslag)",
     ):
         assert caption in html, caption
-    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
     assert {"cba_reconciliation", "cba_sensitivity", "cba_non_priced"} <= set(sheets)
 
 
@@ -98,7 +100,7 @@ def test_manifest_and_workbook(run, root):
     assert m["versions"]["python"] and m["versions"]["pandas"]
     assert set(m["git"]) == {"commit", "dirty"}
     assert "non_priced_effects" in m["notebooks"]["cba"]["inputs"]
-    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
     assert {"cba_effects", "benefit_distribution", "uncertainty_summary", "break_even"} <= set(sheets)
 
 
@@ -160,7 +162,8 @@ def test_baseline_tables_have_intervals_and_suppression(run):
     assert vs.loc["home_services", "assumed_minutes_saved"] == 21
     assert vs.loc["home_services", "verdict"] in {"plausible", "questionable", "implausible"}
     assert len(pd.read_csv(paths.processed / "timeuse_sample_size.csv")) > 0
-    wb = pd.read_excel(paths.reports / "tabeller.xlsx", sheet_name="timeuse_minutes_per_day")
+    sheet = workbook_sheets(paths.reports / "tabeller.xlsx")["timeuse_minutes_per_day"]
+    wb = pd.read_excel(paths.reports / "tabeller.xlsx", sheet_name=sheet)
     assert wb["Minutter per dag"].dtype == float  # numeric in the workbook too
     assert wb[wb["Ansatte"] < 5]["Minutter per dag"].isna().all() and (wb[wb["Ansatte"] < 5]["Prikket"] == "Ja").all()
     html = (paths.appendices / "baseline.html").read_text(encoding="utf-8")
@@ -243,7 +246,7 @@ def test_every_published_column_has_a_unique_norwegian_header(run, root):
             relabel(df, t)  # every code in a coded column has a word
     xl = pd.ExcelFile(paths.reports / "tabeller.xlsx")
     assert "Dataordbok" in xl.sheet_names
-    effects = pd.read_excel(xl, sheet_name="cba_effects")
+    effects = pd.read_excel(xl, sheet_name=workbook_sheets(paths.reports / "tabeller.xlsx")["cba_effects"])
     assert list(effects.columns) == ["Virkning", "Tjeneste eller post", "Aktør", "Netto nåverdi (mill. kr)"]
     assert "Frigjort tid" in set(effects["Virkning"]) and "time_savings" not in set(effects["Virkning"])
     dictionary = pd.read_excel(xl, sheet_name="Dataordbok")
@@ -258,7 +261,7 @@ def test_risk_sharing_in_appendix_and_workbook(run):
     assert list(risk.columns) == ["rule", "actor", "measure", "mean", "p10", "p50", "p85", "p90", "prob_negative"]
     html = (paths.appendices / "cba.html").read_text(encoding="utf-8")
     assert "Risikodeling: hvem bærer usikkerheten" in html and "Overskridelsesgarantien koster staten" in html
-    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
     assert {"risk_sharing", "municipal_risk", "risk_guarantee_correlation"} <= set(sheets)
     assert len(table(paths, "municipal_risk")) == 292
 
@@ -277,5 +280,5 @@ def test_value_of_information_in_appendix_and_workbook(run):
     n = int(key["recommended_study_municipalities"])
     assert f"Anbefaling: mål tidsbruken i {n} kommuner før KS2" in html
     assert "Verdien av en nullpunktsmåling og hva den koster (eksempeldata)" in html  # the curve is marked
-    sheets = pd.ExcelFile(paths.reports / "tabeller.xlsx").sheet_names
+    sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
     assert {"voi_evppi", "voi_evsi", "voi_study_precision"} <= set(sheets)
