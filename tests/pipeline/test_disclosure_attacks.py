@@ -13,6 +13,8 @@ import yaml
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
+from .helpers import workbook_sheets
+
 pytestmark = pytest.mark.slow
 K = 5
 STAVANGER = "1103"
@@ -153,10 +155,11 @@ def test_suppressed_rows_carry_no_derived_numbers(planted_run):
 def test_workbook_shows_no_more_than_the_tables(planted_run):
     paths, _ = planted_run
     book = openpyxl.load_workbook(paths.reports / "tabeller.xlsx", read_only=True)
+    sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
     checked = 0
     for f in sorted(paths.processed.glob("timeuse_*.csv")):
         t = pd.read_csv(f, dtype=str, keep_default_na=False)
-        rows = list(book[f.stem[:31]].iter_rows(values_only=True))
+        rows = list(book[sheets[f.stem]].iter_rows(values_only=True))
         body = [r for r in rows[1:] if any(v is not None for v in r)]
         assert len(body) == len(t), f.stem
         for r, (_, c) in zip(body, t.iterrows()):

@@ -250,7 +250,8 @@ def test_every_published_column_has_a_unique_norwegian_header(run, root):
     assert list(effects.columns) == ["Virkning", "Tjeneste eller post", "Aktør", "Netto nåverdi (mill. kr)"]
     assert "Frigjort tid" in set(effects["Virkning"]) and "time_savings" not in set(effects["Virkning"])
     dictionary = pd.read_excel(xl, sheet_name="Dataordbok")
-    assert {"Tabell", "Kode (kolonne)", "Overskrift"} <= set(dictionary.columns)
+    assert {"Ark", "Tabell (fil)", "Kode (kolonne)", "Overskrift"} <= set(dictionary.columns)
+    assert set(dictionary["Ark"]) == set(xl.sheet_names) - {"Les meg", "Dataordbok"}
 
 
 def test_risk_sharing_in_appendix_and_workbook(run):
