@@ -96,6 +96,14 @@ def fmt_date(value) -> str:
     return f"{d.day}. {_MONTHS[d.month - 1]} {d.year}"
 
 
+def _quarter(value) -> str:
+    """A quarter as readers write it: ``_quarter("2020Q1") == '1. kv. 2020'``."""
+    if _missing(value) or value == "":
+        return ""
+    year, quarter = str(value).split("Q")
+    return f"{quarter}. kv. {year}"
+
+
 def _year(value) -> str:
     return "" if _missing(value) else str(int(float(value)))
 
@@ -139,6 +147,7 @@ FORMATS: dict[str, Callable] = {
     "percent0": lambda v: fmt_percent(v, 0),
     "year": _year,
     "date": fmt_date,
+    "quarter": _quarter,
     "text": lambda v: "" if _missing(v) else str(v),
     "as_typed": lambda v: _as_typed(v),
     "code": lambda v: "" if _missing(v) else str(v),
