@@ -24,6 +24,7 @@ __all__ = [
     "fmt_value",
     "fmt_by_unit",
     "fmt_setting",
+    "fmt_list",
     "FORMATS",
 ]
 
@@ -114,6 +115,12 @@ def _as_typed(value) -> str:
         return ""
     v = float(value)
     return (str(int(v)) if v.is_integer() else repr(v)).replace(".", ",").replace("-", "\u2212")
+
+
+def fmt_list(items) -> str:
+    """Words joined as in prose: ``fmt_list(["Oslo", "Bodø", "Vega"]) == 'Oslo, Bodø og Vega'``."""
+    items = [str(i) for i in items]
+    return " og ".join(filter(None, [", ".join(items[:-1]), items[-1]])) if items else ""
 
 
 def fmt_setting(value) -> str:

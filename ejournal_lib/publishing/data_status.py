@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ejournal_lib.common.formatting import fmt_list
 from ejournal_lib.common.labels import label
 
 __all__ = ["EXAMPLE_DATA_DIR", "EXAMPLE_MARK", "EXAMPLE_DATA_LABEL", "example_inputs", "data_status_text"]
@@ -33,7 +34,7 @@ def data_status_text(synthetic: Iterable[str]) -> str:
     names = [label("data_input", k) for k in sorted(synthetic)]
     if not names:
         return "Datagrunnlag: offentlige data og prosjektets egne dokumenter; ingen eksempeldata."
-    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " og " + names[-1]
+    listed = fmt_list(names)
     return (
         f"Datagrunnlag: {listed} er syntetiske eksempeldata, laget for å vise metoden. Tall, tabeller og figurer "
         f"som bygger på dem, er merket «{EXAMPLE_MARK}» der de står, og sier ingenting om faktiske kommuner."

@@ -32,6 +32,10 @@ def test_years_dates_and_unknown_formats():
     assert fmt_value(2038.0, "year") == "2038"
     assert fmt_date("2020-07-01") == "1. juli 2020"
     assert fmt_value("2020Q1", "quarter") == "1. kv. 2020" and fmt_value(None, "quarter") == ""
+    from ejournal_lib.common.formatting import fmt_list
+
+    assert fmt_list(["Bodø", "Oslo", "Vega"]) == "Bodø, Oslo og Vega" and fmt_list(["Skien"]) == "Skien"
+    assert fmt_list(["A", "B"]) == "A og B" and fmt_list([]) == ""
     assert fmt_value(1234.5, "mnok1") == f"1{T}234,5"
     import pytest
 
