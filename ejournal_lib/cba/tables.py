@@ -32,7 +32,14 @@ from ejournal_lib.cba.risk_sharing import (
 )
 from ejournal_lib.cba.scenarios import break_even, gp_final_shares, participation_scenarios
 from ejournal_lib.cba.sensitivity import sensitivity_table
-from ejournal_lib.cba.uncertainty import expected_npv, simulate, summarise_simulation, tornado, uncertainty_table
+from ejournal_lib.cba.uncertainty import (
+    expected_npv,
+    present_values,
+    sample_draws,
+    summarise_simulation,
+    tornado,
+    uncertainty_table,
+)
 from ejournal_lib.scenario.cba import EFFECTS, CBAInputs
 from ejournal_lib.scenario.model import Scenario
 
@@ -90,7 +97,7 @@ def cba_tables(
     """Compute every table of the analysis. ``municipalities``: the municipalities in the area (code, name,
     population); ``survey_estimates``: the GP survey's expected shares (the participation appendix's table),
     for the GP uptake assumptions. Returns frames keyed by their processed-table name, plus ``_simulation``
-    (the draws)."""
+    (each draw's present values) and ``_draws`` (the inputs drawn, for the value of information)."""
     inputs, mapping = scenario_inputs(scenario.cba), scenario.actor_mapping
     financing_key = scenario.settings.financing_key
     budget, n_iterations, seed = (
@@ -107,7 +114,8 @@ def cba_tables(
         .rename(columns={"discounted_mnok": "npv_mnok"})
     )
     cumulative = result.cumulative_by_year()
-    sim = simulate(inputs, ps, n_iterations, seed)
+    draws = sample_draws(inputs, n_iterations, seed)
+    sim = present_values(inputs, draws, ps)
     uncertainty = summarise_simulation(sim)
     expected = expected_npv(inputs, ps)
     gp_finals = gp_final_shares(inputs, survey_estimates)
@@ -201,6 +209,7 @@ def cba_tables(
         "cba_inputs_used": inputs_table(inputs),
         **risk_tables(scenario, inputs, ps, municipalities),
         "_simulation": sim,
+        "_draws": draws,
     }
 
 

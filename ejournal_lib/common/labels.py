@@ -29,6 +29,7 @@ __all__ = [
     "labels",
     "header",
     "column_spec",
+    "cell_words",
     "relabel",
     "data_dictionary",
     "catalogue",
@@ -112,8 +113,9 @@ def header(column: str, table: str | None = None) -> str:
     return column_spec(column, table).label
 
 
-def _words(value, spec: ColumnSpec):
-    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+def cell_words(value, spec: ColumnSpec):
+    """The words for one cell of a coded column (a list column's codes joined by ", "); missing stays missing."""
+    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
         return value
     if spec.list:
         parts = [p.strip() for p in str(value).split(",") if p.strip()]
@@ -127,7 +129,7 @@ def relabel(df: pd.DataFrame, table: str | None = None) -> pd.DataFrame:
     for c in df.columns:
         spec = column_spec(c, table)
         if spec.domain:
-            out[c] = [_words(v, spec) for v in df[c]]
+            out[c] = [cell_words(v, spec) for v in df[c]]
     return out.rename(columns={c: header(c, table) for c in df.columns})
 
 

@@ -5,7 +5,6 @@ index page."""
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import shutil
 import tempfile
@@ -18,7 +17,7 @@ import pandas as pd
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
-from ejournal_lib.pipeline.processes import die_with_parent
+from ejournal_lib.pipeline.processes import map_in_workers
 from ejournal_lib.pipeline.publication import RunLock
 from ejournal_lib.publishing.render import render_template
 
@@ -133,17 +132,7 @@ def render_factsheets(
     sockets = tempfile.mkdtemp(prefix=f"ejournal-run-{os.getpid()}-")
     job_list = [{**common, "items": chunk, "worker": i, "sockets": sockets} for i, chunk in enumerate(chunks) if chunk]
     try:
-        if len(job_list) == 1:
-            results = [_render_chunk(job_list[0])]
-        else:
-            pool = multiprocessing.get_context("spawn").Pool(len(job_list), initializer=die_with_parent)
-            try:
-                results = pool.map(_render_chunk, job_list, chunksize=1)
-            except BaseException:  # Ctrl-C or a crash: stop the workers (their kernels die with them)
-                pool.terminate()
-                raise
-            pool.close()
-            pool.join()
+        results = map_in_workers(_render_chunk, job_list, len(job_list))
     finally:
         shutil.rmtree(sockets, ignore_errors=True)
     report = FactsheetReport()

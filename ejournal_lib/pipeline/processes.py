@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import multiprocessing
 import os
 import signal
 import sys
+from collections.abc import Callable
 
-__all__ = ["die_with_parent", "process_alive"]
+__all__ = ["die_with_parent", "process_alive", "map_in_workers"]
 
 _PR_SET_PDEATHSIG = 1
 
@@ -23,6 +25,22 @@ def die_with_parent() -> None:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     if os.getppid() == 1:  # the parent died before the request took effect
         os._exit(1)
+
+
+def map_in_workers(fn: Callable, items: list, workers: int) -> list:
+    """``[fn(i) for i in items]``, in up to ``workers`` spawned processes that die with this one (here when one
+    is enough); Ctrl-C or a crash stops them all."""
+    if workers <= 1 or len(items) <= 1:
+        return [fn(i) for i in items]
+    pool = multiprocessing.get_context("spawn").Pool(min(workers, len(items)), initializer=die_with_parent)
+    try:
+        results = pool.map(fn, items, chunksize=1)
+    except BaseException:  # their kernels die with the workers
+        pool.terminate()
+        raise
+    pool.close()
+    pool.join()
+    return results
 
 
 def process_alive(pid: int) -> bool:

@@ -9,7 +9,6 @@ Each notebook runs in a fresh kernel (see :mod:`ejournal_lib.pipeline.execute`).
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import shutil
 import sys
 from dataclasses import dataclass, field, replace
@@ -27,7 +26,7 @@ from ejournal_lib.pipeline.manifest import (
 from ejournal_lib.pipeline.notebooks import upstream
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan
-from ejournal_lib.pipeline.processes import die_with_parent
+from ejournal_lib.pipeline.processes import map_in_workers
 from ejournal_lib.pipeline.progress import progress
 from ejournal_lib.pipeline.provenance import hash_tree, library_hash, scenario_input_hashes, sha256_file, utc_now
 from ejournal_lib.pipeline.publication import RunLock, Staging, remove_stale_scratch
@@ -181,7 +180,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
             )
         for job in jobs_in_wave:
             progress.info("[%d/%d] %s: kjører …", job["index"], total, job["name"])
-        for job, out in zip(jobs_in_wave, _execute_all(jobs_in_wave, jobs)):
+        for job, out in zip(jobs_in_wave, map_in_workers(execute_notebook, jobs_in_wave, jobs)):
             res = NotebookResult(
                 out["name"], out["status"], out["seconds"], out.get("cell"), out.get("error"), out.get("executed_path")
             )
@@ -207,22 +206,6 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
     titles = {n: spec.title for n, spec in p.specs.items()}
     write_workbook(paths.reports / "tabeller.xlsx", paths.processed, tables, base_prov, titles)
     return report
-
-
-def _execute_all(jobs_in_wave: list[dict], jobs: int) -> list[dict]:
-    """Run one wave's notebooks: in this process, or in worker processes that die with this one."""
-    if jobs <= 1 or len(jobs_in_wave) <= 1:
-        return [execute_notebook(j) for j in jobs_in_wave]
-    ctx = multiprocessing.get_context("spawn")
-    pool = ctx.Pool(min(jobs, len(jobs_in_wave)), initializer=die_with_parent)
-    try:
-        outcomes = pool.map(execute_notebook, jobs_in_wave, chunksize=1)
-    except BaseException:  # Ctrl-C or a crash: stop the workers (their kernels die with them)
-        pool.terminate()
-        raise
-    pool.close()
-    pool.join()
-    return outcomes
 
 
 def failure_summary(report: RunReport) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from ejournal_lib.common.formatting import SUPPRESSED, fmt_number, fmt_value
-from ejournal_lib.common.labels import column_spec, label
+from ejournal_lib.common.labels import cell_words, column_spec
 from ejournal_lib.common.tables_io import write_table
 from ejournal_lib.publishing.data_status import EXAMPLE_MARK
 from ejournal_lib.publishing.display import display_html
@@ -32,9 +32,7 @@ def _cell(value, spec, fmt: str, suppressed: bool, missing: str = "") -> str:
     if empty and missing:
         return missing
     if spec.domain and not empty:
-        if spec.list:
-            return ", ".join(label(spec.domain, p.strip()) for p in str(value).split(",") if p.strip())
-        return label(spec.domain, value)
+        return cell_words(value, spec)
     return fmt_value(value, fmt)
 
 
