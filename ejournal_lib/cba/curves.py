@@ -90,12 +90,28 @@ def municipal_share_curve(shares_by_year: dict, years: np.ndarray) -> np.ndarray
 
 
 def cohort_convolve(new: np.ndarray, kernel: np.ndarray) -> np.ndarray:
-    """``out[:, t] = Σ_k new[:, t-k] · kernel[:, k]`` for cohorts starting in year t-k (vectorised over draws)."""
+    """``out[:, t] = Σ_k new[:, t-k] · kernel[:, k]`` for cohorts starting in year t-k (vectorised over draws).
+
+    Lags from which the kernel no longer changes (a realisation curve at 100 %, an uptake at its final share,
+    a transition loss that is over) are summed at once: their terms are the kernel's last value times the
+    cumulative sum of ``new``.
+
+    >>> cohort_convolve(np.array([[1.0, 2.0, 0.0, 1.0]]), np.array([0.5, 1.0, 1.0, 1.0])).tolist()
+    [[0.5, 2.0, 3.0, 3.5]]
+    """
     n, T = new.shape
-    kernel = np.broadcast_to(kernel, (n, kernel.shape[-1]))
+    kernel = np.broadcast_to(kernel, (n, kernel.shape[-1]))[:, :T]
+    lags = kernel.shape[1]
+    steady = lags  # first lag from which every later lag has the same kernel value
+    while steady > 1 and np.array_equal(kernel[:, steady - 2], kernel[:, lags - 1]):
+        steady -= 1
+    tail_zero = not kernel[:, lags - 1].any()
+    head = steady - 1 if steady < lags and (tail_zero or lags == T) else lags
     out = np.zeros((n, T))
-    for k in range(min(T, kernel.shape[1])):  # loop over lags (≤ T), not over draws
+    for k in range(head):  # loop over the lags that differ (≤ T), not over draws
         out[:, k:] += new[:, : T - k] * kernel[:, k : k + 1]
+    if head < lags and not tail_zero:  # lags head … T-1 all carry the kernel's last value
+        out[:, head:] += np.cumsum(new, axis=1)[:, : T - head] * kernel[:, lags - 1 : lags]
     return out
 
 

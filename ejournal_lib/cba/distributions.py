@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
+from scipy.interpolate import CubicHermiteSpline
 
 __all__ = [
     "PointMass",
@@ -34,6 +35,7 @@ __all__ = [
     "cost_quantiles",
     "summarise_draws",
     "lognormal_from_quantiles",
+    "quantiles",
 ]
 
 SUMMARY_QUANTILES = {"p10": 0.10, "p50": 0.50, "p85": 0.85, "p90": 0.90}
@@ -181,6 +183,51 @@ def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> Multiplier
     d = stats.gamma(k, scale=1.0 / k)
     exact = np.sqrt(2 * sol.cost) < tol
     return MultiplierFit("gamma", d, bool(exact), float(d.ppf(0.1)), float(d.ppf(0.9)))
+
+
+#: Normal scores covered by the spline of :func:`quantiles` (|z| ≤ 5: 0.00003 % to 99.99997 %), its nodes and
+#: the largest error it may have at the midpoints between nodes before the exact quantile function is used.
+_SPLINE_Z, _SPLINE_NODES, _SPLINE_TOL = 5.0, 2049, 1e-10
+
+
+@lru_cache(maxsize=64)
+def _quantile_spline(dist) -> CubicHermiteSpline | None:
+    """A cubic Hermite spline of the quantile as a function of the normal score z = Φ⁻¹(u), through exact
+    quantiles with exact slopes φ(z)/f(x); None if it misses the exact quantile by more than the tolerance at
+    the midpoints between nodes (checked when built)."""
+    z = np.linspace(-_SPLINE_Z, _SPLINE_Z, _SPLINE_NODES)
+    x = dist.ppf(special.ndtr(z))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = stats.norm.pdf(z) / dist.pdf(x)
+    if not (np.all(np.isfinite(x)) and np.all(np.isfinite(slope))):
+        return None
+    spline = CubicHermiteSpline(z, x, slope)
+    mid = (z[1:] + z[:-1]) / 2
+    scale = max(1.0, float(np.max(np.abs(x))))
+    return spline if np.max(np.abs(spline(mid) - dist.ppf(special.ndtr(mid)))) <= _SPLINE_TOL * scale else None
+
+
+def quantiles(dist, u: np.ndarray) -> np.ndarray:
+    """``dist.ppf(u)`` for many ``u`` at once, fast for the families whose inverse CDF is an iterative
+    special function (beta, gamma): a spline through exact quantiles in normal scores, checked to within 1e-10
+    when built, with the exact ``ppf`` in the far tails (|z| > 5). Other families call ``ppf`` directly.
+
+    >>> d = stats.beta(2.0, 5.0)
+    >>> u = np.linspace(0.001, 0.999, 999)
+    >>> bool(np.max(np.abs(quantiles(d, u) - d.ppf(u))) < 1e-10)
+    True
+    """
+    u = np.asarray(u, dtype=float)
+    name = getattr(getattr(dist, "dist", None), "name", None)
+    spline = _quantile_spline(dist) if name in ("beta", "gamma") else None
+    if spline is None:
+        return dist.ppf(u)
+    z = special.ndtri(u)
+    inside = np.abs(z) <= _SPLINE_Z
+    out = spline(np.where(inside, z, 0.0))
+    if not inside.all():
+        out[~inside] = dist.ppf(u[~inside])
+    return out
 
 
 def lognormal_mean_one(p85: float) -> tuple[float, float]:

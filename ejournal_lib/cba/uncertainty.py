@@ -35,6 +35,7 @@ from ejournal_lib.cba.distributions import (
     correlated_uniforms,
     lognormal_mean_one,
     mean_one_multiplier,
+    quantiles,
     summarise_draws,
     triangular_from_quantiles,
 )
@@ -116,6 +117,10 @@ class UncertainInput:
 
     def ppf(self, u):
         return self.dist.ppf(u)
+
+    def sample(self, u: np.ndarray) -> np.ndarray:
+        """Quantiles for many uniforms at once (:func:`~ejournal_lib.cba.distributions.quantiles`)."""
+        return quantiles(self.dist, u)
 
     @property
     def mean(self) -> float:
@@ -220,19 +225,19 @@ def sample_draws(inputs: CBAInputs, n: int, seed: int) -> Draws:
     col = 0
     for x in table:
         if x.field == "time":
-            values["time"][:, x.index] = x.ppf(time_u[:, x.index])
+            values["time"][:, x.index] = x.sample(time_u[:, x.index])
             continue
         if x.field == "harms":
-            values["harms"] = x.ppf(harms_u)
+            values["harms"] = x.sample(harms_u)
             continue
         uu = other_u[:, col]
         col += 1
         if x.field == "investment":
-            values["investment"][:, x.index] = x.ppf(uu if investment_u is None else investment_u[:, x.index])
+            values["investment"][:, x.index] = x.sample(uu if investment_u is None else investment_u[:, x.index])
         elif x.field == "delay":
-            values["delay"] = np.asarray(x.ppf(uu), dtype=int)
+            values["delay"] = np.asarray(x.sample(uu), dtype=int)
         else:
-            values[x.field] = x.ppf(uu)
+            values[x.field] = x.sample(uu)
     return replace(deterministic_draws(inputs, n), **values)
 
 
