@@ -11,8 +11,9 @@ from ejournal_lib.common.errors import ConfigError
 __all__ = ["read_yaml", "parse_yaml"]
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe loader that refuses a mapping holding the same key twice (YAML would keep the last one)."""
+class _UniqueKeyLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
+    """A safe loader (libyaml where available) that refuses a mapping holding the same key twice (YAML would
+    keep the last one)."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
