@@ -134,6 +134,9 @@ class MultiplierFit:
         return self.dist.ppf(u)
 
 
+_P10_P90 = np.array([0.1, 0.9])
+
+
 def _beta_on_zero_u(a: float, b: float):
     """Beta(a, b) on [0, U] with mean 1 (U = (a + b) / a)."""
     return stats.beta(a, b, scale=(a + b) / a)
@@ -156,9 +159,10 @@ def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> Multiplier
     if not 0 <= p10 < 1 < p90:
         raise ValueError(f"expected 0 ≤ P10 < 1 < P90 for a multiplier with mean 1, got {p10} and {p90}")
 
-    def beta_res(x):
-        d = _beta_on_zero_u(*np.exp(x))
-        return [d.ppf(0.1) - p10, d.ppf(0.9) - p90]
+    def beta_res(x):  # the quantiles of _beta_on_zero_u, without building a frozen distribution per step
+        a, b = np.exp(x)
+        q = special.betaincinv(a, b, _P10_P90) * (a + b) / a
+        return [q[0] - p10, q[1] - p90]
 
     best = None
     for start in ((1.0, 1.0), (3.0, 3.0), (0.7, 0.2), (4.0, 40.0), (20.0, 20.0)):
@@ -175,10 +179,10 @@ def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> Multiplier
 
     def gamma_res(x):
         k = np.exp(x[0])
-        d = stats.gamma(k, scale=1.0 / k)
-        return [d.ppf(0.1) - p10, d.ppf(0.9) - p90]
+        q = special.gammaincinv(k, _P10_P90) / k
+        return [q[0] - p10, q[1] - p90]
 
-    sol = optimize.least_squares(gamma_res, [np.log(10.0)], bounds=([-5], [12]), xtol=1e-14, ftol=1e-14)
+    sol = optimize.least_squares(gamma_res, [np.log(10.0)], bounds=([-5], [12]), xtol=1e-14, ftol=1e-14, gtol=1e-14)
     k = float(np.exp(sol.x[0]))
     d = stats.gamma(k, scale=1.0 / k)
     exact = np.sqrt(2 * sol.cost) < tol

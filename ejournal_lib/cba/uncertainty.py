@@ -14,6 +14,7 @@ the expected net present value, and the tornado chart's one-at-a-time swings.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -127,12 +128,19 @@ class UncertainInput:
         return float(self.dist.mean())
 
 
+@lru_cache(maxsize=1024)  # fitting is a root search; the same quantiles recur in every run of a scenario
 def _triple(code, field, index, p10, p90, reading) -> UncertainInput:
     if reading == "mean_at_base":
         fit = mean_one_multiplier(1.0 + p10, 1.0 + p90)
         return UncertainInput(code, field, index, fit.family, reading, 1.0 + p10, 1.0 + p90, fit.dist, fit.exact)
     a, c, b = triangular_from_quantiles(p10, 0.0, p90)
     return UncertainInput(code, field, index, "triangular", reading, 1.0 + p10, 1.0 + p90, _triangular(a, c, b))
+
+
+@lru_cache(maxsize=256)
+def _event(field, p10, p90) -> UncertainInput:
+    a, c, b = triangular_from_quantiles(p10, 0.0, p90)
+    return UncertainInput(field, field, None, "triangular", "event", 1.0 + p10, 1.0 + p90, _triangular(a, c, b))
 
 
 def uncertain_inputs(inputs: CBAInputs) -> list[UncertainInput]:
@@ -146,13 +154,7 @@ def uncertain_inputs(inputs: CBAInputs) -> list[UncertainInput]:
     out += [
         _triple(fld, fld, None, getattr(u, lo), getattr(u, hi), u.triple_reading) for fld, (lo, hi) in _TRIPLES.items()
     ]
-    for fld, (lo, hi) in _EVENTS.items():
-        a, c, b = triangular_from_quantiles(getattr(u, lo), 0.0, getattr(u, hi))
-        out.append(
-            UncertainInput(
-                fld, fld, None, "triangular", "event", 1.0 + getattr(u, lo), 1.0 + getattr(u, hi), _triangular(a, c, b)
-            )
-        )
+    out += [_event(fld, getattr(u, lo), getattr(u, hi)) for fld, (lo, hi) in _EVENTS.items()]
     lo, hi = u.functional_scope_min, u.functional_scope_max
     out.append(
         UncertainInput(
@@ -298,9 +300,7 @@ def present_values(inputs: CBAInputs, draws: Draws, public_share: dict, chunk: i
     parts = []
     for start in range(0, draws.n, chunk):
         sl = slice(start, min(start + chunk, draws.n))
-        parts.append(
-            _pvs(inputs, Draws(**{k: getattr(draws, k)[sl] for k in draws.__dataclass_fields__}), public_share)
-        )
+        parts.append(_pvs(inputs, draws.rows(sl), public_share))
     return pd.concat(parts, ignore_index=True)
 
 
