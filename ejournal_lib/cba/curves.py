@@ -51,6 +51,10 @@ class Draws:
     def n(self) -> int:
         return int(self.transition.shape[0])
 
+    def rows(self, sl: slice) -> Draws:
+        """The draws in ``sl`` (e.g. ``slice(0, 10_000)``: the first 10 000)."""
+        return Draws(**{k: getattr(self, k)[sl] for k in self.__dataclass_fields__})
+
 
 def deterministic_draws(inputs: CBAInputs, n: int = 1) -> Draws:
     ones = np.ones(n)

@@ -154,18 +154,28 @@ def _chunk(
 
 
 def simulate_risk(
-    inputs: CBAInputs, mapping, financing_key: str, public_share: dict, n: int, seed: int, cfg, chunk: int = 20_000
+    inputs: CBAInputs,
+    mapping,
+    financing_key: str,
+    public_share: dict,
+    n: int,
+    seed: int,
+    cfg,
+    chunk: int = 20_000,
+    draws: Draws | None = None,
 ) -> RiskDraws:
-    """Every actor's net present value and cash effect in ``n`` draws (seeded as the simulation), under every
-    rule of ``cfg`` (the scenario's ``cba.risk_sharing``)."""
-    draws = sample_draws(inputs, n, seed)
+    """Every actor's net present value and cash effect in ``n`` draws under every rule of ``cfg`` (the
+    scenario's ``cba.risk_sharing``): the first ``n`` of ``draws`` (the simulation's), or ``n`` new draws
+    with ``seed`` when not given."""
+    draws = sample_draws(inputs, n, seed) if draws is None else draws.rows(slice(0, n))
+    n = draws.n
     d = discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
     by_service = _expected_time_by_actor(inputs, mapping, financing_key, public_share)
     benefit_split = _benefit_split(inputs, mapping, financing_key, public_share)
     parts, totals, procurement, guarantee = [], [], [], []
     for start in range(0, n, chunk):
         sl = slice(start, min(start + chunk, n))
-        sub = Draws(**{k: getattr(draws, k)[sl] for k in draws.__dataclass_fields__})
+        sub = draws.rows(sl)
         out, total, proc, guar = _chunk(
             inputs, sub, mapping, financing_key, public_share, benefit_split, d, by_service, cfg
         )
@@ -259,16 +269,30 @@ def guarantee_cost(risk: RiskDraws) -> dict[str, float]:
 
 
 def guarantee_by_correlation(
-    inputs: CBAInputs, mapping, financing_key: str, public_share: dict, n: int, seed: int, cfg
+    inputs: CBAInputs,
+    mapping,
+    financing_key: str,
+    public_share: dict,
+    n: int,
+    seed: int,
+    cfg,
+    n_simulated: int | None = None,
+    own: RiskDraws | None = None,
 ) -> pd.DataFrame:
     """The overrun guarantee's cost to the state (expected value and P85, MNOK) at each correlation between
-    the investment items' overruns: the configured ones and the scenario's own."""
+    the investment items' overruns: the configured ones and the scenario's own (``own`` when already
+    simulated). Every correlation uses the first ``n`` of ``n_simulated`` draws with ``seed`` (default ``n``),
+    the same random numbers, as the risk tables do."""
     rows = []
-    own = inputs.uncertainty.investment_correlation
-    for rho in sorted({*cfg.guarantee_correlations, own}):
-        alt = inputs.with_overrides({"uncertainty.investment_correlation": rho})
-        risk = simulate_risk(alt, mapping, financing_key, public_share, n, seed, cfg)
-        rows.append({"correlation": rho, "scenario_value": rho == own, **guarantee_cost(risk)})
+    rho_own = inputs.uncertainty.investment_correlation
+    for rho in sorted({*cfg.guarantee_correlations, rho_own}):
+        if rho == rho_own and own is not None:
+            risk = own
+        else:
+            alt = inputs.with_overrides({"uncertainty.investment_correlation": rho})
+            draws = sample_draws(alt, n_simulated or n, seed)
+            risk = simulate_risk(alt, mapping, financing_key, public_share, n, seed, cfg, draws=draws)
+        rows.append({"correlation": rho, "scenario_value": rho == rho_own, **guarantee_cost(risk)})
     return pd.DataFrame(rows).rename(columns={"mean": "expected_mnok", "p85": "p85_mnok"})
 
 

@@ -19,6 +19,7 @@ from ejournal_lib.cba.actors import (
     public_shares,
 )
 from ejournal_lib.cba.calibration import calibration_check, scenario_inputs
+from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CASH_EFFECTS, effect_pairs, run_cba, year_turning_positive
 from ejournal_lib.cba.non_priced import non_priced_table
 from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
@@ -207,23 +208,27 @@ def cba_tables(
         ),
         "cba_non_priced": non_priced_table(scenario.non_priced_effects),
         "cba_inputs_used": inputs_table(inputs),
-        **risk_tables(scenario, inputs, ps, municipalities),
+        **risk_tables(scenario, inputs, ps, municipalities, draws),
         "_simulation": sim,
         "_draws": draws,
     }
 
 
 def risk_tables(
-    scenario: Scenario, inputs: CBAInputs, ps: dict, municipalities: pd.DataFrame
+    scenario: Scenario, inputs: CBAInputs, ps: dict, municipalities: pd.DataFrame, draws: Draws | None = None
 ) -> dict[str, pd.DataFrame]:
-    """Who carries the uncertainty, under each risk-sharing rule, on the simulation's first draws."""
+    """Who carries the uncertainty, under each risk-sharing rule, on the simulation's first draws (``draws``:
+    the simulation's own; drawn with the scenario's seed when not given)."""
     cfg, mapping, key = inputs.risk_sharing, scenario.actor_mapping, scenario.settings.financing_key
-    n, seed = min(cfg.n_draws, scenario.analysis.simulation.n_iterations), scenario.settings.seed
-    risk = simulate_risk(inputs, mapping, key, ps, n, seed, cfg)
+    n_simulated, seed = scenario.analysis.simulation.n_iterations, scenario.settings.seed
+    n = min(cfg.n_draws, n_simulated)
+    risk = simulate_risk(inputs, mapping, key, ps, n, seed, cfg, draws=draws or sample_draws(inputs, n_simulated, seed))
     return {
         "risk_sharing": risk_sharing_table(risk),
         "risk_worst_year": worst_year_table(risk),
         "risk_state_cost": state_cost_table(risk),
-        "risk_guarantee_correlation": guarantee_by_correlation(inputs, mapping, key, ps, n, seed, cfg),
+        "risk_guarantee_correlation": guarantee_by_correlation(
+            inputs, mapping, key, ps, n, seed, cfg, n_simulated, own=risk
+        ),
         "municipal_risk": municipal_risk(risk, municipalities, inputs.null_alternative),
     }

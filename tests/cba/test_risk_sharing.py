@@ -120,3 +120,24 @@ def test_municipal_spread_uses_population_and_procurement_shares(scenario, risk)
         weight[p.index.get_loc(code)] / weight.sum()
     ) * risk.municipal_by_procurement
     assert spread.loc[code, "prob_negative_brief"] == pytest.approx((cash < 0).mean())
+
+
+def test_the_risk_tables_read_the_simulations_first_draws(scenario, public_share):
+    """Given the simulation's draws, the risk analysis uses its first n: each draw's total is that draw's net
+    present value in the simulation (the appendix says the risk draws are the simulation's first)."""
+    from ejournal_lib.cba.uncertainty import present_values, sample_draws
+
+    draws = sample_draws(scenario.cba, 1500, 11)
+    npv = present_values(scenario.cba, draws, public_share)["npv"].to_numpy()
+    risk = simulate_risk(
+        scenario.cba,
+        scenario.actor_mapping,
+        scenario.settings.financing_key,
+        public_share,
+        400,
+        11,
+        scenario.cba.risk_sharing,
+        draws=draws,
+    )
+    assert risk.total_npv.shape == (400,)
+    assert np.allclose(risk.total_npv, npv[:400], atol=1e-6)
