@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 LAB_ARGS ?=
 
-.PHONY: help setup appendices factsheets test test-fast lint lock lab list clean benchmark
+.PHONY: help setup appendices factsheets test test-fast test-slow lint lock lab list clean benchmark benchmark-compare
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -28,11 +28,14 @@ appendices: setup ## Run every notebook on the embedded data and write reports/ 
 factsheets: setup ## A factsheet (HTML + PDF) per municipality outside Midt-Norge, and an index
 	$(BIN)/ejournal factsheets --jobs $(JOBS)
 
-test: setup ## Run the whole test suite (doctests and end-to-end runs included)
-	$(BIN)/python -m pytest
+test: setup ## The test suite with doctests and the end-to-end run, in parallel (under 3 minutes on 2 cores)
+	$(BIN)/python -m pytest -m "not slow"
 
 test-fast: setup ## The test suite without the end-to-end pipeline runs
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+test-slow: setup ## The end-to-end tests too slow for make test (forced re-runs, kills, interactive runs)
+	$(BIN)/python -m pytest -m slow
 
 lint: setup ## ruff (lint and format check) over the library, tests, benchmarks and notebooks
 	$(BIN)/ruff check .
@@ -48,12 +51,18 @@ lab: setup ## JupyterLab at the project root with the project kernel (extra opti
 list: setup ## The notebooks and what they read and write
 	$(BIN)/ejournal list
 
-benchmark: setup ## Time the Monte Carlo, the factsheet batch and a sweep against plain baselines
+benchmark: setup ## Time the fast paths against baselines in the same run, record the ratios, compare with the record
 	$(BIN)/python benchmarks/bench_cba.py
-	$(BIN)/python benchmarks/bench_factsheets.py
+	$(BIN)/python benchmarks/bench_factsheets.py --all
 	$(BIN)/python benchmarks/bench_sweep.py
 	$(BIN)/python benchmarks/bench_municipal_risk.py
 	$(BIN)/python benchmarks/bench_voi.py
+	$(BIN)/python benchmarks/bench_suite.py
+	$(BIN)/python benchmarks/record.py collect
+	$(BIN)/python benchmarks/record.py compare
+
+benchmark-compare: setup ## Compare the latest benchmark run with the committed record (ratios > 25 % worse fail)
+	$(BIN)/python benchmarks/record.py compare
 
 clean: ## Delete data/processed and reports (raw data is never touched)
 	$(BIN)/ejournal clean

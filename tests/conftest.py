@@ -8,6 +8,21 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 
 
+def scenario_file(dest: Path, overrides: dict | None = None, *, small: bool = True) -> Path:
+    """Write the default scenario with ``overrides`` (``{"cba.frame.discount_rate": 0.03}``) applied to ``dest``,
+    and with the suite's small samples (``tests/data/small_samples.yaml``) unless ``small`` is false."""
+    import yaml
+
+    from ejournal_lib.common.yaml_io import read_yaml
+    from ejournal_lib.scenario.overrides import apply_overrides
+
+    changes = {**(read_yaml(DATA / "small_samples.yaml", "test samples") if small else {}), **(overrides or {})}
+    data = apply_overrides(read_yaml(ROOT / "config" / "ssd2020.yaml", "default scenario"), changes)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dest
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
@@ -39,11 +54,18 @@ def public_share(scenario):
 
 @pytest.fixture(scope="session")
 def pipeline_run(tmp_path_factory):
-    """The real pipeline on the embedded data, run once per test session into a temporary folder."""
+    """The real pipeline on the embedded data (the default scenario as published), run once per test session
+    into a temporary folder."""
     from ejournal_lib.pipeline.paths import ProjectPaths
     from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
-    paths = ProjectPaths.at(ROOT, tmp_path_factory.mktemp("e2e"))
-    report = run_pipeline(paths, jobs=2)
+    report = run_pipeline(ProjectPaths.at(ROOT, tmp_path_factory.mktemp("e2e")), jobs=2)
     assert report.ok, failure_summary(report)
     return report.paths, report
+
+
+def pytest_itemcollected(item):
+    """Tests that read the shared pipeline run go to one pytest-xdist worker, so that it runs once (marked as
+    they are collected, before pytest-xdist reads the groups)."""
+    if "pipeline_run" in getattr(item, "fixturenames", ()):
+        item.add_marker(pytest.mark.xdist_group("pipeline_run"))

@@ -74,13 +74,26 @@ def leftovers(paths) -> list[str]:
     return found
 
 
+def copy_project(root: Path, dest: Path, notebooks=(), *, small: bool = True) -> Path:
+    """A throw-away copy of the project (config, raw data and the named notebooks) at ``dest``; with ``small``
+    its default scenario uses the suite's small samples (``tests/data/small_samples.yaml``)."""
+    from tests.conftest import scenario_file
+
+    shutil.copytree(root / "config", dest / "config")
+    shutil.copytree(root / "data" / "raw", dest / "data" / "raw")
+    (dest / "notebooks").mkdir()
+    for name in notebooks:
+        shutil.copy(root / "notebooks" / f"{name}.ipynb", dest / "notebooks")
+    (dest / "pyproject.toml").write_text("", encoding="utf-8")
+    if small:
+        scenario_file(dest / "config" / "ssd2020.yaml")
+    return dest
+
+
 def make_project(tmp_path: Path, root: Path) -> Path:
     """a writes t1 (from the scenario and one data file); b reads t1 and writes t2; c is independent and
     fails, or sleeps for a minute, when the scenario's description says so."""
-    (tmp_path / "notebooks").mkdir()
-    shutil.copytree(root / "config", tmp_path / "config")
-    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
-    (tmp_path / "pyproject.toml").write_text("")
+    copy_project(root, tmp_path, small=False)
     make_notebook(
         tmp_path / "notebooks" / "a.ipynb",
         """

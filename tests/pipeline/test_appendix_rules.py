@@ -15,7 +15,7 @@ from ejournal_lib.common.tables_io import read_table_meta
 
 from .helpers import workbook_sheets
 
-pytestmark = pytest.mark.slow  # reads the real pipeline's outputs
+pytestmark = pytest.mark.e2e  # reads the real pipeline's outputs
 APPENDICES = ("baseline", "cba", "participation", "governance")
 #: What must not reach a reader before the closing section: snake_case codes, Python values, model terms,
 #: years printed as floats, file names.

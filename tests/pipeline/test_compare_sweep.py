@@ -46,7 +46,7 @@ def test_bridge_attributes_the_difference_to_each_group_in_order(root, tmp_path,
     assert set(diffs.index) == {"cba.frame.discount_rate", "cba.participation.gp_final_share"}
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_compare_writes_appendix_and_workbook(root, tmp_path, scenario, capsys):
     b = variant(root, tmp_path, "lower_gp", ("    gp_final_share: 0.70", "    gp_final_share: 0.5"))
     paths = ProjectPaths.at(root, tmp_path / "out")

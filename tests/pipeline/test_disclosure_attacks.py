@@ -2,7 +2,6 @@
 differencing: no published combination may isolate fewer than k staff members (docs/disclosure.md)."""
 
 import re
-import shutil
 
 import numpy as np
 import openpyxl
@@ -13,9 +12,9 @@ import yaml
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
-from .helpers import workbook_sheets
+from .helpers import copy_project, workbook_sheets
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 K = 5
 STAVANGER = "1103"
 
@@ -65,11 +64,7 @@ def staff_days(folder, codebook_path):
 @pytest.fixture(scope="module")
 def planted_run(tmp_path_factory, root):
     project = tmp_path_factory.mktemp("planted")
-    shutil.copytree(root / "config", project / "config")
-    shutil.copytree(root / "data" / "raw", project / "data" / "raw")
-    (project / "notebooks").mkdir()
-    shutil.copy(root / "notebooks" / "baseline.ipynb", project / "notebooks")
-    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    copy_project(root, project, ["baseline"])
     folder = project / "data" / "raw" / "example" / "timeuse"
     plant(folder)
     paths = ProjectPaths.at(project, project / "out").for_scenario("ssd2020")

@@ -10,7 +10,7 @@ from ejournal_lib.pipeline.factsheet_batch import build_factsheets, render_facts
 from ejournal_lib.pipeline.manifest import base_provenance
 from ejournal_lib.pipeline.plan import plan
 
-pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
+pytestmark = pytest.mark.e2e  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
 @pytest.fixture(scope="module")

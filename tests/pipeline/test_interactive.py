@@ -11,19 +11,17 @@ from ejournal_lib.pipeline.kernels import kernel_name
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.runner import run_pipeline
 
-from .helpers import snapshot
+from .helpers import copy_project, snapshot
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def test_interactive_run_writes_to_scratch_and_leaves_the_publication_alone(tmp_path, root):
-    for folder in ("config", "notebooks"):
-        shutil.copytree(root / folder, tmp_path / folder)
-    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
-    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    copy_project(root, tmp_path, ["baseline", "participation"])  # cba reads the tables they publish
     paths = ProjectPaths.at(tmp_path).for_scenario("ssd2020")
-    assert run_pipeline(paths, only=["participation"]).ok  # cba reads the survey estimates it publishes
+    assert run_pipeline(paths, jobs=2).ok
     published = snapshot(paths)
+    shutil.copy(root / "notebooks" / "cba.ipynb", tmp_path / "notebooks")  # opened in JupyterLab
 
     nb = nbformat.read(tmp_path / "notebooks" / "cba.ipynb", as_version=4)
     NotebookClient(

@@ -11,7 +11,7 @@ from ejournal_lib.pipeline.runner import run_pipeline
 
 from .helpers import workbook_sheets
 
-pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
+pytestmark = pytest.mark.e2e  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
 @pytest.fixture(scope="module")
@@ -104,9 +104,8 @@ def test_manifest_and_workbook(run, root):
     assert {"cba_effects", "benefit_distribution", "uncertainty_summary", "break_even"} <= set(sheets)
 
 
-def test_second_run_is_cached_and_deterministic(run):
+def test_second_run_is_cached(run):
     paths, _ = run
-    before = {t: (paths.processed / f"{t}.csv").read_bytes() for t in ("cba_effects", "uncertainty_summary")}
     m1 = json.loads((paths.reports / "manifest.json").read_text())
     again = run_pipeline(paths)
     assert all(r.status == "cached" for r in again.results)
@@ -114,6 +113,12 @@ def test_second_run_is_cached_and_deterministic(run):
     for m in (m1, m2):
         m.pop("started_utc"), m.pop("finished_utc")
     assert m1 == m2
+
+
+@pytest.mark.slow
+def test_a_forced_run_is_deterministic(run):
+    paths, _ = run
+    before = {t: (paths.processed / f"{t}.csv").read_bytes() for t in ("cba_effects", "uncertainty_summary")}
     forced = run_pipeline(paths, force=True)
     assert all(r.status == "ran" for r in forced.results)
     # same inputs and seed: identical tables, Monte Carlo included

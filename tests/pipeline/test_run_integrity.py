@@ -17,9 +17,9 @@ from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.publication import RunLock, RunLockedError
 from ejournal_lib.pipeline.runner import run_pipeline
 
-from .helpers import leftovers, set_scenario, snapshot
+from .helpers import copy_project, leftovers, set_scenario, snapshot
 
-pytestmark = pytest.mark.slow
+pytestmark = pytest.mark.e2e
 
 
 def test_an_input_outside_the_project_is_hashed_and_marked(project, tmp_path_factory):
@@ -127,16 +127,10 @@ def test_a_killed_or_interrupted_run_leaves_nothing_behind(project, how):
 def test_an_identity_number_is_never_echoed_by_a_run(root, tmp_path, capsys):
     """A headerless export with an identity number in the time-use folder: the run refuses it, and neither
     the messages, the log nor the partly executed notebook shows the number."""
-    import shutil
-
     from tests.common.test_validation import make_fnr
 
     number = make_fnr("010570", "123")
-    shutil.copytree(root / "config", tmp_path / "config")
-    shutil.copytree(root / "data" / "raw", tmp_path / "data" / "raw")
-    (tmp_path / "notebooks").mkdir()
-    shutil.copy(root / "notebooks" / "baseline.ipynb", tmp_path / "notebooks")
-    (tmp_path / "pyproject.toml").write_text("", encoding="utf-8")
+    copy_project(root, tmp_path, ["baseline"])
     export = tmp_path / "data" / "raw" / "example" / "timeuse" / "export_sessions.csv"
     export.write_text(f"S9,{number[:6]} {number[6:]},home_services\n", encoding="utf-8")
     assert main(["--root", str(tmp_path), "-v", "run"]) == 1

@@ -18,7 +18,7 @@ from ejournal_lib.scenario import load_scenario
 
 from .helpers import leftovers, make_notebook, set_scenario, snapshot
 
-pytestmark = pytest.mark.slow  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
+pytestmark = pytest.mark.e2e  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
 def test_parameters_cell_parsing():

@@ -148,7 +148,7 @@ def test_all_problems_reported_together(tmp_path, codebook, crosswalk):
     assert len(err.value.problems) >= 2
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_nothing_written_when_validation_fails(root, tmp_path):
     """The baseline notebook fails on bad data before any table is written."""
     from ejournal_lib.pipeline.paths import ProjectPaths

@@ -1,8 +1,6 @@
 """A small pilot (2 municipalities, a handful of staff) runs: the tables say what cannot be estimated and
 why, with the thresholds, and nothing ends in a raw error."""
 
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -11,7 +9,8 @@ from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 from ejournal_lib.scenario import load_scenario
 from ejournal_lib.timeuse.data import load_scenario_timeuse
 from ejournal_lib.timeuse.tables import timeuse_tables
-from tests.pipeline.helpers import snapshot
+from tests.conftest import scenario_file
+from tests.pipeline.helpers import copy_project, snapshot
 
 
 def write_pilot(root, folder, municipalities=("0301", "1108"), staff_each=4):
@@ -54,21 +53,12 @@ def test_pilot_tables_state_their_limits(root, tmp_path):
     assert len(given["timeuse_sample_size"]) == 16
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_pilot_appendix_runs_and_says_what_it_cannot_estimate(root, tmp_path):
+    project = copy_project(root, tmp_path / "project", ["baseline"])
     folder = write_pilot(root, tmp_path / "pilot")
-    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8")
-    text = (
-        text.replace("name: ssd2020", "name: pilot", 1)
-        .replace("  timeuse: [data/raw/example/timeuse]", f"  timeuse: [{folder}]", 1)
-        .replace("  synthetic_inputs: []", "  synthetic_inputs: [timeuse]", 1)  # cut from the example data
-    )
-    (tmp_path / "pilot.yaml").write_text(text, encoding="utf-8")
-    project = tmp_path / "project"
-    for sub in ("config", "notebooks"):
-        shutil.copytree(root / sub, project / sub)
-    shutil.copytree(root / "data" / "raw", project / "data" / "raw")
-    (project / "pyproject.toml").write_text("", encoding="utf-8")
+    overrides = {"name": "pilot", "data.timeuse": [str(folder)], "settings.synthetic_inputs": ["timeuse"]}
+    scenario_file(tmp_path / "pilot.yaml", overrides)  # cut from the example data, so synthetic
     default = run_pipeline(ProjectPaths.at(project), only=["baseline"])
     assert default.ok, failure_summary(default)
     published = snapshot(default.paths)
