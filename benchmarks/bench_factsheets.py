@@ -21,19 +21,24 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from record import save
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=20)
     ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--all", action="store_true", help="also time every factsheet (ejournal factsheets)")
     args = ap.parse_args()
 
-    from ejournal_lib.factsheets.data import FACTSHEET_TEMPLATE, build_factsheets, render_factsheets
+    from ejournal_lib.pipeline.factsheet_batch import FACTSHEET_TEMPLATE, build_factsheets, render_factsheets
+    from ejournal_lib.pipeline.kernels import kernel_name
+    from ejournal_lib.pipeline.manifest import base_provenance
     from ejournal_lib.pipeline.paths import ProjectPaths
-    from ejournal_lib.pipeline.runner import base_provenance, kernel_name, plan
+    from ejournal_lib.pipeline.plan import plan
 
-    paths = ProjectPaths.at(ROOT)
+    paths = ProjectPaths.at(ROOT).for_scenario("ssd2020")
     # bring the tables up to date and precompute the factsheet data (not timed: both variants reuse it)
     build_factsheets(paths, codes=["0301"], jobs=1)
     import pandas as pd
@@ -99,8 +104,21 @@ def main() -> None:
     print(f"plain loop (papermill + nbconvert + weasyprint CLIs): {t_plain:7.1f} s")
     print(f"batch renderer ({args.jobs} workers, one kernel each):     {t_batch:7.1f} s")
     print(f"ratio plain / batch: {t_plain / t_batch:.1f}x")
-    print(
-        f"batch per factsheet: {t_batch / len(codes):.2f} s → all {len(data)} ≈ {t_batch / len(codes) * len(data):.0f} s"
+    t_all = None
+    if args.all:
+        t0 = time.perf_counter()
+        everything = build_factsheets(paths, jobs=args.jobs, refresh=False)
+        t_all = time.perf_counter() - t0
+        assert not everything.failed, everything.failed
+        print(f"all {len(everything.written)} factsheets (ejournal factsheets, tables current): {t_all:.0f} s")
+    save(
+        "factsheets",
+        f"{len(codes)} factsheets (HTML + PDF)",
+        f"batch renderer, {args.jobs} workers",
+        t_batch,
+        "papermill + nbconvert + weasyprint per municipality",
+        t_plain,
+        **({"all_factsheets_seconds": round(t_all, 1)} if t_all is not None else {}),
     )
 
 

@@ -12,6 +12,7 @@ output folder; prints both, the run time × 50, and the ratio.
 from __future__ import annotations
 
 import argparse
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -22,6 +23,8 @@ from ejournal_lib.pipeline.sweep import parse_vary, sweep_table
 from ejournal_lib.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from record import save
 
 
 def main() -> None:
@@ -43,6 +46,14 @@ def main() -> None:
     print(f"sweep: {len(table)} points in {sweep:.2f} s ({sweep / len(table) * 1000:.0f} ms per point)")
     print(f"pipeline re-run ({', '.join(ran)}): {notebook:.1f} s; × {args.points} = {notebook * args.points:.0f} s")
     print(f"ratio: the sweep is {notebook * args.points / sweep:.0f}× faster than re-running the notebooks per point")
+    save(
+        "sweep",
+        f"Sweep of {args.points} discount rates",
+        "sweep",
+        sweep,
+        f"pipeline re-run × {args.points}",
+        notebook * args.points,
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ values so that an input that never changes the decision gets exactly 0).
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -27,6 +28,8 @@ from ejournal_lib.cba.value_of_information import evppi
 from ejournal_lib.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from record import save
 
 
 def nested(inputs, ps, field, index, outer, inner, seed):
@@ -80,6 +83,14 @@ def main() -> None:
     print(f"{'input':32s} {'regression':>18s} {'nested':>18s}")
     for (_, _, name), f, (v, se) in zip(targets, fast, slow):
         print(f"{name:32s} {f.evppi:9.1f} ± {f.se:6.1f} {v:9.1f} ± {se:6.1f}")
+    save(
+        "evppi",
+        f"EVPPI of {len(targets)} single inputs from {args.n} draws",
+        "regression",
+        regression,
+        f"nested Monte Carlo {args.outer} × {args.inner}",
+        brute,
+    )
 
 
 if __name__ == "__main__":
