@@ -28,7 +28,7 @@ appendices: setup ## Run every notebook on the embedded data and write reports/ 
 factsheets: setup ## A factsheet (HTML + PDF) per municipality outside Midt-Norge, and an index
 	$(BIN)/ejournal factsheets --jobs $(JOBS)
 
-test: setup ## The test suite with doctests and the end-to-end run, in parallel (under 3 minutes on 2 cores)
+test: setup ## The test suite with doctests and the end-to-end run, in parallel (pytest-xdist), without the tests marked slow
 	$(BIN)/python -m pytest -m "not slow"
 
 test-fast: setup ## The test suite without the end-to-end pipeline runs
