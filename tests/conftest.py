@@ -54,12 +54,16 @@ def public_share(scenario):
 
 @pytest.fixture(scope="session")
 def pipeline_run(tmp_path_factory):
-    """The real pipeline on the embedded data (the default scenario as published), run once per test session
-    into a temporary folder."""
+    """The real pipeline on the embedded data, run once per test session in a copy of the project whose default
+    scenario has the suite's small samples (``tests/data/small_samples.yaml``): every table, appendix and rule
+    of the published run, with Monte Carlo figures from fewer draws."""
     from ejournal_lib.pipeline.paths import ProjectPaths
     from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
+    from tests.pipeline.helpers import copy_project
 
-    report = run_pipeline(ProjectPaths.at(ROOT, tmp_path_factory.mktemp("e2e")), jobs=2)
+    notebooks = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+    project = copy_project(ROOT, tmp_path_factory.mktemp("e2e"), notebooks, small=True)
+    report = run_pipeline(ProjectPaths.at(project), jobs=2)
     assert report.ok, failure_summary(report)
     return report.paths, report
 

@@ -24,6 +24,7 @@ __all__ = [
     "fit_bass",
     "bass_cumulative",
     "bass_new",
+    "bass_new_jacobian",
     "LogisticFit",
     "fit_logistic",
     "logistic_cumulative",
@@ -117,6 +118,22 @@ def bass_new(n_periods: int, m: float, p: float, q: float) -> np.ndarray:
     return np.diff(bass_cumulative(t, m, p, q))
 
 
+def bass_new_jacobian(n_periods: int, m: float, p: float, q: float) -> np.ndarray:
+    """Derivatives of :func:`bass_new` with respect to (m, p, q), one row per period (n_periods × 3).
+
+    With e = exp(−(p+q)t) and r = q/p, F = (1 − e)/(1 + r·e), so ∂F/∂e = −(1 + r)/(1 + r·e)², ∂F/∂r =
+    −(1 − e)·e/(1 + r·e)², ∂e/∂p = ∂e/∂q = −t·e, ∂r/∂p = −q/p² and ∂r/∂q = 1/p."""
+    t = np.arange(n_periods + 1, dtype=float)
+    e = np.exp(-(p + q) * t)
+    r = q / p
+    d = (1.0 + r * e) ** 2
+    F = (1.0 - e) / (1.0 + r * e)
+    dF_de, dF_dr = -(1.0 + r) / d, -(1.0 - e) * e / d
+    dF_dp = dF_de * (-t * e) + dF_dr * (-q / p**2)
+    dF_dq = dF_de * (-t * e) + dF_dr / p
+    return np.column_stack([np.diff(F), m * np.diff(dF_dp), m * np.diff(dF_dq)])
+
+
 def _fit_bass_ols(n: np.ndarray) -> BassFit:
     import statsmodels.api as sm
 
@@ -165,12 +182,16 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
         m, p, q = theta
         return bass_new(T, m, p, q) - n
 
+    def jac(theta):
+        return bass_new_jacobian(T, *theta)
+
     best = None
     for s in starts:
         try:
             sol = optimize.least_squares(
                 resid,
                 s,
+                jac=jac,
                 bounds=([total * 0.999, -0.5, -1.0], [np.inf, 1.0, 3.0]),
                 x_scale=[max(total, 1e-9), 0.01, 0.1],
                 method="trf",

@@ -18,6 +18,7 @@ from ejournal_lib.common.municipalities import (
 from ejournal_lib.participation.adoption import (
     AdoptionFitError,
     bass_new,
+    bass_new_jacobian,
     bootstrap_forecast,
     check_adoption_series,
     fit_bass,
@@ -183,6 +184,15 @@ def test_bass_nls_recovers_known_parameters():
     assert fit.q == pytest.approx(truth[2], rel=0.05)
     # the truth lies within about 3 standard errors
     assert abs(fit.m - truth[0]) < 3 * fit.se_m and abs(fit.q - truth[2]) < 3 * fit.se_q
+
+
+@pytest.mark.parametrize("theta", [(300.0, 0.015, 0.38), (0.64, 0.2, 1.5), (50.0, -0.02, 0.6)])
+def test_bass_jacobian_matches_central_differences(theta):
+    h = np.array(theta) * 1e-6
+    numeric = np.column_stack(
+        [(bass_new(15, *(theta + dh)) - bass_new(15, *(theta - dh))) / (2 * dh[i]) for i, dh in enumerate(np.diag(h))]
+    )
+    assert bass_new_jacobian(15, *theta) == pytest.approx(numeric, rel=1e-6, abs=1e-7 * theta[0])
 
 
 def test_negative_p_is_flagged():

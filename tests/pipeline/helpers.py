@@ -75,7 +75,7 @@ def leftovers(paths) -> list[str]:
 
 
 def copy_project(root: Path, dest: Path, notebooks=(), *, small: bool = True) -> Path:
-    """A throw-away copy of the project (config, raw data and the named notebooks) at ``dest``; with ``small``
+    """A throw-away copy of the project (config, raw data, the named notebooks and the factsheet's) at ``dest``; with ``small``
     its default scenario uses the suite's small samples (``tests/data/small_samples.yaml``)."""
     from tests.conftest import scenario_file
 
@@ -84,6 +84,7 @@ def copy_project(root: Path, dest: Path, notebooks=(), *, small: bool = True) ->
     (dest / "notebooks").mkdir()
     for name in notebooks:
         shutil.copy(root / "notebooks" / f"{name}.ipynb", dest / "notebooks")
+    shutil.copytree(root / "notebooks" / "factsheets", dest / "notebooks" / "factsheets")
     (dest / "pyproject.toml").write_text("", encoding="utf-8")
     if small:
         scenario_file(dest / "config" / "ssd2020.yaml")

@@ -5,6 +5,7 @@ import pytest
 from ejournal_lib.common.errors import InputError, PrivacyError
 from ejournal_lib.common.municipalities import load_crosswalk
 from ejournal_lib.timeuse.data import load_timeuse
+from tests.conftest import scenario_file
 
 SESSIONS = (
     "session_id,municipality_code,service,unit,role,staff_id,observer_id,date,start,end\n"
@@ -158,13 +159,7 @@ def test_nothing_written_when_validation_fails(root, tmp_path):
         tmp_path / "bad" if (tmp_path / "bad").mkdir() is None else tmp_path,
         activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50"),
     )
-    cfg = tmp_path / "bad.yaml"
-    cfg.write_text(
-        (root / "config" / "ssd2020.yaml")
-        .read_text(encoding="utf-8")
-        .replace("  timeuse: [data/raw/example/timeuse]", f'  timeuse: ["{bad}"]', 1),
-        encoding="utf-8",
-    )
+    cfg = scenario_file(tmp_path / "bad.yaml", {"data.timeuse": [str(bad)]})
     out = tmp_path / "out"
     report = run_pipeline(ProjectPaths.at(root, out), cfg, only=["baseline"])
     assert not report.ok
