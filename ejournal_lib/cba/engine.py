@@ -29,6 +29,7 @@ __all__ = [
     "LEGACY_ITEMS",
     "CASH_EFFECTS",
     "evaluate",
+    "Stream",
     "YearlySink",
     "PresentValueSink",
     "CBAResult",
@@ -49,12 +50,31 @@ LEGACY_ITEMS = (
 )
 
 
-def _service_factor(kinds: np.ndarray, R_m: np.ndarray, R_g: np.ndarray, independent: float) -> np.ndarray:
-    """(n, S, T) participation × realisation factor by kind of GP interaction."""
-    gp = (kinds == "gp")[None, :, None]
-    close = (kinds == "close")[None, :, None]
-    mixed = independent * R_m[:, None, :] + (1.0 - independent) * R_g[:, None, :]
-    return np.where(gp, R_g[:, None, :], np.where(close, mixed, R_m[:, None, :]))
+class Stream:
+    """One effect's stream as a sum of separable terms: value[n, s, t] = Σ a[n, s] · b[n, t] · C[s, t].
+
+    Every effect of the model has this form (a draw's scale per service, a participation or timing path per
+    year, a per-service profile over the years), so present values and sums over services need only matrix
+    products of (n, T) by (T, S), never the (n, S, T) array that :meth:`dense` builds for the yearly view."""
+
+    def __init__(self, services: list[str], terms: list[tuple[np.ndarray, np.ndarray, np.ndarray]]):
+        self.services = list(services)
+        S = len(self.services)
+        self.terms = [
+            (np.atleast_2d(a), np.atleast_2d(b), np.broadcast_to(C, (S, np.shape(C)[-1]))) for a, b, C in terms
+        ]
+
+    def dense(self) -> np.ndarray:
+        """The (n, S, T) values."""
+        return sum(a[:, :, None] * b[:, None, :] * C[None, :, :] for a, b, C in self.terms)
+
+    def present_value(self, factors: np.ndarray) -> np.ndarray:
+        """Σ_t value[n, s, t] · factors[t], shape (n, S)."""
+        return sum(a * ((b * factors) @ C.T) for a, b, C in self.terms)
+
+    def weighted_sum(self, weights: np.ndarray) -> np.ndarray:
+        """Σ_s weights[s] · value[n, s, t], shape (n, T)."""
+        return sum(b * ((a * weights) @ C) for a, b, C in self.terms)
 
 
 class YearlySink:
@@ -63,8 +83,8 @@ class YearlySink:
     def __init__(self):
         self.streams: dict[str, tuple[list[str], np.ndarray]] = {}
 
-    def add(self, effect: str, services: list[str], values: np.ndarray) -> None:
-        self.streams[effect] = (list(services), values)
+    def add(self, effect: str, stream: Stream) -> None:
+        self.streams[effect] = (stream.services, stream.dense())
 
 
 class PresentValueSink:
@@ -74,14 +94,21 @@ class PresentValueSink:
         self.factors = factors
         self.pv: dict[str, tuple[list[str], np.ndarray]] = {}
 
-    def add(self, effect: str, services: list[str], values: np.ndarray) -> None:
-        self.pv[effect] = (list(services), values @ self.factors)
+    def add(self, effect: str, stream: Stream) -> None:
+        self.pv[effect] = (stream.services, stream.present_value(self.factors))
+
+
+def _by_kind(kinds: np.ndarray, R_m: np.ndarray, R_g: np.ndarray, independent: float) -> list[tuple]:
+    """The participation × realisation factor by kind of GP interaction as two terms (weights per service,
+    path per draw and year): municipal services follow R_m, GP services R_g, close interaction a mix."""
+    w_m = np.where(kinds == "gp", 0.0, np.where(kinds == "close", independent, 1.0))
+    return [(w_m, R_m), (1.0 - w_m, R_g)]
 
 
 def evaluate(
     inputs: CBAInputs, draws: Draws, sink, public_share: dict[tuple[str, str], float], curves: Curves | None = None
 ) -> Curves:
-    """Compute every effect for every draw and hand each stream (n, S_e, T) in MNOK to ``sink``.
+    """Compute every effect for every draw and hand each stream (MNOK, see :class:`Stream`) to ``sink``.
 
     The tax financing cost is ``tax_financing_cost`` × the sum of the effects in ``tax_financing_effects``
     (the rule the published table implies); with ``tax_financing_public_share_only`` only their public share
@@ -94,7 +121,7 @@ def evaluate(
     years = inputs.years
     n, T = draws.n, len(years)
     c = curves or participation_curves(inputs, draws)
-    growth = growth_index(inputs)[None, :, :]  # (1, S, T)
+    growth = growth_index(inputs)  # (S, T)
     kinds = svc["gp_interaction"].to_numpy()
     hourly = svc["monthly_labour_cost"].to_numpy(float) * 12.0 / f.hours_per_fte
     ftes = svc["ftes"].to_numpy(float)
@@ -102,22 +129,22 @@ def evaluate(
 
     taxed = set(f.tax_financing_effects) - (set() if f.tax_financing_on_transition else {"transition_cost"})
 
-    def emit(effect, services, values):
+    def emit(effect, stream: Stream):
         nonlocal tax_base
         if effect in taxed:
             if f.tax_financing_public_share_only:
-                shares = np.array([public_share.get((effect, s), 0.0) for s in services])
-                tax_base = tax_base + np.einsum("nst,s->nt", values, shares)
+                shares = np.array([public_share.get((effect, s), 0.0) for s in stream.services])
             else:
-                tax_base = tax_base + values.sum(axis=1)
-        sink.add(effect, services, values)
+                shares = np.ones(len(stream.services))
+            tax_base = tax_base + stream.weighted_sum(shares)
+        sink.add(effect, stream)
 
     # Time savings: minutes/60 × days × FTEs × hourly cost × growth × participation/realisation.
     full = svc["minutes_saved_per_day"].to_numpy(float) / 60.0 * f.working_days_per_year * ftes * hourly / 1e6
-    factor = _service_factor(kinds, c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_time)
-    wage = real_wage_index(inputs)[None, None, :]  # time is valued at labour cost, which grows with real wages
-    time = full[None, :, None] * growth * wage * factor * draws.time[:, :, None] * draws.scope[:, None, None]
-    emit("time_savings", names, time)
+    wage = real_wage_index(inputs)[None, :]  # time is valued at labour cost, which grows with real wages
+    scale = full[None, :] * draws.time * draws.scope[:, None]
+    kind_terms = _by_kind(kinds, c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_time)
+    emit("time_savings", Stream(names, [(scale * w, R, growth * wage) for w, R in kind_terms]))
 
     # Adverse events: avoided harms × expected cost per harm (health services; value creation for GP/OOH).
     ae = inputs.adverse_events
@@ -127,26 +154,32 @@ def evaluate(
     health_cost = np.array([sum(m[k] * ae.cost_per_harm[k].health for k in m) for m in mixes])
     prod_cost = np.array([sum(m[k] * ae.cost_per_harm[k].productivity for k in m) for m in mixes])
     avoided = (harms["harms_per_year"] * ae.avoidable_share * harms["affectable_share"]).to_numpy(float)
-    h_growth = growth[:, h_idx, :] if ae.harms_follow_activity_growth else 1.0
-    h_factor = _service_factor(
+    h_growth = growth[h_idx, :] if ae.harms_follow_activity_growth else np.ones((len(h_idx), T))
+    h_terms = _by_kind(
         kinds[h_idx], c.municipal_realised, c.gp_realised, p.close_interaction_gp_independent_share_harms
     )
-    avoided_t = avoided[None, :, None] * h_growth * h_factor * (draws.scope * draws.harms)[:, None, None]
-    emit("harms_health_costs", list(harms.index), avoided_t * health_cost[None, :, None] / 1e6)
+    h_scale = avoided[None, :] * (draws.scope * draws.harms)[:, None]
+    emit(
+        "harms_health_costs",
+        Stream(list(harms.index), [(h_scale * w * health_cost / 1e6, R, h_growth) for w, R in h_terms]),
+    )
     prod_mask = np.array([s in ae.productivity_services for s in harms.index], dtype=float)
+    prod = prod_cost * ae.working_share_of_patients / 1e6 * prod_mask
     emit(
         "harms_value_creation",
-        list(harms.index),
-        avoided_t * (prod_cost * ae.working_share_of_patients / 1e6 * prod_mask)[None, :, None] * wage,
+        Stream(list(harms.index), [(h_scale * w * prod, R, h_growth * wage) for w, R in h_terms]),
     )
 
     # Change and transition cost: months of lost labour × monthly labour cost × FTEs × growth.
-    months = np.where((kinds == "gp")[None, :, None], c.gp_transition[:, None, :], c.municipal_transition[:, None, :])
     monthly = svc["monthly_labour_cost"].to_numpy(float)
+    loss = -(ftes * monthly)[None, :] / 1e6 * draws.transition[:, None]
+    gp = (kinds == "gp").astype(float)
     emit(
         "transition_cost",
-        names,
-        -(ftes * monthly)[None, :, None] / 1e6 * growth * wage * months * draws.transition[:, None, None],
+        Stream(
+            names,
+            [(loss * (1.0 - gp), c.municipal_transition, growth * wage), (loss * gp, c.gp_transition, growth * wage)],
+        ),
     )
 
     # Null alternative: costs avoided once old systems are shut down.
@@ -157,16 +190,17 @@ def evaluate(
     period = na.procurement_period_years
     in_period = np.minimum(1.0, (f.last_year - years + 1) / period)  # reinvestments net of residual value
     procure = na.municipal_procurements_per_period / period * na.procurement_cost_mnok * in_period
-    muni_ops = na.municipal_operation_per_inhabitant * f.area_population / 1e6
+    muni_ops = na.municipal_operation_per_inhabitant * f.area_population / 1e6 * np.ones(T)
     gp_cost = na.gp_count * (na.gp_operation_per_gp + na.gp_investment_per_gp / period * in_period) / 1e6
-    other = na.other_contractor_count * na.other_contractor_cost_per_year / 1e6
-    lm = draws.legacy_municipal[:, None]
-    lo = draws.legacy_other[:, None]
-    legacy = np.stack(
-        [procure[None, :] * shut_m * lm, muni_ops * shut_m * lm, gp_cost[None, :] * shut_g * lo, other * shut_m * lo],
-        axis=1,
-    )
-    emit("legacy_avoided", list(LEGACY_ITEMS), legacy)
+    other = na.other_contractor_count * na.other_contractor_cost_per_year / 1e6 * np.ones(T)
+    lm, lo, none = draws.legacy_municipal, draws.legacy_other, np.zeros(n)
+    # items: municipal record procurement and operation (municipal shutdown, municipal legacy draw), GP record
+    # systems (GP shutdown, other legacy draw), other contractor systems (municipal shutdown, other draw)
+    costs = np.stack([procure, muni_ops, gp_cost, other])  # (item, T)
+    after_municipal = np.array([1.0, 1.0, 0.0, 1.0])[:, None]
+    by_municipal = (np.column_stack([lm, lm, none, lo]), shut_m, costs * after_municipal)
+    by_gp = (np.column_stack([none, none, lo, none]), shut_g, costs * (1.0 - after_municipal))
+    emit("legacy_avoided", Stream(list(LEGACY_ITEMS), [by_municipal, by_gp]))
 
     # Investment: P50 without VAT; programme items by the profile, local costs with the go-live cohorts.
     inv = inputs.investment
@@ -176,24 +210,30 @@ def evaluate(
     if not inv.local_costs_scale_with_participation:
         dm = dm / np.maximum(c.municipal_share[:, -1:], 1e-12)
     p50 = items["p50_mnok"].to_numpy(float) / (1.0 + f.vat_rate)
-    timing = np.where(
-        (items["timing"] == "programme").to_numpy()[None, :, None], profile[None, None, :], dm[:, None, :]
-    )
-    outlay = p50[None, :, None] * draws.investment[:, :, None] * timing
+    programme = (items["timing"] == "programme").to_numpy(float)
+    outlay = [
+        (-p50 * draws.investment * programme, np.ones((1, T)), profile[None, :]),
+        (-p50 * draws.investment * (1.0 - programme), dm, np.ones((1, T))),
+    ]
     life = f.residual_value_life_years
     if life:  # the undepreciated part of every outlay (straight line over its life) is worth its value at the end
         remaining = np.clip(1.0 - (f.last_year - years) / life, 0.0, 1.0)
-        residual = np.zeros(len(years))
-        residual[-1] = 1.0
-        outlay = outlay - (outlay * remaining[None, None, :]).sum(axis=2, keepdims=True) * residual[None, None, :]
-    emit("investment", list(items.index), -outlay)
+        at_end = np.zeros((1, T))
+        at_end[0, -1] = 1.0
+        outlay += [
+            (-a * ((b * remaining) @ np.broadcast_to(C, (len(p50), T)).T), at_end, np.ones((1, T)))
+            for a, b, C in outlay
+        ]
+    emit("investment", Stream(list(items.index), outlay))
 
     # Operation, management and further development: proportional to the share live.
     cost = inputs.operation.cost_per_year_full_participation_mnok
-    emit("operation", ["operation"], (cost * c.municipal_share)[:, None, :])
+    emit("operation", Stream(["operation"], [(np.full((1, 1), cost), c.municipal_share, np.ones((1, T)))]))
 
     # Tax financing cost on the net public budget effect (negative when public spending rises).
-    sink.add("tax_financing", ["tax_financing"], (f.tax_financing_cost * tax_base)[:, None, :])
+    sink.add(
+        "tax_financing", Stream(["tax_financing"], [(np.full((1, 1), f.tax_financing_cost), tax_base, np.ones((1, T)))])
+    )
     return c
 
 

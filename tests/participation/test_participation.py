@@ -236,7 +236,7 @@ def test_cumulative_forecast_never_falls_below_what_is_observed():
     # a series whose last quarters run above the model: an unconditioned fit would forecast below them
     n = np.concatenate([bass_new(8, 1.0, 0.03, 0.4), [0.2, 0.2]])
     observed = n.sum()
-    f = bootstrap_forecast(n, 8, n_boot=60, seed=1)
+    f = bootstrap_forecast(n, 8, n_boot=20, seed=1)
     ahead = f["period"] > len(n)
     assert np.all(f["low"][ahead] >= observed - 1e-12)
     assert np.all(f["point"][ahead] >= observed - 1e-12) and f["final"] >= observed

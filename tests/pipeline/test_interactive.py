@@ -16,6 +16,7 @@ from .helpers import copy_project, snapshot
 pytestmark = pytest.mark.e2e
 
 
+@pytest.mark.slow  # about 45 s: a kernel per notebook run by hand, then the pipeline
 def test_interactive_run_writes_to_scratch_and_leaves_the_publication_alone(tmp_path, root):
     copy_project(root, tmp_path, ["baseline", "participation"])  # cba reads the tables they publish
     paths = ProjectPaths.at(tmp_path).for_scenario("ssd2020")

@@ -62,7 +62,7 @@ def test_missing_or_unreadable_config_via_cli(project, capsys):
 
 def test_run_cache_and_failure(project, capsys):
     paths = ProjectPaths.at(project).for_scenario("ssd2020")
-    report = run_pipeline(paths, jobs=2)
+    report = run_pipeline(paths)  # workers: the shared pipeline run and the kill tests
     assert report.ok, failure_summary(report)
     # 20-year loans and 20 follow-up rows in the example file: value = 20 × rank + 20, count = value + 1
     assert (project / "data" / "processed" / "ssd2020" / "t2.csv").read_text().splitlines()[1:] == [

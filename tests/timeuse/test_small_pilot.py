@@ -54,6 +54,7 @@ def test_pilot_tables_state_their_limits(root, tmp_path):
 
 
 @pytest.mark.e2e
+@pytest.mark.slow  # about 20 s: the real baseline notebook on a pilot
 def test_pilot_appendix_runs_and_says_what_it_cannot_estimate(root, tmp_path):
     project = copy_project(root, tmp_path / "project", ["baseline"])
     folder = write_pilot(root, tmp_path / "pilot")
