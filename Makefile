@@ -34,7 +34,7 @@ test: setup ## The test suite with doctests and the end-to-end run, in parallel 
 test-fast: setup ## The test suite without the end-to-end pipeline runs
 	$(BIN)/python -m pytest -m "not slow and not e2e"
 
-test-slow: setup ## The end-to-end tests too slow for make test (forced re-runs, kills, interactive runs)
+test-slow: setup ## The end-to-end tests too slow for make test (forced re-run, kills, interactive run; CI runs them)
 	$(BIN)/python -m pytest -m slow
 
 lint: setup ## ruff (lint and format check) over the library, tests, benchmarks and notebooks
