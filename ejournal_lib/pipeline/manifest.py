@@ -12,9 +12,9 @@ from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.provenance import (
     environment_versions,
     git_state,
-    hash_tree,
     input_status,
     scenario_input_hashes,
+    sha256_file,
     utc_now,
 )
 from ejournal_lib.scenario import Scenario
@@ -24,10 +24,15 @@ __all__ = ["base_provenance", "all_input_hashes", "write_manifest", "previous_no
 
 
 def all_input_hashes(paths: ProjectPaths, scenario: Scenario) -> dict[str, str]:
-    """sha256 of every file the scenario names (wherever it lies) and of the project's configuration."""
-    hashes = scenario_input_hashes(scenario)
-    hashes.update(hash_tree(paths.config, paths.root))
-    return dict(sorted(hashes.items()))
+    """sha256 of every file the scenario names (wherever it lies) and of the scenario files it rests on."""
+    return dict(sorted({**scenario_input_hashes(scenario), **scenario_file_hashes(paths, scenario)}.items()))
+
+
+def scenario_file_hashes(paths: ProjectPaths, scenario: Scenario) -> dict[str, str]:
+    """sha256 of the scenario file and of the default scenario (page 1 lists the differences from it): other
+    scenario files in ``config/`` are no input of this run, so adding or editing one re-runs nothing here."""
+    files = {(paths.root / DEFAULT_SCENARIO).resolve()} | ({scenario.path.resolve()} if scenario.path else set())
+    return {scenario.relative(f): sha256_file(f) for f in sorted(files) if f.is_file()}
 
 
 def base_provenance(

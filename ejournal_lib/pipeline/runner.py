@@ -21,6 +21,7 @@ from ejournal_lib.pipeline.manifest import (
     all_input_hashes,
     base_provenance,
     previous_notebook_entries,
+    scenario_file_hashes,
     write_manifest,
 )
 from ejournal_lib.pipeline.notebooks import upstream
@@ -28,7 +29,7 @@ from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan
 from ejournal_lib.pipeline.processes import map_in_workers
 from ejournal_lib.pipeline.progress import progress
-from ejournal_lib.pipeline.provenance import hash_tree, library_hash, scenario_input_hashes, sha256_file, utc_now
+from ejournal_lib.pipeline.provenance import library_hash, scenario_input_hashes, sha256_file, utc_now
 from ejournal_lib.pipeline.publication import RunLock, Staging, remove_stale_scratch
 from ejournal_lib.publishing.data_status import example_inputs
 from ejournal_lib.publishing.workbook import write_workbook
@@ -103,7 +104,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
     paths = p.paths
     started = utc_now()
     inputs = all_input_hashes(paths, p.scenario)
-    config_hashes = hash_tree(paths.config, paths.root)
+    config_hashes = scenario_file_hashes(paths, p.scenario)
     config_files = scenario_input_hashes(p.scenario, set(CONFIG_FILES))  # every notebook loads all of them
     lib = library_hash()
     base_prov = base_provenance(paths, p.scenario, inputs, started)

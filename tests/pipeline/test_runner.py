@@ -85,6 +85,10 @@ def test_run_cache_and_failure(project, capsys):
         manifest.pop(key), manifest2.pop(key)
     assert manifest == manifest2
 
+    # another scenario file in config/ is no input of this one: nothing runs again
+    (project / "config" / "what_if.yaml").write_text((project / "config" / "ssd2020.yaml").read_text())
+    assert {r.status for r in run_pipeline(paths).results} == {"cached"}
+
     # only one notebook (with --only and --force): the manifest keeps the entries of those not run
     assert [r.name for r in run_pipeline(paths, only=["c"], force=True).results] == ["c"]
     assert sorted(json.loads((paths.reports / "manifest.json").read_text())["notebooks"]) == ["a", "b", "c"]
