@@ -104,7 +104,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
     paths = p.paths
     started = utc_now()
     inputs = all_input_hashes(paths, p.scenario)
-    config_hashes = scenario_file_hashes(paths, p.scenario)
+    scenario_files = scenario_file_hashes(paths, p.scenario)
     config_files = scenario_input_hashes(p.scenario, set(CONFIG_FILES))  # every notebook loads all of them
     lib = library_hash()
     base_prov = base_provenance(paths, p.scenario, inputs, started)
@@ -136,7 +136,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                     *(example.get(u, []) for u in upstream(p.specs, name))
                 )
             )
-            own_inputs = {**scenario_input_hashes(p.scenario, spec.inputs), **config_files, **config_hashes}
+            own_inputs = {**scenario_input_hashes(p.scenario, spec.inputs), **config_files, **scenario_files}
             key = cache.cache_key(p, name, own_inputs, lib)
             notebooks_manifest[name] = {
                 "title": spec.title,
