@@ -206,13 +206,29 @@ def page_html(
     )
 
 
+@functools.lru_cache(maxsize=1)
+def _pdf_fonts():
+    """One font configuration and the reduced fonts' stylesheet per process (see :mod:`.fonts`)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    from ejournal_lib.publishing.fonts import font_face_css
+
+    config = FontConfiguration()
+    return config, [weasyprint.CSS(string=font_face_css(), font_config=config)]
+
+
 def write_pdf(page: str, pdf_path: Path, base_url: Path) -> None:
+    """The page as an A4 PDF, written atomically."""
     import weasyprint
 
     for name in ("weasyprint", "fontTools"):
         logging.getLogger(name).setLevel(logging.ERROR)
+    config, stylesheets = _pdf_fonts()
     tmp = pdf_path.with_suffix(".pdf.tmp")
-    weasyprint.HTML(string=page, base_url=str(base_url)).write_pdf(str(tmp))
+    weasyprint.HTML(string=page, base_url=str(base_url)).write_pdf(
+        str(tmp), stylesheets=stylesheets, font_config=config
+    )
     tmp.replace(pdf_path)
 
 
