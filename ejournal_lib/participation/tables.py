@@ -21,7 +21,7 @@ from ejournal_lib.participation.register import (
 )
 from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["coverage_key_figures", "example_commitment_key_figures", "participation_tables"]
+__all__ = ["coverage_key_figures", "example_commitment_key_figures", "gp_survey_tables", "participation_tables"]
 
 _COST_EFFECTS = ("transition_cost", "investment", "operation", "tax_financing")
 
@@ -73,6 +73,29 @@ def _costs_pv(inputs: CBAInputs, public_share: dict, curve: np.ndarray) -> float
     return float(sum(sink.pv[e][1].sum() for e in _COST_EFFECTS if e in EFFECTS))
 
 
+def gp_survey_tables(survey: pd.DataFrame, area: pd.DataFrame, seed: int) -> dict[str, pd.DataFrame]:
+    """The GP survey's model (``gp_survey_model``) and its expected and minimum plausible share of GPs by
+    municipality size, with and without an incentive (``gp_survey_estimates``)."""
+    fit = fit_gp_survey(survey)
+    pops = area.set_index("municipality_code")["population"]
+    groups = size_class(survey["municipality_code"].map(pops).to_numpy())
+    groups.index = survey.index
+    est = []
+    for label, inc in (("no_incentive", False), ("incentive", True)):
+        t = predicted_share(fit, survey, incentive=inc, seed=seed, groups=groups)
+        t.insert(0, "scenario", label)
+        est.append(t)
+    coef = pd.DataFrame(
+        {
+            "term": [SURVEY_TERMS.get(n, n) for n in fit.params.index],
+            "coef": fit.params.to_numpy(),
+            "se": fit.bse.to_numpy(),
+            "p_value": fit.pvalues.to_numpy(),
+        }
+    )
+    return {"gp_survey_model": coef, "gp_survey_estimates": pd.concat(est, ignore_index=True)}
+
+
 def participation_tables(
     areas: dict[str, pd.DataFrame],
     main_area: str,
@@ -91,10 +114,12 @@ def participation_tables(
     n_boot: int = 500,
     seed: int = 1,
     horizon_quarters: int = 12,
+    survey_tables: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Coverage, public commitment facts, adoption models and forecasts (on the dated register), GP uptake and
     consequences for the cost–benefit model. ``public_status`` holds every municipality of the main area with
-    its status in public sources; the dated ``register`` only feeds the adoption models and forecasts."""
+    its status in public sources; the dated ``register`` only feeds the adoption models and forecasts.
+    ``survey_tables``: :func:`gp_survey_tables` of ``survey``, when already computed."""
     area = areas[main_area]
     coverage = {
         name: coverage_by_date(register[register["municipality_code"].isin(a["municipality_code"])], a)
@@ -160,17 +185,8 @@ def participation_tables(
             base_shares, years, {"lo": min(m_low, 1.0), "hi": min(m_high, 1.0)}
         )
     }
-    # GP survey: expected and minimum plausible share, by municipality size, with and without an incentive
-    fit = fit_gp_survey(survey)
-    pops = area.set_index("municipality_code")["population"]
-    groups = size_class(survey["municipality_code"].map(pops).to_numpy())
-    groups.index = survey.index
-    est = []
-    for label, inc in (("no_incentive", False), ("incentive", True)):
-        t = predicted_share(fit, survey, incentive=inc, seed=seed, groups=groups)
-        t.insert(0, "scenario", label)
-        est.append(t)
-    survey_est = pd.concat(est, ignore_index=True)
+    survey_tables = survey_tables or gp_survey_tables(survey, area, seed)
+    survey_est = survey_tables["gp_survey_estimates"]
     forecast_rows, gp_rows, consequence_rows = [], [], []
     gp_finals = gp_final_shares(inputs, survey_est)
     if gp_assumption not in gp_finals:
@@ -214,14 +230,6 @@ def participation_tables(
                 "procurement_justified": bool(np.isfinite(be_share) and curve.max() >= max(be_share, target)),
             }
         )
-    coef = pd.DataFrame(
-        {
-            "term": [SURVEY_TERMS.get(n, n) for n in fit.params.index],
-            "coef": fit.params.to_numpy(),
-            "se": fit.bse.to_numpy(),
-            "p_value": fit.pvalues.to_numpy(),
-        }
-    )
     return {
         "participation_coverage": coverage[main_area],
         "coverage_key_figures": key,
@@ -239,7 +247,6 @@ def participation_tables(
         "commitment_forecast": commitment_forecast,
         "participation_forecast": pd.DataFrame(forecast_rows),
         "gp_participation": pd.DataFrame(gp_rows),
-        "gp_survey_model": coef,
-        "gp_survey_estimates": survey_est,
+        **survey_tables,
         "participation_consequences": pd.DataFrame(consequence_rows),
     }

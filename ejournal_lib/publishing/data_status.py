@@ -11,22 +11,13 @@ from collections.abc import Iterable
 
 from ejournal_lib.common.formatting import fmt_list
 from ejournal_lib.common.labels import label
+from ejournal_lib.scenario.model import EXAMPLE_DATA_DIR, example_inputs
 
 __all__ = ["EXAMPLE_DATA_DIR", "EXAMPLE_MARK", "EXAMPLE_DATA_LABEL", "example_inputs", "data_status_text"]
 
-EXAMPLE_DATA_DIR = "data/raw/example"
 #: The mark after a caption, before a statement, and on a figure, wherever synthetic data are shown.
 EXAMPLE_MARK = "eksempeldata"
 EXAMPLE_DATA_LABEL = "Eksempeldata (syntetiske)"
-
-
-def example_inputs(scenario, keys: Iterable[str] | None = None) -> list[str]:
-    """The scenario data keys (of ``keys``, default all) that are synthetic: files in ``data/raw/example/``
-    or declared in ``settings.synthetic_inputs``."""
-    example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
-    found = {name.split("[")[0] for name, path in scenario.data.named_paths() if path.resolve().is_relative_to(example)}
-    found |= set(scenario.settings.synthetic_inputs)
-    return sorted(found if keys is None else found & set(keys))
 
 
 def data_status_text(synthetic: Iterable[str]) -> str:

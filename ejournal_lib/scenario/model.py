@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -26,7 +27,15 @@ from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegiste
 from ejournal_lib.scenario.non_priced import NonPricedEffects
 from ejournal_lib.scenario.overrides import apply_overrides
 
-__all__ = ["Scenario", "load_scenario", "resolve_scenario_path", "DataPaths", "Settings"]
+__all__ = [
+    "Scenario",
+    "load_scenario",
+    "resolve_scenario_path",
+    "DataPaths",
+    "Settings",
+    "EXAMPLE_DATA_DIR",
+    "example_inputs",
+]
 
 Seed = Annotated[int, Field(ge=0, lt=2**32)]
 MunicipalityCode = Annotated[str, Field(pattern=r"^\d{4}$")]
@@ -341,3 +350,16 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, roo
         raise ConfigError(f"scenario file {path}:\n" + "\n".join(f"  - {p}" for p in problems))
     scenario._configs = configs
     return scenario
+
+
+#: Where the synthetic example data live (every file below it is synthetic).
+EXAMPLE_DATA_DIR = "data/raw/example"
+
+
+def example_inputs(scenario: Scenario, keys: Iterable[str] | None = None) -> list[str]:
+    """The scenario data keys (of ``keys``, default all) that are synthetic: files in ``data/raw/example/``
+    or declared in ``settings.synthetic_inputs``."""
+    example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
+    found = {name.split("[")[0] for name, path in scenario.data.named_paths() if path.resolve().is_relative_to(example)}
+    found |= set(scenario.settings.synthetic_inputs)
+    return sorted(found if keys is None else found & set(keys))

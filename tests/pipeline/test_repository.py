@@ -21,8 +21,9 @@ LAYERS = {
     "participation": 2,
     "governance": 2,
     "factsheets": 2,
-    "publishing": 3,
-    "pipeline": 4,
+    "results": 3,
+    "publishing": 4,
+    "pipeline": 5,
 }
 
 

@@ -1,0 +1,56 @@
+"""Result-graph nodes: the baseline study (nullpunktsmålingen) from the time-use registrations."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hamilton.function_modifiers import extract_fields
+
+from ejournal_lib.scenario import Scenario
+from ejournal_lib.timeuse.data import TimeUseData, load_scenario_timeuse
+from ejournal_lib.timeuse.tables import timeuse_tables
+
+#: The baseline's published tables (nodes of their own).
+BASELINE_TABLES = (
+    "timeuse_minutes_per_day",
+    "timeuse_addressable_by_service",
+    "timeuse_addressable_by_municipality",
+    "timeuse_vs_assumption",
+    "timeuse_variance_components",
+    "timeuse_sample_size",
+    "timeuse_work_sampling_sample_size",
+    "timeuse_work_sampling",
+    "timeuse_national",
+    "timeuse_precision",
+    "timeuse_limitations",
+)
+
+
+def timeuse_data(scenario: Scenario) -> TimeUseData:
+    """The registrations of the services the baseline covers, checked against the codebook and study period."""
+    return load_scenario_timeuse(scenario).only_services(scenario.baseline.services)
+
+
+@extract_fields({name: pd.DataFrame for name in BASELINE_TABLES} | {"timeuse_pooled_components": pd.Series})
+def baseline_results(timeuse_data: TimeUseData, scenario: Scenario) -> dict:
+    """Every table of the baseline appendix, small cells suppressed (see :func:`timeuse_tables`)."""
+    settings, frame = scenario.baseline, scenario.cba.frame
+    tables = timeuse_tables(
+        timeuse_data,
+        scenario.codebook,
+        scenario.cba.service_table,
+        frame.hours_per_fte,
+        frame.working_days_per_year,
+        n_boot=settings.n_boot,
+        seed=scenario.settings.seed,
+        level=settings.confidence_level,
+        k=scenario.settings.suppression_threshold,
+        plausible_max=settings.plausible_max,
+        questionable_max=settings.questionable_max,
+        margin_minutes=settings.margin_minutes,
+        z=settings.z_work_sampling,
+        planner_variances=settings.planner_variances,
+        design=(settings.design_staff_per_municipality, settings.design_days_per_staff),
+        power=settings.power,
+    )
+    tables["timeuse_pooled_components"] = tables.pop("_pooled_components")
+    return tables

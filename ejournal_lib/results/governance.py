@@ -1,0 +1,196 @@
+"""Result-graph nodes: change log and bridge, cost estimate, stop points, goals, and benefit follow-up."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ejournal_lib.cba.benefit_realisation import followup_status, load_followup
+from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.cba.scenarios import npv_with
+from ejournal_lib.common.labels import label
+from ejournal_lib.governance.change_log import (
+    change_log_table,
+    cost_effects,
+    overlay_scenarios,
+)
+from ejournal_lib.governance.change_log import (
+    npv_bridge as bridge_table,
+)
+from ejournal_lib.governance.cost_estimate import cost_estimate_table
+from ejournal_lib.governance.goals import goal_register as build_goal_register
+from ejournal_lib.governance.stop_points import evaluate_stop_points, timeline_table
+from ejournal_lib.results import lineage
+from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.model import example_inputs
+from ejournal_lib.timeuse.data import TimeUseData
+
+#: The tables the stop points' rules and the goals' baselines may refer to (``table.column``).
+RULE_TABLES = (
+    "cba_summary",
+    "break_even",
+    "benefit_followup",
+    "public_commitment_key_figures",
+    "gp_survey_estimates",
+    "timeuse_addressable_by_service",
+    "timeuse_measured_municipalities",
+    "cost_estimate",
+)
+
+
+def timeuse_measured_municipalities(timeuse_data: TimeUseData) -> pd.DataFrame:
+    """Municipalities where the baseline is measured: services and staff-days per municipality."""
+    return timeuse_data.sessions.groupby("municipality_code", as_index=False).agg(
+        services=("service", "nunique"), staff_days=("session_id", "size")
+    )
+
+
+def benefit_followup_records(scenario: Scenario) -> pd.DataFrame:
+    """The realised values registered per indicator, municipality and year, checked against the plan."""
+    return load_followup(scenario.data.benefit_followup, scenario.benefit_plan)
+
+
+def benefit_followup(benefit_followup_records: pd.DataFrame, scenario: Scenario, cba_inputs: CBAInputs) -> pd.DataFrame:
+    """Planned against realised values per indicator, municipality and year."""
+    plan = scenario.benefit_plan
+    return followup_status(
+        benefit_followup_records,
+        plan,
+        cba_inputs.participation.realisation_by_year_since_golive,
+        scenario.benefit_realisation.tolerance,
+    )
+
+
+def change_log(scenario: Scenario) -> pd.DataFrame:
+    """One row per change with its status, history and parameter overlay."""
+    return change_log_table(scenario.change_log)
+
+
+def bridge_steps(cba_inputs: CBAInputs, scenario: Scenario) -> list:
+    """The model inputs after each implemented change, from the previous baseline."""
+    return overlay_scenarios(cba_inputs, scenario.change_log)
+
+
+def _titled(steps: pd.DataFrame, change_log: pd.DataFrame) -> pd.DataFrame:
+    """``steps`` with each change's title (the first step: the previous baseline)."""
+    titles = dict(zip(change_log["change_id"], change_log["title"]))
+    return steps.assign(title=steps["change_id"].map(titles).fillna(label("bridge_step", "baseline")))
+
+
+def npv_bridge(bridge_steps: list, public_share: dict, change_log: pd.DataFrame) -> pd.DataFrame:
+    """Net present value after each change and the change from the step before (the 2020 method's base case)."""
+    return _titled(bridge_table(bridge_steps, lambda i: npv_with(i, public_share)), change_log)
+
+
+def cost_estimate(cba_inputs: CBAInputs, scenario: Scenario) -> pd.DataFrame:
+    """The cost estimate's P50 and P85 per cost item and in total, against the steering target."""
+    sp, g = scenario.stop_points, scenario.governance
+    return cost_estimate_table(
+        cba_inputs, sp.cost_correlation, g.n_cost_draws, scenario.settings.seed, sp.steering_target_p50_mnok
+    )
+
+
+def change_cost_effects(bridge_steps: list, change_log: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """The cost estimate's P50 and P85 after each change."""
+    sp, g, seed = scenario.stop_points, scenario.governance, scenario.settings.seed
+
+    def cost_of(inputs):
+        total = cost_estimate_table(inputs, sp.cost_correlation, g.n_cost_draws, seed).set_index("quantity")
+        return {"p50": total.loc["total", "p50_mnok"], "p85": total.loc["total", "p85_mnok"]}
+
+    return _titled(cost_effects(bridge_steps, cost_of), change_log)
+
+
+def rule_tables(
+    cba_summary: pd.DataFrame,
+    break_even: pd.DataFrame,
+    benefit_followup: pd.DataFrame,
+    public_commitment_key_figures: pd.DataFrame,
+    gp_survey_estimates: pd.DataFrame,
+    timeuse_addressable_by_service: pd.DataFrame,
+    timeuse_measured_municipalities: pd.DataFrame,
+    cost_estimate: pd.DataFrame,
+) -> dict:
+    """The tables stop points and goals refer to, by name (each one a node upstream of them)."""
+    return dict(
+        zip(
+            RULE_TABLES,
+            (
+                cba_summary,
+                break_even,
+                benefit_followup,
+                public_commitment_key_figures,
+                gp_survey_estimates,
+                timeuse_addressable_by_service,
+                timeuse_measured_municipalities,
+                cost_estimate,
+            ),
+        )
+    )
+
+
+def synthetic_inputs(scenario: Scenario) -> frozenset:
+    """The scenario data inputs that are synthetic example data."""
+    return frozenset(example_inputs(scenario))
+
+
+def _rows_status(table: str, where: dict, rule_tables: dict, synthetic: frozenset) -> set[str]:
+    """The data status of the rows of ``table`` a criterion or goal reads (``where``: column → value)."""
+    df = rule_tables[table]
+    rows = pd.Series(True, index=df.index)
+    for column, value in where.items():
+        rows &= df[column].astype(str) == str(value)
+    return set(lineage.row_status(table, df, set(synthetic))[rows])
+
+
+def stop_points(rule_tables: dict, synthetic_inputs: frozenset, scenario: Scenario) -> pd.DataFrame:
+    """Every criterion of every stop point, evaluated on the tables it names; ``data_basis`` is ``manual``, or
+    ``example`` where the value or the threshold rests on synthetic example data (by lineage, row by row)."""
+    table = evaluate_stop_points(scenario.stop_points, rule_tables)
+    criteria = {c.id: c for sp in scenario.stop_points.stop_points for c in sp.criteria}
+    basis = []
+    for cid in table["criterion_id"]:
+        c = criteria[cid]
+        if c.type != "rule":
+            basis.append("manual")
+            continue
+        found = _rows_status(c.table, c.where, rule_tables, synthetic_inputs)
+        if c.threshold_from is not None:
+            found |= _rows_status(c.threshold_from.table, c.threshold_from.where, rule_tables, synthetic_inputs)
+        basis.append(lineage.EXAMPLE if lineage.EXAMPLE in found else lineage.PUBLIC)
+    return table.assign(data_basis=basis)
+
+
+def goal_register(rule_tables: dict, synthetic_inputs: frozenset, scenario: Scenario) -> pd.DataFrame:
+    """One row per goal, baselines filled in from the tables they name, with what a verifiable goal lacks;
+    ``data_basis`` where a baseline is shown: ``example`` when its table rests on synthetic example data."""
+    goals = build_goal_register(scenario.goals, rule_tables)
+    goals["data_basis"] = [
+        (lineage.status(src.split(".")[0], set(synthetic_inputs)) if src.split(".")[0] in rule_tables else "public")
+        if state in ("measured", "given")
+        else None
+        for state, src in zip(goals["baseline_status"], goals["baseline_source"])
+    ]
+    return goals
+
+
+def timeline(scenario: Scenario) -> pd.DataFrame:
+    """Phases, milestones and stop points with their dates."""
+    return timeline_table(scenario.stop_points)
+
+
+def change_counts(change_log: pd.DataFrame) -> pd.DataFrame:
+    """Number of changes by category (rows) and status (columns)."""
+    counts = change_log.pivot_table(
+        index="category", columns="status", values="change_id", aggfunc="count", fill_value=0
+    ).reset_index()
+    counts.columns.name = None
+    return counts
+
+
+def stop_point_summary(stop_points: pd.DataFrame) -> pd.DataFrame:
+    """Number of criteria by stop point (rows) and status (columns)."""
+    summary = stop_points.pivot_table(
+        index="stop_point", columns="status", values="criterion_id", aggfunc="count", fill_value=0
+    ).reset_index()
+    summary.columns.name = None
+    return summary

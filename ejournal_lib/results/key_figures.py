@@ -1,0 +1,79 @@
+"""Result-graph node: the key figures every summary, stop point, factsheet and the workbook take their headline
+numbers from, each with its basis in words, its GP assumption and its participation path."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.scenario import Scenario
+
+#: (figure, cba_summary metric, unit, basis); the basis codes have words in the label catalogue.
+_FROM_SUMMARY = (
+    ("npv_base_case_mnok", "npv_mnok", "mnok", "base_case"),
+    ("expected_npv_mnok", "expected_npv_mnok", "mnok", "expected_with_event_risks"),
+    ("npv_p10_mnok", "mc_npv_p10_mnok", "mnok", "simulation"),
+    ("npv_p50_mnok", "mc_npv_p50_mnok", "mnok", "simulation"),
+    ("npv_p85_mnok", "mc_npv_p85_mnok", "mnok", "simulation"),
+    ("npv_p90_mnok", "mc_npv_p90_mnok", "mnok", "simulation"),
+    ("prob_negative_npv", "mc_prob_negative", "share", "simulation"),
+    ("pv_benefits_mnok", "pv_benefits_mnok", "mnok", "base_case"),
+    ("pv_costs_mnok", "pv_costs_mnok", "mnok", "base_case"),
+    ("published_npv_mnok", "published_npv_mnok", "mnok", "published_2020"),
+)
+
+
+def key_figures(
+    cba_summary: pd.DataFrame,
+    break_even: pd.DataFrame,
+    actor_views: pd.DataFrame,
+    area: pd.DataFrame,
+    cba_inputs: CBAInputs,
+    scenario: Scenario,
+) -> pd.DataFrame:
+    """figure, value, unit, basis, gp_assumption (the GP uptake the figure assumes; empty where none),
+    participation_path (the scenario's municipal roll-out, or the break-even's varied final share).
+
+    The present values use the model's own GP rule (the 2020 reading: ``brief``); the break-even shares are
+    given under every GP assumption, and once more as ``…_stated`` under the one the scenario states for the
+    procurement test.
+    """
+    summary = cba_summary.set_index("metric")["value"]
+    rows = [
+        {"figure": f, "value": float(summary[m]), "unit": u, "basis": b, "gp_assumption": "brief"}
+        for f, m, u, b in _FROM_SUMMARY
+    ]
+    rows[-1]["gp_assumption"] = ""  # the published figure is the 2020 analysis's own
+    views = actor_views.set_index("actor")
+    for actor_col, figure in (("net_mnok", "municipal_net_mnok"), ("cash_mnok", "municipal_cash_mnok")):
+        if "municipalities" in views.index:
+            rows.append(
+                {
+                    "figure": figure,
+                    "value": float(views.loc["municipalities", actor_col]),
+                    "unit": "mnok",
+                    "basis": "base_case",
+                    "gp_assumption": "brief",
+                }
+            )
+    rows.append(
+        {
+            "figure": "npv_per_inhabitant_nok",
+            "value": float(summary["npv_mnok"]) * 1e6 / float(area["population"].sum()),
+            "unit": "nok",
+            "basis": "base_case",
+            "gp_assumption": "brief",
+        }
+    )
+    stated = scenario.participation.gp_assumption
+    for r in break_even.itertuples():
+        row = {"value": float(r.break_even_share), "unit": "share", "basis": "break_even"}
+        rows.append({"figure": f"break_even_{r.quantity}_{r.gp_assumption}", **row, "gp_assumption": r.gp_assumption})
+        if r.quantity == "municipal_final_share" and r.gp_assumption == stated:
+            rows.append({"figure": "break_even_municipal_final_share_stated", **row, "gp_assumption": stated})
+    out = pd.DataFrame(rows)
+    out["participation_path"] = [
+        "varied_final_share" if b == "break_even" else ("" if b == "published_2020" else "scenario_plan")
+        for b in out["basis"]
+    ]
+    return out

@@ -1,0 +1,86 @@
+"""Lineage in the result graph: what each node is computed from, which scenario data inputs it rests on, and
+so its data status, for a whole table or row by row. It reads the graph's structure, never its values.
+
+The leaves are the input nodes (:data:`~ejournal_lib.results.inputs.INPUT_NODES`), each reading named
+scenario data inputs; an input is synthetic example data or not (:func:`~ejournal_lib.scenario.model.example_inputs`).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+
+import pandas as pd
+
+__all__ = ["NODE_MODULES", "ROW_BASIS", "EXAMPLE", "PUBLIC", "driver", "upstream", "data_inputs", "row_status"]
+
+#: The modules whose functions are the graph's nodes, by topic.
+NODE_MODULES = (
+    "ejournal_lib.results.inputs",
+    "ejournal_lib.results.baseline",
+    "ejournal_lib.results.participation",
+    "ejournal_lib.results.analysis",
+    "ejournal_lib.results.governance",
+    "ejournal_lib.results.key_figures",
+)
+
+#: Data status codes (words in the label catalogue's ``data_basis`` domain).
+EXAMPLE, PUBLIC = "example", "public"
+
+#: Columns whose value says which branch of the lineage a row rests on: rows computed under a GP assumption
+#: from the survey rest on the survey's estimates; the others do not (the model's own GP rule is the 2020 one).
+ROW_BASIS = {"gp_assumption": {"survey": "gp_survey_estimates", "survey_incentive": "gp_survey_estimates"}}
+_BRANCHES = frozenset(b for mapping in ROW_BASIS.values() for b in mapping.values())
+
+
+@functools.lru_cache(maxsize=1)
+def driver():
+    """The Apache Hamilton driver over :data:`NODE_MODULES` (built once per process; it holds no results)."""
+    from hamilton import base
+    from hamilton import driver as hamilton_driver
+
+    modules = [importlib.import_module(m) for m in NODE_MODULES]
+    return hamilton_driver.Builder().with_modules(*modules).with_adapters(base.DictResult()).build()
+
+
+@functools.lru_cache(maxsize=1)
+def _dependencies() -> dict[str, tuple[str, ...]]:
+    return {
+        v.name: tuple(v.required_dependencies | v.optional_dependencies) for v in driver().list_available_variables()
+    }
+
+
+def upstream(name: str, without: frozenset = frozenset()) -> set[str]:
+    """Every node ``name`` is computed from (itself and the scenario excluded), not following ``without``."""
+    seen, todo = set(), [name]
+    while todo:
+        for dep in _dependencies().get(todo.pop(), ()):
+            if dep not in seen and dep not in without and dep != "scenario":
+                seen.add(dep)
+                todo.append(dep)
+    return seen
+
+
+def data_inputs(name: str, without: frozenset = frozenset()) -> set[str]:
+    """The scenario data inputs (``scenario.data`` fields) that ``name`` rests on."""
+    from ejournal_lib.results.inputs import INPUT_NODES
+
+    lineage = upstream(name, without) | {name}
+    return {key for node, keys in INPUT_NODES.items() if node in lineage for key in keys}
+
+
+def status(name: str, synthetic: set[str], without: frozenset = frozenset()) -> str:
+    """:data:`EXAMPLE` when ``name`` rests on any of the ``synthetic`` inputs, else :data:`PUBLIC`."""
+    return EXAMPLE if data_inputs(name, without) & set(synthetic) else PUBLIC
+
+
+def row_status(name: str, table: pd.DataFrame, synthetic: set[str]) -> pd.Series:
+    """The data status of each row of table ``name``: a row whose :data:`ROW_BASIS` column names a branch of
+    the lineage rests on that branch; every row rests on the rest of the lineage."""
+    out = pd.Series(status(name, synthetic, _BRANCHES), index=table.index, dtype=object)
+    for column, mapping in ROW_BASIS.items():
+        if column in table.columns:
+            for value, branch in mapping.items():
+                if status(branch, synthetic) == EXAMPLE:
+                    out[table[column] == value] = EXAMPLE
+    return out

@@ -1,0 +1,125 @@
+"""Result-graph nodes: public commitment, adoption models and forecasts, and the GP survey."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hamilton.function_modifiers import extract_fields
+
+from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.common.validation import read_raw_table
+from ejournal_lib.participation.gp_uptake import (
+    gp_survey_schema,
+    gps_per_municipality,
+    load_gp_key_figures,
+    national_gp_count,
+)
+from ejournal_lib.participation.public_status import IntentionsAggregate
+from ejournal_lib.participation.register import load_scenario_public_status, load_scenario_register
+from ejournal_lib.participation.tables import gp_survey_tables, participation_tables
+from ejournal_lib.scenario import Scenario
+
+#: The participation appendix's published tables (nodes of their own); the GP survey's are below.
+PARTICIPATION_TABLES = (
+    "participation_coverage",
+    "coverage_key_figures",
+    "public_commitment_key_figures",
+    "public_commitment_status",
+    "example_commitment_key_figures",
+    "fewest_to_half",
+    "largest_not_known_signed",
+    "municipality_ranking",
+    "adoption_series",
+    "bass_fit",
+    "logistic_fit",
+    "commitment_forecast",
+    "participation_forecast",
+    "gp_participation",
+    "participation_consequences",
+)
+GP_SURVEY_TABLES = ("gp_survey_model", "gp_survey_estimates")
+
+
+def commitment_register(scenario: Scenario) -> pd.DataFrame:
+    """The dated register of commitments (feeds the adoption models only)."""
+    return load_scenario_register(scenario)
+
+
+def public_status_and_aggregate(scenario: Scenario) -> tuple:
+    """Every municipality of the area with its status in public sources, and KS's published aggregate."""
+    return load_scenario_public_status(scenario)
+
+
+def public_status(public_status_and_aggregate: tuple) -> pd.DataFrame:
+    """Every municipality of the area with its status in public sources."""
+    return public_status_and_aggregate[0]
+
+
+def intentions_aggregate(public_status_and_aggregate: tuple) -> IntentionsAggregate:
+    """KS's published count of signed intention declarations."""
+    return public_status_and_aggregate[1]
+
+
+def gp_survey(scenario: Scenario) -> pd.DataFrame:
+    """The GP survey's answers, checked."""
+    return read_raw_table(scenario.data.gp_survey, gp_survey_schema())
+
+
+def gp_key_figures(scenario: Scenario) -> pd.DataFrame:
+    """Helsedirektoratet's GP key figures."""
+    return load_gp_key_figures(scenario.data.gp_key_figures)
+
+
+def gps(area: pd.DataFrame, gp_key_figures: pd.DataFrame, population: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """GPs per municipality of the area (from the file when given, else allocated by population)."""
+    return gps_per_municipality(
+        area,
+        national_gp_count(gp_key_figures),
+        int(population["population"].sum()),
+        scenario.data.gp_per_municipality,
+    )
+
+
+@extract_fields({name: pd.DataFrame for name in GP_SURVEY_TABLES})
+def gp_survey_results(gp_survey: pd.DataFrame, area: pd.DataFrame, scenario: Scenario) -> dict:
+    """The GP survey's model and expected shares of GPs (see :func:`gp_survey_tables`)."""
+    return gp_survey_tables(gp_survey, area, scenario.settings.seed)
+
+
+@extract_fields({name: pd.DataFrame for name in PARTICIPATION_TABLES})
+def participation_results(
+    area: pd.DataFrame,
+    sensitivity_area: pd.DataFrame,
+    population: pd.DataFrame,
+    commitment_register: pd.DataFrame,
+    public_status: pd.DataFrame,
+    intentions_aggregate: IntentionsAggregate,
+    cba_inputs: CBAInputs,
+    public_share: dict,
+    gp_survey: pd.DataFrame,
+    gps: pd.DataFrame,
+    gp_survey_model: pd.DataFrame,
+    gp_survey_estimates: pd.DataFrame,
+    scenario: Scenario,
+) -> dict:
+    """Every table of the participation appendix (see :func:`participation_tables`)."""
+    settings = scenario.participation
+    tables = participation_tables(
+        {"outside_midt_norge": area, "sensitivity": sensitivity_area},
+        "outside_midt_norge",
+        int(population["population"].sum()),
+        commitment_register,
+        public_status,
+        intentions_aggregate,
+        cba_inputs,
+        public_share,
+        gp_survey,
+        gps,
+        target=settings.target_share,
+        low_final=settings.low_final_share,
+        high_final=settings.high_final_share,
+        gp_assumption=settings.gp_assumption,
+        n_boot=settings.n_boot,
+        seed=scenario.settings.seed,
+        survey_tables={"gp_survey_model": gp_survey_model, "gp_survey_estimates": gp_survey_estimates},
+    )
+    return {name: tables[name] for name in PARTICIPATION_TABLES}

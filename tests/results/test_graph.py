@@ -1,0 +1,102 @@
+"""The result graph: its tables are the published ones, its lineage decides data status, and its key figures
+are the analysis's own numbers."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ejournal_lib.common.tables_io import read_table, write_table
+from ejournal_lib.results.graph import ResultGraph, result_graph
+from ejournal_lib.results.lineage import EXAMPLE, PUBLIC
+from ejournal_lib.scenario import load_scenario
+from tests.conftest import ROOT, scenario_file
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory) -> ResultGraph:
+    """The default scenario with the suite's small samples."""
+    return result_graph(load_scenario(scenario_file(tmp_path_factory.mktemp("g") / "small.yaml"), root=ROOT))
+
+
+def _comparable(df: pd.DataFrame, tmp_path) -> pd.DataFrame:
+    """The table as it reads back from its CSV file (the published form)."""
+    return read_table(write_table(df, "t", tmp_path))
+
+
+@pytest.mark.e2e
+def test_every_table_the_pipeline_publishes_is_the_graphs_node(pipeline_run, tmp_path):
+    """The notebooks (today) and the graph compute the same tables on the same scenario."""
+    paths, report = pipeline_run
+    graph = result_graph(load_scenario(paths.root / "config" / "ssd2020.yaml", root=paths.root))
+    processed = paths.for_scenario("ssd2020").processed
+    nodes = [n for n in graph.nodes if (processed / f"{n}.csv").is_file()]
+    assert len(nodes) >= 50, nodes
+    values = graph.get(*nodes)
+    problems = {}
+    for name in nodes:
+        try:
+            pd.testing.assert_frame_equal(
+                _comparable(values[name], tmp_path), read_table(processed / f"{name}.csv"), check_dtype=False, rtol=1e-9
+            )
+        except AssertionError as exc:
+            problems[name] = str(exc).splitlines()[:6]
+    assert not problems, problems
+
+
+def test_declaring_the_survey_real_changes_exactly_its_dependents(small, tmp_path):
+    """Replacing a synthetic input by a file declared real changes the data status of its dependents only."""
+    real = tmp_path / "gp_survey.csv"
+    shutil.copy(small.scenario.data.gp_survey, real)
+    declared = result_graph(small.scenario.path, {"data.gp_survey": str(real)})
+    before = {n: small.data_status(n) for n in small.nodes}
+    after = {n: declared.data_status(n) for n in declared.nodes}
+    changed = {n for n in before if before[n] != after[n]}
+    dependents = {n for n in small.nodes if "gp_survey" in small.upstream(n) | {n}}
+    assert "gp_survey" in changed and "gp_survey_estimates" in changed
+    assert changed <= dependents
+    # a dependent that stays synthetic rests on another synthetic input too
+    for n in dependents - changed:
+        assert declared.synthetic_inputs(n) - {"gp_survey"}, n
+    assert all(after[n] == PUBLIC for n in changed)
+
+
+def test_a_threshold_from_the_survey_is_synthetic_and_one_from_the_2020_rule_is_not(small):
+    be = small.get("break_even")
+    status = small.row_data_status("break_even")
+    assert set(status[be["gp_assumption"].isin(["survey", "survey_incentive"])]) == {EXAMPLE}
+    assert set(status[be["gp_assumption"] == "brief"]) == {PUBLIC}
+    # the stop point SP2's threshold is the survey's break-even (config/stop_points.yaml)
+    rule = next(c for sp in small.scenario.stop_points.stop_points for c in sp.criteria if c.id == "SP2-NULL")
+    where = rule.threshold_from.where
+    row = be[(be["quantity"] == where["quantity"]) & (be["gp_assumption"] == where["gp_assumption"])]
+    assert status[row.index].tolist() == [EXAMPLE]
+
+
+def test_key_figures_are_the_analysis_numbers_with_their_basis(small):
+    kf = small.get("key_figures").set_index("figure")
+    summary = small.get("cba_summary").set_index("metric")["value"]
+    be = small.get("break_even")
+    area = small.get("area")
+    assert kf.loc["npv_base_case_mnok", "value"] == summary["npv_mnok"]
+    assert kf.loc["expected_npv_mnok", "value"] == summary["expected_npv_mnok"]
+    assert kf.loc["published_npv_mnok", "value"] == 2934.0  # the 2020 analysis (method brief)
+    # NOK per inhabitant of the area: MNOK × 10^6 / inhabitants
+    assert kf.loc["npv_per_inhabitant_nok", "value"] == pytest.approx(
+        summary["npv_mnok"] * 1e6 / area["population"].sum()
+    )
+    stated = small.scenario.participation.gp_assumption
+    row = be[(be["quantity"] == "municipal_final_share") & (be["gp_assumption"] == stated)]
+    assert kf.loc["break_even_municipal_final_share_stated", "value"] == row["break_even_share"].iloc[0]
+    assert kf.loc["break_even_municipal_final_share_stated", "gp_assumption"] == stated
+    assert set(kf["basis"]) == {"base_case", "expected_with_event_risks", "simulation", "published_2020", "break_even"}
+    assert kf.index.is_unique and np.isfinite(kf["value"]).all()
+
+
+def test_one_call_from_jupyterlab_and_unknown_names(small):
+    assert small.get("area") is small.get("area")  # computed once, kept
+    with pytest.raises(KeyError, match="no result named nonsense"):
+        small.get("nonsense")
