@@ -21,7 +21,13 @@ from ejournal_lib.participation.register import (
 )
 from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["coverage_key_figures", "example_commitment_key_figures", "gp_survey_tables", "participation_tables"]
+__all__ = [
+    "coverage_key_figures",
+    "example_commitment_key_figures",
+    "gp_survey_tables",
+    "public_commitment_tables",
+    "participation_tables",
+]
 
 _COST_EFFECTS = ("transition_cost", "investment", "operation", "tax_financing")
 
@@ -96,6 +102,29 @@ def gp_survey_tables(survey: pd.DataFrame, area: pd.DataFrame, seed: int) -> dic
     return {"gp_survey_model": coef, "gp_survey_estimates": pd.concat(est, ignore_index=True)}
 
 
+def public_commitment_tables(
+    area: pd.DataFrame, public_status: pd.DataFrame, aggregate: IntentionsAggregate, target: float
+) -> dict[str, pd.DataFrame]:
+    """What public sources say (and nothing synthetic): KS's count and the named municipalities, the area's
+    municipalities ranked by population with their status, the fewest needed to reach ``target``."""
+    fewest = fewest_to_reach(area, target)[
+        ["rank", "municipality_code", "municipality_name", "population", "cumulative_population", "cumulative_share"]
+    ]
+    ranked = area.copy()
+    ranked["public_status"] = ranked["municipality_code"].map(
+        public_status.set_index("municipality_code")["public_status"]
+    )
+    return {
+        "public_commitment_key_figures": public_key_figures(public_status, aggregate),
+        "public_commitment_status": public_status.drop(columns=["date_or_as_of"]),
+        "fewest_to_half": fewest,
+        "largest_not_known_signed": largest_not_known_signed(ranked),
+        "municipality_ranking": ranked[
+            ["rank", "municipality_code", "municipality_name", "population", "cumulative_share", "public_status"]
+        ],
+    }
+
+
 def participation_tables(
     areas: dict[str, pd.DataFrame],
     main_area: str,
@@ -115,25 +144,20 @@ def participation_tables(
     seed: int = 1,
     horizon_quarters: int = 12,
     survey_tables: dict[str, pd.DataFrame] | None = None,
+    public_tables: dict[str, pd.DataFrame] | None = None,
 ) -> dict[str, pd.DataFrame]:
     """Coverage, public commitment facts, adoption models and forecasts (on the dated register), GP uptake and
     consequences for the cost–benefit model. ``public_status`` holds every municipality of the main area with
     its status in public sources; the dated ``register`` only feeds the adoption models and forecasts.
-    ``survey_tables``: :func:`gp_survey_tables` of ``survey``, when already computed."""
+    ``survey_tables``, ``public_tables``: :func:`gp_survey_tables` and :func:`public_commitment_tables`, when
+    already computed."""
     area = areas[main_area]
     coverage = {
         name: coverage_by_date(register[register["municipality_code"].isin(a["municipality_code"])], a)
         for name, a in areas.items()
     }
     key = coverage_key_figures(areas, national_population, target)
-    fewest = fewest_to_reach(area, target)[
-        ["rank", "municipality_code", "municipality_name", "population", "cumulative_population", "cumulative_share"]
-    ]
-    ranked = area.copy()
-    ranked["public_status"] = ranked["municipality_code"].map(
-        public_status.set_index("municipality_code")["public_status"]
-    )
-
+    public = public_tables or public_commitment_tables(area, public_status, aggregate, target)
     # adoption models on quarterly new signatures
     series = adoption_series(register, area)
     fits, logistic_rows = [], []
@@ -233,14 +257,8 @@ def participation_tables(
     return {
         "participation_coverage": coverage[main_area],
         "coverage_key_figures": key,
-        "public_commitment_key_figures": public_key_figures(public_status, aggregate),
-        "public_commitment_status": public_status.drop(columns=["date_or_as_of"]),
+        **public,
         "example_commitment_key_figures": example_commitment_key_figures(coverage, target),
-        "fewest_to_half": fewest,
-        "largest_not_known_signed": largest_not_known_signed(ranked),
-        "municipality_ranking": ranked[
-            ["rank", "municipality_code", "municipality_name", "population", "cumulative_share", "public_status"]
-        ],
         "adoption_series": series,
         "bass_fit": bass_fit,
         "logistic_fit": pd.DataFrame(logistic_rows),

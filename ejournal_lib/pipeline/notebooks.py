@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 #: Parameters the runner fills in itself for every notebook that declares them.
-RUNNER_PARAMETERS = ("scenario_path", "processed_dir")
+RUNNER_PARAMETERS = ("scenario_path", "processed_dir", "results_store")
 
 
 @dataclass(frozen=True)

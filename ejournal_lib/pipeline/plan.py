@@ -15,7 +15,7 @@ from ejournal_lib.pipeline.notebooks import NotebookSpec, discover_notebooks, do
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.scenario import Scenario, load_scenario
 
-__all__ = ["Plan", "plan", "notebook_parameters"]
+__all__ = ["Plan", "plan", "notebook_parameters", "results_store"]
 
 
 @dataclass(frozen=True)
@@ -63,11 +63,20 @@ def _closure(specs: dict[str, NotebookSpec], names, step) -> set[str]:
 
 
 def notebook_parameters(p: Plan, name: str) -> dict:
-    """The runner's own parameters for one notebook (the scenario file and the processed folder)."""
+    """The runner's own parameters for one notebook (the scenario file, the processed folder, the run's store
+    of result-graph values)."""
     spec = p.specs[name]
     params = {k: v.default for k, v in spec.parameters.items()}
     if "scenario_path" in spec.parameters:
         params["scenario_path"] = str(p.scenario.path)
     if "processed_dir" in spec.parameters:
         params["processed_dir"] = str(p.paths.processed)
+    if "results_store" in spec.parameters:
+        params["results_store"] = str(results_store(p.paths.processed))
     return params
+
+
+def results_store(processed: Path) -> Path:
+    """Where one run's result-graph values are kept, so that every notebook of the run computes a node at most
+    once (emptied at the start of each run: nothing carries over from an earlier one)."""
+    return processed / ".results"

@@ -26,7 +26,7 @@ from ejournal_lib.pipeline.manifest import (
 )
 from ejournal_lib.pipeline.notebooks import upstream
 from ejournal_lib.pipeline.paths import ProjectPaths
-from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan
+from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan, results_store
 from ejournal_lib.pipeline.processes import map_in_workers
 from ejournal_lib.pipeline.progress import progress
 from ejournal_lib.pipeline.provenance import library_hash, scenario_input_hashes, sha256_file, utc_now
@@ -102,6 +102,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
     """Run the plan's notebooks in dependency order into ``p.paths`` (the staging area), with the manifest
     and workbook; notebooks whose inputs are unchanged are reused."""
     paths = p.paths
+    shutil.rmtree(results_store(paths.processed), ignore_errors=True)  # values are shared within one run only
     started = utc_now()
     inputs = all_input_hashes(paths, p.scenario)
     scenario_files = scenario_file_hashes(paths, p.scenario)

@@ -1,4 +1,5 @@
-"""Result-graph nodes: the cost–benefit analysis, its one simulation, and who carries the risk."""
+"""Result-graph nodes: the cost–benefit analysis, its one simulation, who carries the risk, and the value of
+further information on the same draws."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
 from ejournal_lib.cba.curves import Draws
+from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.cba.measurement_value import value_of_information_tables
 from ejournal_lib.cba.tables import cba_tables
 from ejournal_lib.scenario import Scenario
 
@@ -46,4 +49,31 @@ def cba_results(scenario: Scenario, area: pd.DataFrame, gp_survey_estimates: pd.
     ``simulation`` (each draw's present values), which risk sharing and the value of information use too."""
     tables = cba_tables(scenario, area, gp_survey_estimates)
     tables["simulation"], tables["draws"] = tables.pop("_simulation"), tables.pop("_draws")
+    return tables
+
+
+VOI_TABLES = ("voi_summary", "voi_evppi", "voi_evsi", "voi_study_precision")
+
+
+@extract_fields({name: pd.DataFrame for name in VOI_TABLES})
+def voi_results(
+    cba_inputs: CBAInputs,
+    simulation: pd.DataFrame,
+    draws: Draws,
+    timeuse_variance_components: pd.DataFrame,
+    scenario: Scenario,
+) -> dict:
+    """Value of information (EVPI, EVPPI, EVSI of a further baseline study) on the simulation's own draws;
+    the EVPPI largest first."""
+    design = scenario.baseline
+    tables = value_of_information_tables(
+        cba_inputs,
+        simulation["npv"].to_numpy(),
+        draws,
+        timeuse_variance_components,
+        design.design_staff_per_municipality,
+        design.design_days_per_staff,
+        scenario.settings.seed,
+    )
+    tables["voi_evppi"] = tables["voi_evppi"].sort_values("evppi_mnok", ascending=False, kind="stable")
     return tables

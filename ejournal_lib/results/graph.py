@@ -12,6 +12,8 @@ A node's data status follows from its lineage (:mod:`.lineage`).
 
 from __future__ import annotations
 
+import os
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +27,15 @@ __all__ = ["ResultGraph", "result_graph", "result"]
 
 
 class ResultGraph:
-    """One scenario's results: :meth:`get` computes a node and what it needs, once, and keeps it."""
+    """One scenario's results: :meth:`get` computes a node and what it needs, once, and keeps it.
 
-    def __init__(self, scenario: Scenario):
+    With a ``store`` (a folder the pipeline gives each notebook of one run), values are also kept there, so a
+    node one notebook computed is read, not recomputed, by the next one.
+    """
+
+    def __init__(self, scenario: Scenario, store: Path | None = None):
         self.scenario = scenario
+        self.store = Path(store) if store else None
         self._values: dict[str, Any] = {}
 
     @property
@@ -43,9 +50,36 @@ class ResultGraph:
             unknown = sorted(set(missing) - set(self.nodes))
             if unknown:
                 raise KeyError(f"no result named {', '.join(unknown)}; see ResultGraph.nodes")
-            known = dict(self._values)
-            self._values.update(lineage.driver().execute(missing, inputs={"scenario": self.scenario}, overrides=known))
+            self._load(missing)
+            needed = [n for n in missing if n not in self._values]
+            if needed:
+                lineage_of = set().union(*(self.upstream(n) for n in needed))
+                known = self._load(lineage_of)
+                wanted = sorted(set(needed) | (lineage_of - set(known)))  # what is computed on the way is kept too
+                computed = lineage.driver().execute(wanted, inputs={"scenario": self.scenario}, overrides=known)
+                self._save(computed)
+                self._values.update(computed)
         return self._values[names[0]] if len(names) == 1 else {n: self._values[n] for n in names}
+
+    def _load(self, names) -> dict[str, Any]:
+        """The values of ``names`` known here or in the store (the others are left out)."""
+        for n in names:
+            path = self.store / f"{n}.pkl" if self.store else None
+            if n not in self._values and path is not None and path.is_file():
+                with path.open("rb") as f:
+                    self._values[n] = pickle.load(f)  # written by this run's own kernels (see _save)
+        return {n: self._values[n] for n in names if n in self._values}
+
+    def _save(self, values: dict[str, Any]) -> None:
+        """Keep ``values`` in the store, each file written whole or not at all."""
+        if self.store is None:
+            return
+        self.store.mkdir(parents=True, exist_ok=True)
+        for n, v in values.items():
+            tmp = self.store / f".{n}.{os.getpid()}.tmp"
+            with tmp.open("wb") as f:
+                pickle.dump(v, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.replace(self.store / f"{n}.pkl")
 
     def upstream(self, name: str) -> set[str]:
         """Every node ``name`` is computed from (itself excluded)."""
@@ -64,12 +98,15 @@ class ResultGraph:
         return lineage.row_status(name, self.get(name), set(example_inputs(self.scenario)))
 
 
-def result_graph(scenario: Scenario | str | Path = "config/ssd2020.yaml", overrides: dict | None = None) -> ResultGraph:
-    """The result graph of ``scenario`` (a loaded scenario or its file, with ``overrides`` by dotted path)."""
+def result_graph(
+    scenario: Scenario | str | Path = "config/ssd2020.yaml", overrides: dict | None = None, store: str | Path = ""
+) -> ResultGraph:
+    """The result graph of ``scenario`` (a loaded scenario or its file, with ``overrides`` by dotted path);
+    ``store``: the pipeline run's folder of values (empty in JupyterLab: values are kept in the kernel)."""
     if not isinstance(scenario, Scenario) or overrides:
         path = scenario.path if isinstance(scenario, Scenario) else scenario
         scenario = load_scenario(path, overrides=overrides)
-    return ResultGraph(scenario)
+    return ResultGraph(scenario, Path(store) if store else None)
 
 
 def result(name: str, scenario: Scenario | str | Path = "config/ssd2020.yaml", overrides: dict | None = None):

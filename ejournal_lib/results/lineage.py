@@ -22,6 +22,7 @@ NODE_MODULES = (
     "ejournal_lib.results.analysis",
     "ejournal_lib.results.governance",
     "ejournal_lib.results.key_figures",
+    "ejournal_lib.results.conclusions",
 )
 
 #: Data status codes (words in the label catalogue's ``data_basis`` domain).
@@ -29,7 +30,10 @@ EXAMPLE, PUBLIC = "example", "public"
 
 #: Columns whose value says which branch of the lineage a row rests on: rows computed under a GP assumption
 #: from the survey rest on the survey's estimates; the others do not (the model's own GP rule is the 2020 one).
-ROW_BASIS = {"gp_assumption": {"survey": "gp_survey_estimates", "survey_incentive": "gp_survey_estimates"}}
+ROW_BASIS = {
+    column: {"survey": "gp_survey_estimates", "survey_incentive": "gp_survey_estimates"}
+    for column in ("gp_assumption", "variant")  # ``variant``: the sensitivity table's GP uptake rows
+}
 _BRANCHES = frozenset(b for mapping in ROW_BASIS.values() for b in mapping.values())
 
 

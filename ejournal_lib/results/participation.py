@@ -15,19 +15,14 @@ from ejournal_lib.participation.gp_uptake import (
 )
 from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.participation.register import load_scenario_public_status, load_scenario_register
-from ejournal_lib.participation.tables import gp_survey_tables, participation_tables
+from ejournal_lib.participation.tables import gp_survey_tables, participation_tables, public_commitment_tables
 from ejournal_lib.scenario import Scenario
 
 #: The participation appendix's published tables (nodes of their own); the GP survey's are below.
 PARTICIPATION_TABLES = (
     "participation_coverage",
     "coverage_key_figures",
-    "public_commitment_key_figures",
-    "public_commitment_status",
     "example_commitment_key_figures",
-    "fewest_to_half",
-    "largest_not_known_signed",
-    "municipality_ranking",
     "adoption_series",
     "bass_fit",
     "logistic_fit",
@@ -37,6 +32,14 @@ PARTICIPATION_TABLES = (
     "participation_consequences",
 )
 GP_SURVEY_TABLES = ("gp_survey_model", "gp_survey_estimates")
+#: What public sources say: no synthetic input reaches these.
+PUBLIC_COMMITMENT_TABLES = (
+    "public_commitment_key_figures",
+    "public_commitment_status",
+    "fewest_to_half",
+    "largest_not_known_signed",
+    "municipality_ranking",
+)
 
 
 def commitment_register(scenario: Scenario) -> pd.DataFrame:
@@ -85,6 +88,14 @@ def gp_survey_results(gp_survey: pd.DataFrame, area: pd.DataFrame, scenario: Sce
     return gp_survey_tables(gp_survey, area, scenario.settings.seed)
 
 
+@extract_fields({name: pd.DataFrame for name in PUBLIC_COMMITMENT_TABLES})
+def public_commitment_results(
+    area: pd.DataFrame, public_status: pd.DataFrame, intentions_aggregate: IntentionsAggregate, scenario: Scenario
+) -> dict:
+    """What public sources say about commitment (see :func:`public_commitment_tables`)."""
+    return public_commitment_tables(area, public_status, intentions_aggregate, scenario.participation.target_share)
+
+
 @extract_fields({name: pd.DataFrame for name in PARTICIPATION_TABLES})
 def participation_results(
     area: pd.DataFrame,
@@ -99,9 +110,14 @@ def participation_results(
     gps: pd.DataFrame,
     gp_survey_model: pd.DataFrame,
     gp_survey_estimates: pd.DataFrame,
+    public_commitment_key_figures: pd.DataFrame,
+    public_commitment_status: pd.DataFrame,
+    fewest_to_half: pd.DataFrame,
+    largest_not_known_signed: pd.DataFrame,
+    municipality_ranking: pd.DataFrame,
     scenario: Scenario,
 ) -> dict:
-    """Every table of the participation appendix (see :func:`participation_tables`)."""
+    """The participation appendix's tables that model adoption and GP uptake (see :func:`participation_tables`)."""
     settings = scenario.participation
     tables = participation_tables(
         {"outside_midt_norge": area, "sensitivity": sensitivity_area},
@@ -121,5 +137,17 @@ def participation_results(
         n_boot=settings.n_boot,
         seed=scenario.settings.seed,
         survey_tables={"gp_survey_model": gp_survey_model, "gp_survey_estimates": gp_survey_estimates},
+        public_tables=dict(
+            zip(
+                PUBLIC_COMMITMENT_TABLES,
+                (
+                    public_commitment_key_figures,
+                    public_commitment_status,
+                    fewest_to_half,
+                    largest_not_known_signed,
+                    municipality_ranking,
+                ),
+            )
+        ),
     )
     return {name: tables[name] for name in PARTICIPATION_TABLES}

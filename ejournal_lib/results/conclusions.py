@@ -1,0 +1,105 @@
+"""Result-graph nodes: conclusions generated from the results, each with the condition that chose its wording
+and its data status. The words are the label catalogue's (``conclusion`` domain); only the numbers and the
+choice between wordings come from here."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ejournal_lib.common.formatting import fmt_date, fmt_list, fmt_number, fmt_percent
+from ejournal_lib.common.labels import label
+from ejournal_lib.results import lineage
+from ejournal_lib.scenario import Scenario
+
+#: Public commitment bases that bind a municipality. The 2020 intention declarations (KS's count and the
+#: municipalities named in public sources) did not: a municipality could sign and still stay out.
+BINDING_BASES: frozenset[str] = frozenset()
+
+#: How many sensitivities the conclusion names.
+TOP_SENSITIVITIES = 3
+
+
+def _row(conclusion: str, sentence: str, condition: str, status: str) -> dict:
+    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_status": status}
+
+
+def commitment_conclusion(
+    public_commitment_key_figures: pd.DataFrame, synthetic_inputs: frozenset, scenario: Scenario
+) -> dict:
+    """Whether the target share of the population is reached: «nådd» only for a binding measure at or above it."""
+    row = public_commitment_key_figures.set_index("basis").loc["ks_signed"]
+    share, target = float(row["population_share"]), scenario.participation.target_share
+    above = share >= target
+    binding = "ks_signed" in BINDING_BASES
+    code = ("target_reached" if binding else "target_above_not_binding") if above else "target_not_reached"
+    sentence = label("conclusion", code).format(
+        municipalities=fmt_number(row["municipalities"]),
+        share=fmt_percent(share, 0),
+        target=fmt_percent(target, 0),
+        date=fmt_date(row["as_of"]),
+    )
+    condition = f"population_share {share:.4f} {'>=' if above else '<'} target {target}; binding: {binding}"
+    status = lineage.status("public_commitment_key_figures", set(synthetic_inputs))
+    return _row("commitment_target", sentence, condition, status)
+
+
+def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, synthetic_inputs: frozenset) -> dict:
+    """Which inputs move the net present value most: the sensitivities ranked by their largest change."""
+    table = cba_sensitivity[cba_sensitivity["sensitivity"] != "base"]
+    largest = table.assign(size=table["delta_mnok"].abs()).groupby("sensitivity")["size"].max()
+    top = largest.sort_values(ascending=False, kind="stable").head(TOP_SENSITIVITIES)
+    names = [label("sensitivity", s).lower() for s in top.index]
+    sentence = label("conclusion", "sensitivity_top").format(
+        inputs=fmt_list(names).capitalize() if names else "", largest=fmt_number(top.iloc[0] if len(top) else 0)
+    )
+    status = lineage.row_status("cba_sensitivity", cba_sensitivity, set(synthetic_inputs))
+    used = table["sensitivity"].isin(top.index)
+    condition = "; ".join(f"{s}: max |delta| {v:.0f}" for s, v in top.items())
+    return _row(
+        "sensitivity_top",
+        sentence,
+        condition,
+        lineage.EXAMPLE if (status[used.index[used]] == lineage.EXAMPLE).any() else lineage.PUBLIC,
+    )
+
+
+def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
+    """The stop points' population-share criteria as they stand: met or not, against which threshold."""
+    rules = stop_points[(stop_points["type"] == "rule") & stop_points["source"].str.startswith("public_commitment_key")]
+    rules = rules[rules["threshold"].notna()].sort_values("threshold")
+    parts = [
+        label("conclusion", f"coverage_criterion_{'met' if s == 'met' else 'not_met'}").format(
+            threshold=fmt_percent(t, 0), stop_point=sp
+        )
+        for sp, t, s in zip(rules["stop_point"], rules["threshold"], rules["status"])
+    ]
+    sentence = label("conclusion", "coverage_criteria").format(criteria=fmt_list(parts))
+    condition = "; ".join(f"{c}: {s}" for c, s in zip(rules["criterion_id"], rules["status"]))
+    status = lineage.EXAMPLE if (rules["data_basis"] == lineage.EXAMPLE).any() else lineage.PUBLIC
+    return _row("coverage_stop_points", sentence, condition, status)
+
+
+def non_priced_conclusion(cba_non_priced: pd.DataFrame) -> dict:
+    """The non-priced effects that pull up (medium or large) and down, with their assessment status."""
+    up = cba_non_priced[cba_non_priced["consequence"] >= 2]["effect_id"]
+    down = cba_non_priced[cba_non_priced["consequence"] < 0]["effect_id"]
+    statuses = {label("assessment_status", s).lower() for s in cba_non_priced["assessment_status"]}
+    sentence = label("conclusion", "non_priced").format(
+        up=fmt_list([label("non_priced_effect", e).lower() for e in up]) or "–",
+        down=fmt_list([label("non_priced_effect", e).lower() for e in down]) or "–",
+        status=fmt_list(sorted(statuses)),
+    )
+    condition = f"up (consequence >= 2): {list(up)}; down (< 0): {list(down)}"
+    return _row("non_priced", sentence, condition, lineage.PUBLIC)
+
+
+def conclusions(
+    commitment_conclusion: dict,
+    sensitivity_conclusion: dict,
+    coverage_stop_point_conclusion: dict,
+    non_priced_conclusion: dict,
+) -> pd.DataFrame:
+    """Every generated conclusion: code, sentence, the condition that chose it, data status."""
+    return pd.DataFrame(
+        [commitment_conclusion, sensitivity_conclusion, coverage_stop_point_conclusion, non_priced_conclusion]
+    )

@@ -1,0 +1,69 @@
+"""Generated conclusions: each wording is chosen by its condition, on hand-made result tables."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from ejournal_lib.results import conclusions as c
+from ejournal_lib.results.lineage import EXAMPLE, PUBLIC
+
+SCENARIO = SimpleNamespace(participation=SimpleNamespace(target_share=0.5))
+
+
+def _commitment(share: float) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"basis": ["ks_signed"], "municipalities": [183], "population_share": [share], "as_of": ["2020-07-01"]}
+    )
+
+
+def test_target_is_reached_only_by_a_binding_measure_at_or_above_it(monkeypatch):
+    above = c.commitment_conclusion(_commitment(0.65), frozenset(), SCENARIO)
+    assert "65\u202f%" in above["sentence"] and "50\u202f%" in above["sentence"]  # percent after a narrow space
+    assert "ikke bindende" in above["sentence"] and "er ikke nådd" in above["sentence"]
+    below = c.commitment_conclusion(_commitment(0.40), frozenset(), SCENARIO)
+    assert "under målet" in below["sentence"] and "nådd" not in below["sentence"]
+    monkeypatch.setattr(c, "BINDING_BASES", frozenset({"ks_signed"}))
+    binding = c.commitment_conclusion(_commitment(0.50), frozenset(), SCENARIO)  # at the target: reached
+    assert binding["sentence"].endswith("Målet om 50\u202f% er nådd.")
+    assert binding["data_status"] == PUBLIC
+
+
+def _sensitivity(rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["sensitivity", "variant", "value", "npv_mnok", "delta_mnok"])
+
+
+def test_what_moves_the_value_most_follows_the_sensitivities_order():
+    table = _sensitivity(
+        [
+            ("base", "base", None, 4500.0, 0.0),
+            ("discount_rate", "rate_0.02", 0.02, 4600.0, 100.0),
+            ("discount_rate", "rate_0.05", 0.05, 4200.0, -300.0),
+            ("period", "to_2050", 2050, 4550.0, 50.0),
+            ("investment", "p85", None, 3500.0, -1000.0),
+            ("real_wage_growth", "growth_0.008", 0.008, 4510.0, 10.0),
+        ]
+    )
+    out = c.sensitivity_conclusion(table, frozenset())
+    # |delta| largest first: investment 1000, discount rate 300, period 50 (real wage growth 10 is left out)
+    assert out["sentence"].startswith("Investering, kalkulasjonsrente og analyseperiode flytter nåverdien mest")
+    assert "1\u202f000 mill. kr" in out["sentence"]  # thousands with a narrow space
+    assert out["data_status"] == PUBLIC
+
+
+@pytest.mark.parametrize("gp_delta, expected", [(-4000.0, EXAMPLE), (-1.0, PUBLIC)])
+def test_a_ranking_that_uses_the_survey_is_synthetic(gp_delta, expected):
+    table = _sensitivity(
+        [
+            ("base", "base", None, 4500.0, 0.0),
+            ("discount_rate", "rate_0.02", 0.02, 4600.0, 100.0),
+            ("period", "to_2050", 2050, 4550.0, 50.0),
+            ("investment", "p85", None, 4480.0, -20.0),
+            ("gp_uptake", "survey", 0.23, 4500.0 + gp_delta, gp_delta),
+        ]
+    )
+    out = c.sensitivity_conclusion(table, frozenset({"gp_survey"}))
+    assert out["data_status"] == expected
+    assert ("fastlegenes deltakelse" in out["sentence"].lower()) == (expected == EXAMPLE)
