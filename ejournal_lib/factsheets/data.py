@@ -1,5 +1,5 @@
 """Municipality factsheets: every number of every factsheet, computed at once (vectorised) from the
-processed national tables. Rendering (one notebook per municipality, in batch) is in
+result graph's national tables (the node ``municipality_factsheet_data``). Rendering (one notebook per municipality, in batch) is in
 :mod:`ejournal_lib.pipeline.factsheet_batch`.
 """
 
@@ -12,46 +12,13 @@ import pandas as pd
 
 from ejournal_lib.common.errors import ConfigError
 
-__all__ = [
-    "factsheet_row",
-    "factsheet_data",
-    "load_factsheet_inputs",
-    "factsheet_filename",
-    "check_codes",
-    "FACTSHEET_TABLES",
-]
-
-#: The processed tables a factsheet reads.
-FACTSHEET_TABLES = (
-    "municipality_distribution",
-    "benefit_followup",
-    "timeuse_addressable_by_service",
-    "timeuse_addressable_by_municipality",
-    "public_commitment_status",
-    "cba_summary",
-    "municipal_risk",
-)
+__all__ = ["factsheet_row", "factsheet_data", "read_factsheet_data", "factsheet_filename", "check_codes"]
 
 
 def factsheet_filename(code: str, name: str) -> str:
     """``<code>-<name>`` with the name made safe for file systems (letters kept, spaces → '_')."""
     safe = "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in name.split(" - ")[0].strip())
     return f"{code}-{safe}"
-
-
-def load_factsheet_inputs(scenario, processed: Path) -> dict:
-    """The processed national tables and the area's municipalities, as the scenario defines them."""
-    from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
-    from ejournal_lib.common.tables_io import read_table
-
-    missing = [t for t in FACTSHEET_TABLES if not (processed / f"{t}.csv").is_file()]
-    if missing:
-        raise ConfigError(f"factsheets need the tables {missing} in {processed}; run 'ejournal run' first")
-    tables = {t: read_table(processed / f"{t}.csv") for t in FACTSHEET_TABLES}
-    pop = load_population(scenario.data.population)
-    excluded = set(load_midt_norge(scenario.data.midt_norge)["municipality_code"])
-    area = outside_midt_norge(pop, excluded | set(scenario.settings.extra_excluded_municipalities))
-    return {"tables": tables, "area": area, "midt_norge": excluded}
 
 
 def factsheet_data(
@@ -95,8 +62,9 @@ def factsheet_data(
     for col in ("benefits_mnok", "costs_mnok", "net_mnok", "net_per_inhabitant_nok"):
         out[col] = out["municipality_code"].map(dist[col])
     out["national_municipal_net_per_inhabitant_nok"] = dist["net_mnok"].sum() * 1e6 / dist["population"].sum()
-    npv = float(tables["cba_summary"].set_index("metric").loc["npv_mnok", "value"])
-    out["society_npv_per_inhabitant_nok"] = npv * 1e6 / area["population"].sum()
+    society = tables["key_figures"].set_index("figure").loc["npv_per_inhabitant_nok"]
+    out["society_npv_per_inhabitant_nok"] = float(society["value"])
+    out["society_npv_basis"] = society["basis"]
     # time-use baseline: measured in the municipality where available (and not suppressed), else national
     national = tables["timeuse_addressable_by_service"].set_index("service")
     local = tables["timeuse_addressable_by_municipality"]
@@ -131,28 +99,22 @@ def factsheet_data(
     return out
 
 
-_ROW_CACHE: dict = {}
+_DATA_CACHE: dict = {}
 
 
-def factsheet_row(code: str, scenario, processed: Path, data_path: str | Path = "") -> pd.Series:
-    """The factsheet numbers for one municipality: from the precomputed table when ``data_path`` is given
-    (read once per kernel), else computed here from the processed tables. Unknown or Midt-Norge codes
-    raise ConfigError."""
+def read_factsheet_data(path: str | Path) -> pd.DataFrame:
+    """The precomputed factsheet table (``municipality_factsheet_data.csv``), read once per process."""
+    key = (str(path), Path(path).stat().st_mtime_ns)
+    if key not in _DATA_CACHE:
+        _DATA_CACHE.clear()
+        _DATA_CACHE[key] = pd.read_csv(path, dtype={"municipality_code": str})
+    return _DATA_CACHE[key]
+
+
+def factsheet_row(code, data: pd.DataFrame, midt_norge_codes: set[str]) -> pd.Series:
+    """The factsheet numbers for one municipality; unknown or Midt-Norge codes raise ConfigError."""
     code = str(code).zfill(4)  # a code given as a number (e.g. by a command line) loses its leading zero
-    loaded = None
-    if data_path:
-        key = (str(data_path), Path(data_path).stat().st_mtime_ns)
-        if key not in _ROW_CACHE:
-            _ROW_CACHE.clear()
-            _ROW_CACHE[key] = pd.read_csv(data_path, dtype={"municipality_code": str})
-        data = _ROW_CACHE[key]
-    else:
-        loaded = load_factsheet_inputs(scenario, processed)
-        data = factsheet_data(loaded["area"], scenario.cba, loaded["tables"])
-    from ejournal_lib.common.municipalities import load_midt_norge
-
-    midt = set(load_midt_norge(scenario.data.midt_norge)["municipality_code"])
-    check_codes([code], data, midt)
+    check_codes([code], data, midt_norge_codes)
     return data.set_index("municipality_code").loc[code]
 
 

@@ -194,13 +194,15 @@ def build_factsheets(
 
 def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
     from ejournal_lib.common.tables_io import write_table
-    from ejournal_lib.factsheets.data import check_codes, factsheet_data, load_factsheet_inputs
+    from ejournal_lib.factsheets.data import check_codes
     from ejournal_lib.pipeline.manifest import base_provenance
+    from ejournal_lib.pipeline.plan import results_store
     from ejournal_lib.publishing.data_status import example_inputs
+    from ejournal_lib.results import result_graph
 
-    loaded = load_factsheet_inputs(p.scenario, paths.processed)
-    data = factsheet_data(loaded["area"], p.scenario.cba, loaded["tables"])
-    selected = check_codes(codes, data, loaded["midt_norge"]) if codes else list(data["municipality_code"])
+    results = result_graph(p.scenario, store=results_store(paths.processed))  # the run's values, computed once
+    data, midt_norge = results.get("municipality_factsheet_data", "midt_norge_codes").values()
+    selected = check_codes(codes, data, set(midt_norge)) if codes else list(data["municipality_code"])
     data_path = write_table(data, "municipality_factsheet_data", paths.processed)
     out_dir = paths.reports / "factsheets"
     example = example_inputs(

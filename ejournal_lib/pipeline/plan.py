@@ -77,6 +77,7 @@ def notebook_parameters(p: Plan, name: str) -> dict:
 
 
 def results_store(processed: Path) -> Path:
-    """Where one run's result-graph values are kept, so that every notebook of the run computes a node at most
-    once (emptied at the start of each run: nothing carries over from an earlier one)."""
+    """Where the result-graph values of the last run that executed a notebook are kept, so that every notebook
+    of a run, and the factsheets after it, compute a node at most once. The runner empties it before the first
+    notebook it executes; a run that reuses every notebook keeps it (its inputs are unchanged)."""
     return processed / ".results"

@@ -102,7 +102,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
     """Run the plan's notebooks in dependency order into ``p.paths`` (the staging area), with the manifest
     and workbook; notebooks whose inputs are unchanged are reused."""
     paths = p.paths
-    shutil.rmtree(results_store(paths.processed), ignore_errors=True)  # values are shared within one run only
+    store_emptied = False  # the store holds the values of the run that last executed a notebook
     started = utc_now()
     inputs = all_input_hashes(paths, p.scenario)
     scenario_files = scenario_file_hashes(paths, p.scenario)
@@ -180,6 +180,9 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                     "index": counter,
                 }
             )
+        if jobs_in_wave and not store_emptied:  # a notebook runs: inputs changed, earlier values may be stale
+            shutil.rmtree(results_store(paths.processed), ignore_errors=True)
+            store_emptied = True
         for job in jobs_in_wave:
             progress.info("[%d/%d] %s: kjører …", job["index"], total, job["name"])
         for job, out in zip(jobs_in_wave, map_in_workers(execute_notebook, jobs_in_wave, jobs)):

@@ -8,6 +8,7 @@ import pandas as pd
 
 from ejournal_lib.common.formatting import fmt_date, fmt_list, fmt_number, fmt_percent
 from ejournal_lib.common.labels import label
+from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
 
@@ -24,7 +25,10 @@ def _row(conclusion: str, sentence: str, condition: str, status: str) -> dict:
 
 
 def commitment_conclusion(
-    public_commitment_key_figures: pd.DataFrame, synthetic_inputs: frozenset, scenario: Scenario
+    public_commitment_key_figures: pd.DataFrame,
+    intentions_aggregate: IntentionsAggregate,
+    synthetic_inputs: frozenset,
+    scenario: Scenario,
 ) -> dict:
     """Whether the target share of the population is reached: «nådd» only for a binding measure at or above it."""
     row = public_commitment_key_figures.set_index("basis").loc["ks_signed"]
@@ -34,6 +38,7 @@ def commitment_conclusion(
     code = ("target_reached" if binding else "target_above_not_binding") if above else "target_not_reached"
     sentence = label("conclusion", code).format(
         municipalities=fmt_number(row["municipalities"]),
+        in_area=fmt_number(intentions_aggregate.in_area),
         share=fmt_percent(share, 0),
         target=fmt_percent(target, 0),
         date=fmt_date(row["as_of"]),

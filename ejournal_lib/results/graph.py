@@ -61,6 +61,11 @@ class ResultGraph:
                 self._values.update(computed)
         return self._values[names[0]] if len(names) == 1 else {n: self._values[n] for n in names}
 
+    def conclusion(self, code: str) -> tuple[str, bool]:
+        """A generated conclusion's sentence, and whether it rests on synthetic example data (for the summary)."""
+        row = self.get("conclusions").set_index("conclusion").loc[code]
+        return row["sentence"], row["data_status"] == lineage.EXAMPLE
+
     def _load(self, names) -> dict[str, Any]:
         """The values of ``names`` known here or in the store (the others are left out)."""
         for n in names:

@@ -1,11 +1,12 @@
-"""Result-graph node: the key figures every summary, stop point, factsheet and the workbook take their headline
-numbers from, each with its basis in words, its GP assumption and its participation path."""
+"""Result-graph nodes: the key figures every summary, stop point, factsheet and the workbook take their
+headline numbers from, each with its basis, GP assumption and participation path; and the factsheets' numbers."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.factsheets.data import factsheet_data
 from ejournal_lib.scenario import Scenario
 
 #: (figure, cba_summary metric, unit, basis); the basis codes have words in the label catalogue.
@@ -77,3 +78,31 @@ def key_figures(
         for b in out["basis"]
     ]
     return out
+
+
+def municipality_factsheet_data(
+    area: pd.DataFrame,
+    cba_inputs: CBAInputs,
+    key_figures: pd.DataFrame,
+    municipality_distribution: pd.DataFrame,
+    benefit_followup: pd.DataFrame,
+    timeuse_addressable_by_service: pd.DataFrame,
+    timeuse_addressable_by_municipality: pd.DataFrame,
+    public_commitment_status: pd.DataFrame,
+    municipal_risk: pd.DataFrame,
+) -> pd.DataFrame:
+    """Every number of every municipality's factsheet, one row per municipality (see :func:`factsheet_data`);
+    the society's value per inhabitant is the key figure's."""
+    return factsheet_data(
+        area,
+        cba_inputs,
+        {
+            "key_figures": key_figures,
+            "municipality_distribution": municipality_distribution,
+            "benefit_followup": benefit_followup,
+            "timeuse_addressable_by_service": timeuse_addressable_by_service,
+            "timeuse_addressable_by_municipality": timeuse_addressable_by_municipality,
+            "public_commitment_status": public_commitment_status,
+            "municipal_risk": municipal_risk,
+        },
+    )

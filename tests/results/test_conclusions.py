@@ -11,6 +11,7 @@ from ejournal_lib.results import conclusions as c
 from ejournal_lib.results.lineage import EXAMPLE, PUBLIC
 
 SCENARIO = SimpleNamespace(participation=SimpleNamespace(target_share=0.5))
+KS = SimpleNamespace(in_area=291)
 
 
 def _commitment(share: float) -> pd.DataFrame:
@@ -20,13 +21,14 @@ def _commitment(share: float) -> pd.DataFrame:
 
 
 def test_target_is_reached_only_by_a_binding_measure_at_or_above_it(monkeypatch):
-    above = c.commitment_conclusion(_commitment(0.65), frozenset(), SCENARIO)
+    above = c.commitment_conclusion(_commitment(0.65), KS, frozenset(), SCENARIO)
+    assert "183 av 291 kommuner" in above["sentence"]
     assert "65\u202f%" in above["sentence"] and "50\u202f%" in above["sentence"]  # percent after a narrow space
     assert "ikke bindende" in above["sentence"] and "er ikke nådd" in above["sentence"]
-    below = c.commitment_conclusion(_commitment(0.40), frozenset(), SCENARIO)
+    below = c.commitment_conclusion(_commitment(0.40), KS, frozenset(), SCENARIO)
     assert "under målet" in below["sentence"] and "nådd" not in below["sentence"]
     monkeypatch.setattr(c, "BINDING_BASES", frozenset({"ks_signed"}))
-    binding = c.commitment_conclusion(_commitment(0.50), frozenset(), SCENARIO)  # at the target: reached
+    binding = c.commitment_conclusion(_commitment(0.50), KS, frozenset(), SCENARIO)  # at the target: reached
     assert binding["sentence"].endswith("Målet om 50\u202f% er nådd.")
     assert binding["data_status"] == PUBLIC
 
