@@ -146,6 +146,19 @@ def _cmd_clean(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _cmd_graph(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.common.labels import label
+    from ejournal_lib.publishing.figures_graph import result_graph_chart
+    from ejournal_lib.results import lineage
+
+    topics = lineage.topics()
+    fig = result_graph_chart(topics, lineage.topic_edges(), {t: label("result_topic", t) for t in topics})
+    target = args.to or paths.root / "docs" / "result-graph.png"
+    fig.savefig(target, dpi=90, metadata={"Software": None})
+    print(f"wrote {target} ({sum(len(n) for n in topics.values())} nodes in {len(topics)} topics)")
+    return 0
+
+
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     """-v, --root and --out: before the subcommand (with their defaults) or after it (then they override)."""
     default = (lambda d: argparse.SUPPRESS) if suppress else (lambda d: d)
@@ -210,6 +223,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario path and its values (also FROM:TO:N for N evenly spaced values); once or twice",
     )
     sw.set_defaults(func=_cmd_sweep)
+
+    graph = add("graph", help="draw the result graph (its topics and nodes) as a picture")
+    graph.add_argument("--to", type=Path, help="image file (default docs/result-graph.png)")
+    graph.set_defaults(func=_cmd_graph)
 
     clean = add("clean", help="delete data/processed and reports (raw data untouched)")
     clean.set_defaults(func=_cmd_clean)

@@ -12,7 +12,18 @@ import importlib
 
 import pandas as pd
 
-__all__ = ["NODE_MODULES", "ROW_BASIS", "EXAMPLE", "PUBLIC", "driver", "upstream", "data_inputs", "row_status"]
+__all__ = [
+    "NODE_MODULES",
+    "ROW_BASIS",
+    "EXAMPLE",
+    "PUBLIC",
+    "driver",
+    "upstream",
+    "data_inputs",
+    "row_status",
+    "topics",
+    "topic_edges",
+]
 
 #: The modules whose functions are the graph's nodes, by topic.
 NODE_MODULES = (
@@ -88,3 +99,26 @@ def row_status(name: str, table: pd.DataFrame, synthetic: set[str]) -> pd.Series
                 if status(branch, synthetic) == EXAMPLE:
                     out[table[column] == value] = EXAMPLE
     return out
+
+
+def topics() -> dict[str, list[str]]:
+    """Topic module (``inputs``, ``analysis``, …) → the nodes it defines (builders' dicts left out)."""
+    out: dict[str, list[str]] = {}
+    for v in driver().list_available_variables():
+        if v.name == "scenario" or v.name.endswith("_results"):
+            continue
+        out.setdefault(v.tags.get("module", "").rsplit(".", 1)[-1], []).append(v.name)
+    return out
+
+
+def topic_edges() -> set[tuple[str, str]]:
+    """(from topic, to topic) wherever a node of one is computed from a node of the other."""
+    topic_of = {n: t for t, names in topics().items() for n in names}
+    builders = {v.name: v.tags.get("module", "").rsplit(".", 1)[-1] for v in driver().list_available_variables()}
+    edges = set()
+    for name, deps in _dependencies().items():
+        for dep in deps:
+            a, b = topic_of.get(dep, builders.get(dep)), topic_of.get(name, builders.get(name))
+            if a and b and a != b and dep != "scenario":
+                edges.add((a, b))
+    return edges

@@ -100,3 +100,15 @@ def test_one_call_from_jupyterlab_and_unknown_names(small):
     assert small.get("area") is small.get("area")  # computed once, kept
     with pytest.raises(KeyError, match="no result named nonsense"):
         small.get("nonsense")
+
+
+def test_the_pictures_topics_hold_every_node_once_and_follow_the_computation():
+    from ejournal_lib.results import lineage
+
+    topics = lineage.topics()
+    names = [n for ns in topics.values() for n in ns]
+    assert len(names) == len(set(names))
+    assert {"key_figures", "stop_points", "simulation", "area"} <= set(names)
+    edges = lineage.topic_edges()
+    assert ("inputs", "analysis") in edges and ("analysis", "key_figures") in edges
+    assert ("analysis", "inputs") not in edges  # nothing flows back to the inputs
