@@ -71,7 +71,7 @@ def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, synthetic_inputs: froz
 def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
     """The stop points' population-share criteria as they stand: met or not, against which threshold."""
     rules = stop_points[(stop_points["type"] == "rule") & stop_points["source"].str.startswith("public_commitment_key")]
-    rules = rules[rules["threshold"].notna()].sort_values("threshold")
+    rules = rules[rules["threshold"].notna()].sort_values(["stop_point", "threshold"], kind="stable")
     parts = [
         label("conclusion", f"coverage_criterion_{'met' if s == 'met' else 'not_met'}").format(
             threshold=fmt_percent(t, 0), stop_point=sp

@@ -27,6 +27,7 @@ _FROM_SUMMARY = (
 def key_figures(
     cba_summary: pd.DataFrame,
     break_even: pd.DataFrame,
+    npv_bridge: pd.DataFrame,
     actor_views: pd.DataFrame,
     area: pd.DataFrame,
     cba_inputs: CBAInputs,
@@ -59,6 +60,15 @@ def key_figures(
             )
     rows.append(
         {
+            "figure": "npv_previous_baseline_mnok",
+            "value": float(npv_bridge["npv_mnok"].iloc[0]),
+            "unit": "mnok",
+            "basis": "previous_baseline",
+            "gp_assumption": "brief",
+        }
+    )
+    rows.append(
+        {
             "figure": "npv_per_inhabitant_nok",
             "value": float(summary["npv_mnok"]) * 1e6 / float(area["population"].sum()),
             "unit": "nok",
@@ -74,7 +84,9 @@ def key_figures(
             rows.append({"figure": "break_even_municipal_final_share_stated", **row, "gp_assumption": stated})
     out = pd.DataFrame(rows)
     out["participation_path"] = [
-        "varied_final_share" if b == "break_even" else ("" if b == "published_2020" else "scenario_plan")
+        "varied_final_share"
+        if b == "break_even"
+        else ("" if b in ("published_2020", "previous_baseline") else "scenario_plan")
         for b in out["basis"]
     ]
     return out

@@ -3,6 +3,7 @@ are the analysis's own numbers."""
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import numpy as np
@@ -92,7 +93,15 @@ def test_key_figures_are_the_analysis_numbers_with_their_basis(small):
     row = be[(be["quantity"] == "municipal_final_share") & (be["gp_assumption"] == stated)]
     assert kf.loc["break_even_municipal_final_share_stated", "value"] == row["break_even_share"].iloc[0]
     assert kf.loc["break_even_municipal_final_share_stated", "gp_assumption"] == stated
-    assert set(kf["basis"]) == {"base_case", "expected_with_event_risks", "simulation", "published_2020", "break_even"}
+    assert set(kf["basis"]) == {
+        "base_case",
+        "expected_with_event_risks",
+        "simulation",
+        "published_2020",
+        "previous_baseline",
+        "break_even",
+    }
+    assert kf.loc["npv_previous_baseline_mnok", "value"] == small.get("npv_bridge")["npv_mnok"].iloc[0]
     assert kf.index.is_unique and np.isfinite(kf["value"]).all()
 
 
@@ -112,3 +121,59 @@ def test_the_pictures_topics_hold_every_node_once_and_follow_the_computation():
     edges = lineage.topic_edges()
     assert ("inputs", "analysis") in edges and ("analysis", "key_figures") in edges
     assert ("analysis", "inputs") not in edges  # nothing flows back to the inputs
+
+
+def test_risk_sharing_and_value_of_information_use_the_simulations_own_draws(small):
+    """One simulation: the risk-sharing draws are its first draws (same net present value, draw by draw), and
+    the value of information is computed from its draws and present values."""
+    from ejournal_lib.cba.risk_sharing import simulate_risk
+    from ejournal_lib.results import lineage
+
+    s = small.scenario
+    sim, draws, inputs, shares = small.get("simulation", "draws", "cba_inputs", "public_share").values()
+    k = min(inputs.risk_sharing.n_draws, len(sim), 500)
+    risk = simulate_risk(
+        inputs, s.actor_mapping, s.settings.financing_key, shares, k, s.settings.seed, inputs.risk_sharing, draws=draws
+    )
+    np.testing.assert_allclose(risk.total_npv, sim["npv"].to_numpy()[:k], rtol=1e-9, atol=1e-6)
+    assert {"simulation", "draws"} <= lineage.upstream("voi_evppi")
+
+
+def _summaries(paths) -> dict[str, str]:
+    """The opening summary (the list it starts with) of each appendix's HTML, as flat text."""
+    from bs4 import BeautifulSoup
+
+    out = {}
+    for html in sorted(paths.appendices.glob("*.html")):
+        summary = BeautifulSoup(html.read_text(encoding="utf-8"), "html.parser").find("ul", class_="ej-summary")
+        if summary is not None:
+            out[html.stem] = re.sub(r"[\s\u00a0\u202f]+", " ", summary.get_text(" "))
+    return out
+
+
+@pytest.mark.e2e
+def test_every_net_present_value_and_break_even_in_the_summaries_is_a_key_figure(pipeline_run):
+    """The contradiction of four net present values cannot recur: each one a summary states is a row of
+    key_figures, and so is each break-even share."""
+    from ejournal_lib.common.formatting import fmt_mnok, fmt_percent
+
+    paths, _ = pipeline_run
+    graph = result_graph(load_scenario(paths.root / "config" / "ssd2020.yaml", root=paths.root))
+    kf = graph.get("key_figures")
+    mnok = {re.sub(r"[\s\u202f]+", " ", fmt_mnok(v)) for v in kf.loc[kf["unit"] == "mnok", "value"]}
+    shares = {re.sub(r"[\s\u202f]+", " ", fmt_percent(v, 0)) for v in kf.loc[kf["basis"] == "break_even", "value"]}
+    summaries = _summaries(paths.for_scenario("ssd2020"))
+    assert {"cba", "governance", "participation"} <= set(summaries)
+    amount = r"(−?\d[\d ]*) mill\. kr"
+    found_npv, found_be = 0, 0
+    for name, text in summaries.items():
+        for sentence in re.split(r"(?<=[.;])\s(?=[A-ZÆØÅ«])", text):  # not after "mill."
+            if "nåverdi" in sentence and "nullpunkt" not in sentence and "verdt" not in sentence:
+                # an amount right after "nåverdi …", "fra", "til", "gir", "P10/P50/P90" or before "publisert"
+                for m in re.finditer(r"\b(?:nåverdi(?: er)?|fra|til|gir|P\d0) " + amount, sentence):
+                    found_npv += 1
+                    assert f"{m.group(1)} mill. kr" in mnok, (name, sentence)
+            for m in re.finditer(r"null ved (\d+ %)", sentence):
+                found_be += 1
+                assert m.group(1) in shares, (name, sentence)
+    assert found_npv >= 6 and found_be >= 2
