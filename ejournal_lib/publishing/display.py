@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 import io
 
+from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL, EXAMPLE_MARK
 from ejournal_lib.publishing.render import render_template
 
-__all__ = ["display_html", "show_figure", "show_banner", "show_summary"]
+__all__ = ["display_html", "show_figure", "show_bars", "show_banner", "show_summary"]
 
 
 def display_html(fragment: str, show: bool = True):
@@ -52,6 +53,15 @@ def show_figure(fig, alt: str, show: bool = True, dpi: int = 110, *, caption: st
     plt.close(fig)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
     return display_html(render_template("figure.html.j2", data=data, alt=alt, caption=caption), show)
+
+
+def show_bars(labels, values, *, alt: str, caption: str, show: bool = True):
+    """Horizontal bars drawn in HTML (no image): one row per label, the bar's length proportional to its value
+    (values ≥ 0), the number beside it. For small charts that are rendered many times, such as a factsheet's."""
+    values = [float(v) for v in values]
+    top = max(values, default=0.0) or 1.0
+    rows = [(label, f"{100 * max(v, 0.0) / top:.1f}", fmt_number(v)) for label, v in zip(labels, values)]
+    return display_html(render_template("bars.html.j2", rows=rows, alt=alt, caption=caption), show)
 
 
 def show_banner(text: str, show: bool = True):

@@ -23,7 +23,6 @@ __all__ = [
     "new_figure",
     "words",
     "legend_below",
-    "freed_hours_chart",
     "bridge_chart",
     "timeline_chart",
     "ranked_municipalities",
@@ -315,16 +314,4 @@ def timeline_chart(timeline: pd.DataFrame):
     ax.set_xlabel(words("year"))
     ax.set_title(words("timeline_title"))
     ax.legend(fontsize=8, loc="lower right")
-    return fig
-
-
-def freed_hours_chart(labels, hours, municipality: str):
-    """Small horizontal bars: hours freed per year per service in one municipality."""
-    fig, ax = plt.subplots(figsize=(7, 2.2))
-    ax.barh(list(labels), list(hours), color="#2e6f9e")
-    ax.invert_yaxis()
-    ax.tick_params(axis="y", labelsize=7)
-    ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel(words("hours_freed_axis"))
-    ax.set_title(words("freed_hours_title", municipality=municipality))
     return fig

@@ -14,13 +14,13 @@ from pathlib import Path
 import pandas as pd
 
 from ejournal_lib.common.formatting import SUPPRESSED, fmt_number, fmt_value
-from ejournal_lib.common.labels import cell_words, column_spec
+from ejournal_lib.common.labels import cell_words, column_spec, label
 from ejournal_lib.common.tables_io import write_table
 from ejournal_lib.publishing.data_status import EXAMPLE_MARK
 from ejournal_lib.publishing.display import display_html
 from ejournal_lib.publishing.render import render_template
 
-__all__ = ["publish_table", "show_table", "to_html_table"]
+__all__ = ["publish_table", "publish_result", "show_table", "to_html_table"]
 
 _NUMERIC_FORMATS = {"int", "dec1", "dec2", "dec3", "mnok", "mnok1", "nok", "percent", "percent0"}
 
@@ -88,6 +88,7 @@ def publish_table(
     filterable: bool = False,
     synthetic: bool = False,
     missing: str = "",
+    data_status: str | None = None,
 ):
     """Write ``df`` to ``<processed_dir>/<name>.csv`` and show it with Norwegian words and formats.
 
@@ -95,13 +96,15 @@ def publish_table(
     workbook hold all); ``max_rows`` shows only the first rows; ``filterable`` adds a filter box in HTML;
     ``missing`` is what empty cells say; ``synthetic`` marks a table built from synthetic example data
     (caption and workbook); ``show=False``
-    writes the table for the workbook only (the appendix lists it in its closing section).
+    writes the table for the workbook only (the appendix lists it in its closing section). ``data_status``
+    (``example``, ``public`` or ``mixed``) is what :func:`publish_result` found by lineage.
     """
     for c in df.columns:  # every column needs its words for the workbook: fail here, not when publishing
         column_spec(c, name)
     if synthetic:
         caption = f"{caption} ({EXAMPLE_MARK})"
-    write_table(df, name, processed_dir, meta={"caption": caption, "synthetic": bool(synthetic)})
+    status = data_status or ("example" if synthetic else "public")
+    write_table(df, name, processed_dir, meta={"caption": caption, "synthetic": bool(synthetic), "data_status": status})
     shown = df if max_rows is None else df.head(max_rows)
     flags = shown["suppressed"].to_numpy() if "suppressed" in shown.columns else None
     if columns is not None:
@@ -125,6 +128,25 @@ def publish_table(
         missing=missing,
     )
     return display_html(body, show)
+
+
+def publish_result(results, name: str, processed_dir: str | Path, *, caption: str, columns=None, **kwargs):
+    """Publish the result graph's node ``name`` (:func:`publish_table`), marked by its lineage, never by hand:
+    as synthetic when every row rests on synthetic example data; with a ``data_status`` column, shown, when
+    only some rows do."""
+    from ejournal_lib.results.lineage import EXAMPLE
+
+    df = results.get(name)
+    example = results.row_data_status(name) == EXAMPLE
+    if example.any() and not example.all():
+        df = df.assign(data_status=example.map({True: "example", False: "public"}).to_numpy())
+        columns = [*columns, "data_status"] if columns is not None else None
+        words = label("data_basis", "mixed")
+        caption = f"{caption} ({words[0].lower()}{words[1:]})"
+        return publish_table(df, name, processed_dir, caption=caption, columns=columns, data_status="mixed", **kwargs)
+    return publish_table(
+        df, name, processed_dir, caption=caption, columns=columns, synthetic=bool(example.all()), **kwargs
+    )
 
 
 def show_table(

@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ejournal_lib.common.formatting import fmt_date
-from ejournal_lib.common.labels import column_spec, data_dictionary, relabel
+from ejournal_lib.common.labels import column_spec, data_dictionary, label, relabel
 from ejournal_lib.common.tables_io import read_table, read_table_meta
 from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL
 
@@ -44,6 +44,11 @@ _SYNTHETIC_TAB = "E39C37"
 
 #: Characters Excel refuses in a sheet name, and what stands for them.
 _SHEET_CHARACTERS = str.maketrans({":": " –", "/": "-", "\\": "-", "?": "", "*": "", "[": "(", "]": ")"})
+
+
+def _status(meta: dict) -> str:
+    """A table's data status as published (``example``, ``public``, ``mixed``); older metadata: its flag."""
+    return meta.get("data_status") or ("example" if meta.get("synthetic") else "public")
 
 
 def sheet_names(captions: dict[str, str]) -> dict[str, str]:
@@ -79,8 +84,9 @@ def _readme(tables: dict, sheets: dict, metas: dict, frames: dict, titles: dict,
                 prov.get("scenario_path", ""),
                 (git.get("commit") or "ukjent") + (" (med ulagrede endringer)" if git.get("dirty") else ""),
                 (fmt_date(started[:10]) + " " + started[11:16] + " UTC") if started else "",
-                f"Ark merket «{EXAMPLE_DATA_LABEL}» bygger på syntetiske eksempeldata og sier ingenting om faktiske "
-                "kommuner; fanene deres er oransje.",
+                f"Ark merket «{EXAMPLE_DATA_LABEL}» bygger på syntetiske eksempeldata og sier ingenting "
+                "om faktiske kommuner; i ark merket «delvis» sier kolonnen «Datagrunnlag» hvilke rader. Fanene deres "
+                "er oransje.",
             ],
         }
     )
@@ -90,8 +96,8 @@ def _readme(tables: dict, sheets: dict, metas: dict, frames: dict, titles: dict,
             "Tittel": metas[t].get("caption") or t,
             "Vedlegg": titles.get(tables[t], tables[t]),
             "Datagrunnlag": EXAMPLE_DATA_LABEL
-            if metas[t].get("synthetic")
-            else "Offentlige data og prosjektets dokumenter",
+            if _status(metas[t]) == "example"
+            else label("data_basis", _status(metas[t])),
             "Rader": len(frames[t]),
             "Fil": f"{files_in or 'data/processed/' + str(prov.get('scenario_name', ''))}/{t}.csv",
         }
@@ -158,7 +164,7 @@ def write_workbook(
                 shown[t].to_excel(xl, sheet_name=sheet, index=False)
                 ws = xl.sheets[sheet]
                 _style(ws, shown[t], formats[t])
-                if metas[t].get("synthetic"):
+                if _status(metas[t]) in ("example", "mixed"):
                     ws.sheet_properties.tabColor = _SYNTHETIC_TAB
                     ws["A1"].comment = Comment(f"{EXAMPLE_DATA_LABEL}: {metas[t].get('caption', '')}", "ejournal")
                 ws.oddHeader.center.text = metas[t].get("caption", t)

@@ -7,7 +7,7 @@ from hamilton.function_modifiers import extract_fields
 
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.timeuse.data import TimeUseData, load_scenario_timeuse
-from ejournal_lib.timeuse.tables import timeuse_tables
+from ejournal_lib.timeuse.tables import timeuse_tables, work_sampling_sample_sizes
 
 #: The baseline's published tables (nodes of their own).
 BASELINE_TABLES = (
@@ -17,7 +17,6 @@ BASELINE_TABLES = (
     "timeuse_vs_assumption",
     "timeuse_variance_components",
     "timeuse_sample_size",
-    "timeuse_work_sampling_sample_size",
     "timeuse_work_sampling",
     "timeuse_national",
     "timeuse_precision",
@@ -53,4 +52,9 @@ def baseline_results(timeuse_data: TimeUseData, scenario: Scenario) -> dict:
         power=settings.power,
     )
     tables["timeuse_pooled_components"] = tables.pop("_pooled_components")
-    return tables
+    return {name: tables[name] for name in (*BASELINE_TABLES, "timeuse_pooled_components")}
+
+
+def timeuse_work_sampling_sample_size() -> pd.DataFrame:
+    """Observations a work-sampling study needs (from the formula alone: no registration enters)."""
+    return work_sampling_sample_sizes()

@@ -15,13 +15,13 @@ from ejournal_lib.participation.gp_uptake import (
 )
 from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.participation.register import load_scenario_public_status, load_scenario_register
+from ejournal_lib.participation.tables import coverage_key_figures as area_key_figures
 from ejournal_lib.participation.tables import gp_survey_tables, participation_tables, public_commitment_tables
 from ejournal_lib.scenario import Scenario
 
 #: The participation appendix's published tables (nodes of their own); the GP survey's are below.
 PARTICIPATION_TABLES = (
     "participation_coverage",
-    "coverage_key_figures",
     "example_commitment_key_figures",
     "adoption_series",
     "bass_fit",
@@ -86,6 +86,17 @@ def gps(area: pd.DataFrame, gp_key_figures: pd.DataFrame, population: pd.DataFra
 def gp_survey_results(gp_survey: pd.DataFrame, area: pd.DataFrame, scenario: Scenario) -> dict:
     """The GP survey's model and expected shares of GPs (see :func:`gp_survey_tables`)."""
     return gp_survey_tables(gp_survey, area, scenario.settings.seed)
+
+
+def coverage_key_figures(
+    area: pd.DataFrame, sensitivity_area: pd.DataFrame, population: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """Each area's municipalities and population, and the fewest largest that reach the target (no register)."""
+    return area_key_figures(
+        {"outside_midt_norge": area, "sensitivity": sensitivity_area},
+        int(population["population"].sum()),
+        scenario.participation.target_share,
+    )
 
 
 @extract_fields({name: pd.DataFrame for name in PUBLIC_COMMITMENT_TABLES})

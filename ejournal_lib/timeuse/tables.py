@@ -44,6 +44,18 @@ def _addressable_days(data: TimeUseData) -> pd.DataFrame:
     return staff_day_minutes(acts, data.sessions, by="kind")
 
 
+def work_sampling_sample_sizes() -> pd.DataFrame:
+    """Observations a work-sampling study needs for common proportions, margins and confidence (no data)."""
+    return pd.DataFrame(
+        [
+            {"p": p, "margin": e, "relative": rel, "z": zz, "n_observations": work_sampling_sample_size(p, e, zz, rel)}
+            for p in (0.05, 0.10, 0.20, 0.50)
+            for e, rel in ((0.02, False), (0.05, False), (0.20, True))
+            for zz in (1.96, 2.0)
+        ]
+    )
+
+
 def timeuse_tables(
     data: TimeUseData,
     codebook: Codebook,
@@ -156,14 +168,7 @@ def timeuse_tables(
             ]
         )
     )
-    ws_sizes = pd.DataFrame(
-        [
-            {"p": p, "margin": e, "relative": rel, "z": zz, "n_observations": work_sampling_sample_size(p, e, zz, rel)}
-            for p in (0.05, 0.10, 0.20, 0.50)
-            for e, rel in ((0.02, False), (0.05, False), (0.20, True))
-            for zz in (1.96, 2.0)
-        ]
-    )
+    ws_sizes = work_sampling_sample_sizes()
     sampling = sampling_proportions(data.sampling, data.sessions, groups, z) if len(data.sampling) else pd.DataFrame()
     if len(sampling):
         sampling["margin_achieved"] = [

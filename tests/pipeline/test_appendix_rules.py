@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 from pypdf import PdfReader
 
-from ejournal_lib.common.tables_io import read_table_meta
+from ejournal_lib.common.tables_io import read_table, read_table_meta
 
 from .helpers import workbook_sheets
 
@@ -127,8 +127,10 @@ SYNTHETIC = {
         "gp_survey_estimates",
         "participation_consequences",
     },
-    "cba": {"participation_scenarios", "break_even", "cba_sensitivity", "benefit_followup"},
+    "cba": {"benefit_followup"},
 }
+#: Tables whose rows rest on different data (by lineage): the survey's GP assumption in some rows only.
+MIXED = {"cba": {"break_even", "cba_sensitivity"}}
 #: Tables of public facts that must not be marked.
 REAL = {
     "participation": {
@@ -139,7 +141,14 @@ REAL = {
         "fewest_to_half",
         "crosswalk_check",
     },
-    "cba": {"cba_reconciliation", "cba_effects_by_actor", "actor_views", "uncertainty_summary"},
+    # participation_scenarios: fixed grids of shares, no survey (it was once marked synthetic by hand)
+    "cba": {
+        "cba_reconciliation",
+        "cba_effects_by_actor",
+        "actor_views",
+        "uncertainty_summary",
+        "participation_scenarios",
+    },
     "baseline": {"timeuse_work_sampling_sample_size"},
 }
 
@@ -153,6 +162,9 @@ def test_synthetic_tables_are_marked_and_public_ones_are_not(pipeline_run, name)
         assert read_table_meta(paths.processed, table)["synthetic"] is True
     for table in REAL[name]:
         assert "eksempeldata" not in shown[table], (table, shown[table])
+    for table in MIXED.get(name, ()):
+        assert shown[table].endswith("(delvis eksempeldata, se kolonnen «Datagrunnlag»)"), (table, shown[table])
+        assert set(read_table(paths.processed / f"{table}.csv")["data_status"]) == {"example", "public"}
 
 
 def test_synthetic_figures_and_statements_are_marked(pipeline_run):
@@ -208,7 +220,9 @@ def test_workbook_fit_to_attach(pipeline_run):
         assert not [h for h in headers if CODE_TOKEN.search(str(h))], (sheet_name, headers)
         meta = read_table_meta(paths.processed, table)
         assert title == meta["caption"] and (basis == "Eksempeldata (syntetiske)") == meta["synthetic"]
-        assert (ws.sheet_properties.tabColor is not None) == meta["synthetic"]
+        # orange: every row, or some rows (then the column «Datagrunnlag» says which), rest on synthetic data
+        assert (ws.sheet_properties.tabColor is not None) == (meta.get("data_status") in ("example", "mixed"))
+        assert (meta.get("data_status") == "mixed") == (basis.startswith("Delvis eksempeldata"))
         assert ws.max_row - 1 == n_rows
     # numbers stay numbers, with a number format; suppressed cells are empty with their flag
     ws = book[workbook_sheets(paths.reports / "tabeller.xlsx")["timeuse_addressable_by_service"]]
