@@ -105,7 +105,12 @@ def readme_table(record: dict) -> str:
             f"| {b['what']} | {b['measured']}: {b['seconds']:.2f} s | {b['baseline']}: {b['baseline_seconds']:.2f} s "
             f"| {b['ratio']:.3g}× |"
         )
-    return "\n".join(lines)
+    extras = {
+        "all_factsheets_seconds": "All 292 factsheets (`ejournal factsheets`, tables current): {:.0f} s",
+        "budget_seconds": "`make test` budget: {:.0f} s",
+    }
+    notes = [text.format(b[k]) for b in record["benchmarks"].values() for k, text in extras.items() if k in b]
+    return "\n".join(lines + ([""] + [f"{n}." for n in notes] if notes else []))
 
 
 def write_readme(record: dict) -> None:
