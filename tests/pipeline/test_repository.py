@@ -1,7 +1,6 @@
 """Repository hygiene: raw data documented with correct hashes, notebooks committed without outputs (and a
 hook that strips them), the locked environment installed, the layers of the library respected."""
 
-import ast
 import json
 import re
 import shutil
@@ -12,19 +11,14 @@ import pytest
 
 from ejournal_lib.pipeline.provenance import sha256_file
 
-#: Layers of the library, lowest first: a module may import its own layer and the ones below, never above.
-LAYERS = {
-    "common": 0,
-    "scenario": 1,
-    "timeuse": 2,
-    "cba": 2,
-    "participation": 2,
-    "governance": 2,
-    "factsheets": 2,
-    "results": 3,
-    "publishing": 4,
-    "pipeline": 5,
-}
+
+def _layers(root) -> set[str]:
+    """The subpackages the import-linter contract in pyproject.toml names (``make lint`` checks the imports)."""
+    import tomllib
+
+    contract = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    names = [m for layer in contract["contracts"][0]["layers"] for m in re.split(r"\s*[:|]\s*", layer)]
+    return {m.removeprefix("ejournal_lib.") for m in names}
 
 
 def test_every_raw_file_is_documented_with_its_sha256(root):
@@ -103,33 +97,9 @@ def test_installed_versions_are_the_locked_ones(root):
     assert not wrong, f"installed versions differ from requirements.lock (locked, installed): {wrong}"
 
 
-def _imports(path):
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("ejournal_lib."):
-            yield node.module
-        elif isinstance(node, ast.Import):
-            yield from (a.name for a in node.names if a.name.startswith("ejournal_lib."))
-
-
-def test_no_module_imports_from_a_layer_above(root):
-    package = root / "ejournal_lib"
-    problems = []
-    for path in package.rglob("*.py"):
-        parts = path.relative_to(package).parts
-        if len(parts) < 2:
-            continue
-        own = LAYERS[parts[0]]
-        for module in _imports(path):
-            target = module.split(".")[1]
-            if LAYERS.get(target, 0) > own:
-                problems.append(f"{path.relative_to(root)} imports {module}")
-    assert not problems, problems
-
-
 def test_modules_are_small_and_every_subpackage_is_a_known_layer(root):
     package = root / "ejournal_lib"
-    assert {p.name for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(LAYERS)
+    assert {p.name for p in package.iterdir() if p.is_dir() and p.name != "__pycache__"} == _layers(root)
     long = {str(p.relative_to(root)): n for p in package.rglob("*.py") if (n := len(p.read_text().splitlines())) > 420}
     assert not long, f"modules over about 400 lines: {long}"
 
