@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
+from ejournal_lib.cba.benefit_realisation import plan_table
 from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CBAInputs
 from ejournal_lib.cba.measurement_value import value_of_information_tables
@@ -77,3 +78,48 @@ def voi_results(
     )
     tables["voi_evppi"] = tables["voi_evppi"].sort_values("evppi_mnok", ascending=False, kind="stable")
     return tables
+
+
+def cba_effects_by_actor(
+    cba_effects: pd.DataFrame, cba_reconciliation: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """Present value per effect (rows, in the reconciliation's order) and actor (columns, the actor mapping's
+    order), with the total per effect."""
+    wide = cba_effects.pivot_table(index="effect", columns="actor", values="npv_mnok", aggfunc="sum", fill_value=0.0)
+    wide = wide.reindex(columns=[a for a in scenario.actor_mapping.actors if a in wide.columns])
+    wide["total"] = wide.sum(axis=1)
+    order = [e for e in cba_reconciliation["effect"] if e in wide.index]
+    wide = wide.reindex(order).reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def budget_profile_wide(budget_profile: pd.DataFrame, cba_inputs: CBAInputs, scenario: Scenario) -> pd.DataFrame:
+    """The yearly cash effect per actor within the period (columns), and the municipalities' with a loan."""
+    bp = budget_profile[budget_profile["year"] <= cba_inputs.frame.last_year]
+    wide = bp.pivot_table(index="year", columns="actor", values="without_loan_mnok", aggfunc="sum")
+    wide = wide.reindex(columns=[a for a in scenario.actor_mapping.actors if a in wide.columns])
+    wide.insert(
+        1 if "municipalities" in wide.columns else 0,
+        "municipalities_with_loan",
+        bp.query("actor == 'municipalities'").set_index("year")["with_loan_mnok"],
+    )
+    wide = wide.reset_index()
+    wide.columns.name = None
+    return wide
+
+
+def risk_sharing_cash(risk_sharing: pd.DataFrame) -> pd.DataFrame:
+    """The cash effect for the municipalities, the state and in total under each risk-sharing rule."""
+    rows = risk_sharing["actor"].isin(["municipalities", "state", "total"]) & (risk_sharing["measure"] == "cash")
+    return risk_sharing[rows].reset_index(drop=True)
+
+
+def benefit_realisation_plan(scenario: Scenario) -> pd.DataFrame:
+    """The benefit plan's indicators with baseline and targets (expected, low, high)."""
+    return plan_table(scenario.benefit_plan)
+
+
+def cba_choices(cba_inputs: CBAInputs) -> pd.DataFrame:
+    """The choices made where the sources are silent, numbered."""
+    return pd.DataFrame({"no": range(1, len(cba_inputs.choices) + 1), "choice": cba_inputs.choices})

@@ -24,6 +24,8 @@ INPUT_NODES = {
     "gp_key_figures": ("gp_key_figures",),
     "gps": ("gp_per_municipality",),
     "benefit_followup_records": ("benefit_followup",),
+    "population_2019": ("population_2019",),
+    "crosswalk": ("crosswalk",),
 }
 
 

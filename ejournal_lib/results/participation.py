@@ -6,6 +6,7 @@ import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
 from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.common.municipalities import load_crosswalk, load_population, map_2019_to_2020
 from ejournal_lib.common.validation import read_raw_table
 from ejournal_lib.participation.gp_uptake import (
     gp_survey_schema,
@@ -162,3 +163,57 @@ def participation_results(
         ),
     )
     return {name: tables[name] for name in PARTICIPATION_TABLES}
+
+
+def public_commitment_named(public_status: pd.DataFrame) -> pd.DataFrame:
+    """The municipalities public sources name, by status and name."""
+    named = public_status[public_status["public_status"] != "not_named"]
+    named = named.sort_values(["public_status", "municipality_name"])
+    return named[["municipality_code", "municipality_name", "public_status", "population", "source"]]
+
+
+def gp_per_municipality(gps: pd.DataFrame) -> pd.DataFrame:
+    """GPs per municipality of the area, with where the number comes from."""
+    return gps
+
+
+def participation_forecast_wide(participation_forecast: pd.DataFrame) -> pd.DataFrame:
+    """The municipal and GP shares live per year (rows) and scenario (columns ``municipal_<s>``, ``gp_<s>``)."""
+    wide = participation_forecast.pivot_table(
+        index="year", columns="scenario", values=["municipal_population_share", "gp_share"], sort=False
+    )
+    wide.columns = [f"{'municipal' if a == 'municipal_population_share' else 'gp'}_{b}" for a, b in wide.columns]
+    return wide.reset_index()
+
+
+def participation_forecast_municipal(participation_forecast_wide: pd.DataFrame) -> pd.DataFrame:
+    """Every other year up to 2036 of the wide forecast (the appendix shows its municipal columns)."""
+    years = participation_forecast_wide["year"]
+    return participation_forecast_wide[(years <= 2036) & (years % 2 == 0)]
+
+
+def population_2019(scenario: Scenario) -> pd.DataFrame:
+    """Population per 2019 municipality (SSB), for the crosswalk check."""
+    return load_population(scenario.data.population_2019)
+
+
+def crosswalk(scenario: Scenario) -> pd.DataFrame:
+    """The 2019 → 2020 municipality crosswalk."""
+    return load_crosswalk(scenario.data.crosswalk)
+
+
+@extract_fields({"crosswalk_check": pd.DataFrame, "crosswalk_flagged": pd.DataFrame})
+def crosswalk_results(population_2019: pd.DataFrame, crosswalk: pd.DataFrame, population: pd.DataFrame) -> dict:
+    """The 2019 population summed onto merged 2020 municipalities (largest first), and the split 2019
+    municipalities that cannot be summed (flagged)."""
+    mapped, flagged = map_2019_to_2020(
+        population_2019[["municipality_code", "population"]], crosswalk, sum_cols=("population",)
+    )
+    check = mapped.merge(
+        population[["municipality_code", "municipality_name", "population"]],
+        on="municipality_code",
+        suffixes=("_2019", "_2020"),
+    )
+    check = check[check["merged_from"].str.contains("/")].sort_values("population_2020", ascending=False)
+    columns = ["municipality_code", "municipality_name", "merged_from", "population_2019", "population_2020"]
+    return {"crosswalk_check": check[columns], "crosswalk_flagged": flagged}
