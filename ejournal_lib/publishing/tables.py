@@ -139,8 +139,9 @@ def publish_result(results, name: str, processed_dir: str | Path, *, caption: st
     df = results.get(name)
     example = results.row_data_status(name) == EXAMPLE
     if example.any() and not example.all():
-        df = df.assign(data_status=example.map({True: "example", False: "public"}).to_numpy())
-        columns = [*columns, "data_status"] if columns is not None else None
+        if "data_basis" not in df.columns:  # else the table's own column already says it
+            df = df.assign(data_status=example.map({True: "example", False: "public"}).to_numpy())
+            columns = [*columns, "data_status"] if columns is not None else None
         words = label("data_basis", "mixed")
         caption = f"{caption} ({words[0].lower()}{words[1:]})"
         return publish_table(df, name, processed_dir, caption=caption, columns=columns, data_status="mixed", **kwargs)

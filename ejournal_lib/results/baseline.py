@@ -7,7 +7,7 @@ from hamilton.function_modifiers import extract_fields
 
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.timeuse.data import TimeUseData, load_scenario_timeuse
-from ejournal_lib.timeuse.tables import timeuse_tables, work_sampling_sample_sizes
+from ejournal_lib.timeuse.tables import ADDRESSABLE, timeuse_tables, work_sampling_sample_sizes
 
 #: The baseline's published tables (nodes of their own).
 BASELINE_TABLES = (
@@ -58,3 +58,17 @@ def baseline_results(timeuse_data: TimeUseData, scenario: Scenario) -> dict:
 def timeuse_work_sampling_sample_size() -> pd.DataFrame:
     """Observations a work-sampling study needs (from the formula alone: no registration enters)."""
     return work_sampling_sample_sizes()
+
+
+def timeuse_minutes_addressable_groups(timeuse_minutes_per_day: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+    """Minutes per staff-day on the activity groups the solution can affect, and their sum."""
+    groups = scenario.codebook.group_table
+    addressable = list(groups.loc[groups["addressable"], "group"]) + [ADDRESSABLE]
+    mpd = timeuse_minutes_per_day
+    return mpd[mpd["activity_group"].isin(addressable)].reset_index(drop=True)
+
+
+def timeuse_addressable_by_role(timeuse_minutes_addressable_groups: pd.DataFrame) -> pd.DataFrame:
+    """Addressable minutes per staff-day by service and role (the sum over the addressable groups)."""
+    t = timeuse_minutes_addressable_groups
+    return t[t["activity_group"] == ADDRESSABLE].reset_index(drop=True)

@@ -194,3 +194,8 @@ def stop_point_summary(stop_points: pd.DataFrame) -> pd.DataFrame:
     ).reset_index()
     summary.columns.name = None
     return summary
+
+
+def change_log_parameters(change_log: pd.DataFrame) -> pd.DataFrame:
+    """The change log with each change's parameter overlay (for the closing traceability section)."""
+    return change_log

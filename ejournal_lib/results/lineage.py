@@ -91,7 +91,12 @@ def status(name: str, synthetic: set[str], without: frozenset = frozenset()) -> 
 
 def row_status(name: str, table: pd.DataFrame, synthetic: set[str]) -> pd.Series:
     """The data status of each row of table ``name``: a row whose :data:`ROW_BASIS` column names a branch of
-    the lineage rests on that branch; every row rests on the rest of the lineage."""
+    the lineage rests on that branch; every row rests on the rest of the lineage. A table with a ``data_basis``
+    column (stop points, goals: derived by lineage per criterion) is taken at its word."""
+    if "data_basis" in table.columns:  # a table that already says, row by row, what each row rests on
+        return pd.Series(
+            [EXAMPLE if b == EXAMPLE else PUBLIC for b in table["data_basis"]], index=table.index, dtype=object
+        )
     out = pd.Series(status(name, synthetic, _BRANCHES), index=table.index, dtype=object)
     for column, mapping in ROW_BASIS.items():
         if column in table.columns:
