@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-__all__ = ["project_root", "use_project_root", "DEFAULT_SCENARIO"]
+__all__ = ["project_root", "use_project_root", "user_cache_dir", "DEFAULT_SCENARIO"]
 
 DEFAULT_SCENARIO = "config/ssd2020.yaml"
 
@@ -34,3 +34,19 @@ def use_project_root() -> Path:
     if Path.cwd().resolve() != root:
         os.chdir(root)
     return root
+
+
+def user_cache_dir(name: str) -> Path:
+    """``~/.cache/ejournal/<name>`` (or under ``$XDG_CACHE_HOME``), created private to the user; a per-user
+    temporary folder when the home folder is read-only."""
+    import os
+    import tempfile
+
+    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
+    for folder in (Path(base) / "ejournal" / name, Path(tempfile.gettempdir()) / f"ejournal-{os.getuid()}" / name):
+        try:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            return folder
+        except OSError:
+            continue
+    raise OSError(f"no writable cache folder for {name}")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import functools
 import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from ejournal_lib.common.project import user_cache_dir
 
 __all__ = ["font_face_css", "FAMILY", "KEPT_UNICODE_RANGES"]
 
@@ -40,18 +41,6 @@ _FACES = (
     (FAMILY, "normal", "italic", "DejaVuSans-Oblique.ttf"),
     (FAMILY, "bold", "italic", "DejaVuSans-BoldOblique.ttf"),
 )
-
-
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or (Path.home() / ".cache")
-    folder = Path(base) / "ejournal" / "fonts"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
-    except OSError:  # a read-only home: a per-user temporary folder
-        folder = Path(tempfile.gettempdir()) / f"ejournal-fonts-{os.getuid()}"
-        folder.mkdir(parents=True, exist_ok=True)
-        return folder
 
 
 def _reduced(source: Path, folder: Path) -> Path:
@@ -82,7 +71,7 @@ def font_face_css() -> str:
     import matplotlib
 
     source_dir = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-    folder = _cache_dir()
+    folder = user_cache_dir("fonts")
     rules = []
     for family, weight, style, name in _FACES:
         source = source_dir / name

@@ -12,18 +12,44 @@ A node's data status follows from its lineage (:mod:`.lineage`).
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
+import logging
 import os
 import pickle
+import secrets
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from ejournal_lib.common.project import user_cache_dir
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario, load_scenario
 from ejournal_lib.scenario.model import example_inputs
 
 __all__ = ["ResultGraph", "result_graph", "result"]
+
+
+log = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def _store_key() -> bytes:
+    """This user's secret for signing stored values (created once, readable by the user only)."""
+    path = user_cache_dir("keys") / "result-store.key"
+    if not path.is_file():
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+        tmp.replace(path)
+    return path.read_bytes()
+
+
+def _signature(payload: bytes) -> bytes:
+    return hmac.new(_store_key(), payload, hashlib.sha256).digest()
 
 
 class ResultGraph:
@@ -67,12 +93,18 @@ class ResultGraph:
         return row["sentence"], row["data_status"] == lineage.EXAMPLE
 
     def _load(self, names) -> dict[str, Any]:
-        """The values of ``names`` known here or in the store (the others are left out)."""
+        """The values of ``names`` known here or in the store (the others are left out). A stored value is
+        read only if its signature is this user's (:func:`_signature`): a file planted or changed by anyone
+        else is never unpickled, and the value is computed instead."""
         for n in names:
             path = self.store / f"{n}.pkl" if self.store else None
             if n not in self._values and path is not None and path.is_file():
-                with path.open("rb") as f:
-                    self._values[n] = pickle.load(f)  # written by this run's own kernels (see _save)
+                blob = path.read_bytes()
+                signature, payload = blob[:32], blob[32:]
+                if hmac.compare_digest(signature, _signature(payload)):
+                    self._values[n] = pickle.loads(payload)
+                else:
+                    log.warning("result store: %s is not signed by this user; computed again", path.name)
         return {n: self._values[n] for n in names if n in self._values}
 
     def _save(self, values: dict[str, Any]) -> None:
@@ -81,9 +113,9 @@ class ResultGraph:
             return
         self.store.mkdir(parents=True, exist_ok=True)
         for n, v in values.items():
+            payload = pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
             tmp = self.store / f".{n}.{os.getpid()}.tmp"
-            with tmp.open("wb") as f:
-                pickle.dump(v, f, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(_signature(payload) + payload)
             tmp.replace(self.store / f"{n}.pkl")
 
     def upstream(self, name: str) -> set[str]:

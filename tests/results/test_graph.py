@@ -220,3 +220,29 @@ def test_a_published_node_is_marked_by_its_lineage(tmp_path, statuses, column, m
         assert "delvis eksempeldata" in meta["caption"]
     assert meta["data_status"] == meta_status
     assert meta["synthetic"] == (meta_status == "example")
+
+
+class _Planted:
+    """A pickle that, when loaded, leaves a file behind (what an attacker's would do worse)."""
+
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_the_store_never_unpickles_a_file_it_did_not_sign(small, tmp_path):
+    import pickle
+
+    store = tmp_path / "store"
+    store.mkdir()
+    marker = tmp_path / "planted-code-ran"
+    (store / "area.pkl").write_bytes(b"\0" * 32 + pickle.dumps(_Planted(marker)))
+    graph = ResultGraph(small.scenario, store)
+    area = graph.get("area")
+    assert not marker.exists()  # the planted file was not loaded: the area was computed
+    assert len(area) > 250
+    # what the graph writes, it reads back (signed by this user), and the value is the same
+    again = ResultGraph(small.scenario, store).get("area")
+    pd.testing.assert_frame_equal(again, area)
