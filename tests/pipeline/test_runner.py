@@ -60,6 +60,7 @@ def test_missing_or_unreadable_config_via_cli(project, capsys):
     assert "not readable YAML" in capsys.readouterr().err
 
 
+@pytest.mark.slow  # about 23 s: four full runs of a small project
 def test_run_cache_and_failure(project, capsys):
     paths = ProjectPaths.at(project).for_scenario("ssd2020")
     report = run_pipeline(paths)  # workers: the shared pipeline run and the kill tests
