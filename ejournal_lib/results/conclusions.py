@@ -58,14 +58,10 @@ def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, synthetic_inputs: froz
         inputs=fmt_list(names).capitalize() if names else "", largest=fmt_number(top.iloc[0] if len(top) else 0)
     )
     status = lineage.row_status("cba_sensitivity", cba_sensitivity, set(synthetic_inputs))
-    used = table["sensitivity"].isin(top.index)
+    used = status[table.index[table["sensitivity"].isin(top.index)]]  # the rows the ranking rests on
     condition = "; ".join(f"{s}: max |delta| {v:.0f}" for s, v in top.items())
-    return _row(
-        "sensitivity_top",
-        sentence,
-        condition,
-        lineage.EXAMPLE if (status[used.index[used]] == lineage.EXAMPLE).any() else lineage.PUBLIC,
-    )
+    example = (used == lineage.EXAMPLE).any()
+    return _row("sensitivity_top", sentence, condition, lineage.EXAMPLE if example else lineage.PUBLIC)
 
 
 def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:

@@ -178,22 +178,21 @@ def timeline(scenario: Scenario) -> pd.DataFrame:
     return timeline_table(scenario.stop_points)
 
 
-def change_counts(change_log: pd.DataFrame) -> pd.DataFrame:
-    """Number of changes by category (rows) and status (columns)."""
-    counts = change_log.pivot_table(
-        index="category", columns="status", values="change_id", aggfunc="count", fill_value=0
-    ).reset_index()
+def _status_counts(table: pd.DataFrame, by: str, item: str) -> pd.DataFrame:
+    """Number of ``item`` rows by ``by`` (rows) and status (columns)."""
+    counts = table.pivot_table(index=by, columns="status", values=item, aggfunc="count", fill_value=0).reset_index()
     counts.columns.name = None
     return counts
 
 
+def change_counts(change_log: pd.DataFrame) -> pd.DataFrame:
+    """Number of changes by category (rows) and status (columns)."""
+    return _status_counts(change_log, "category", "change_id")
+
+
 def stop_point_summary(stop_points: pd.DataFrame) -> pd.DataFrame:
     """Number of criteria by stop point (rows) and status (columns)."""
-    summary = stop_points.pivot_table(
-        index="stop_point", columns="status", values="criterion_id", aggfunc="count", fill_value=0
-    ).reset_index()
-    summary.columns.name = None
-    return summary
+    return _status_counts(stop_points, "stop_point", "criterion_id")
 
 
 def change_log_parameters(change_log: pd.DataFrame) -> pd.DataFrame:
