@@ -37,9 +37,10 @@ test-fast: setup ## The test suite without the end-to-end pipeline runs
 test-slow: setup ## The end-to-end tests too slow for make test (forced re-run, kills, interactive run; CI runs them)
 	$(BIN)/python -m pytest -m slow
 
-lint: setup ## ruff (lint and format check) over the library, tests, benchmarks and notebooks; the library's layers (import-linter)
+lint: setup ## ruff (lint and format check) over the library, tests, benchmarks and notebooks; the library's types (mypy) and layers (import-linter)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 lock: ## Update requirements.lock from the ranges in pyproject.toml (exact versions with hashes)

@@ -73,7 +73,7 @@ def assign_actors(df: pd.DataFrame, value_cols: list[str], mapping: ActorMapping
         benefit_rule = _benefit_shares(df, value_cols[-1], mapping, financing_key)
     pieces = []
     for (effect, service), rows in df.groupby(["effect", "service"], sort=False):
-        rule = actor_shares(mapping, effect, service, financing_key)
+        rule = actor_shares(mapping, str(effect), str(service), financing_key)
         if rule == "benefit_share":
             rule = benefit_rule
         for actor, share in rule.items():
@@ -92,7 +92,7 @@ def _benefit_shares(df: pd.DataFrame, value_col: str, mapping: ActorMapping, fin
     benefits = df[df["effect"].isin(BENEFIT_EFFECTS)]
     split = assign_actors(benefits, [value_col], mapping, financing_key)
     by_actor = split.groupby("actor")[value_col].sum().clip(lower=0)
-    return (by_actor / by_actor.sum()).to_dict()
+    return {str(a): float(v) for a, v in (by_actor / by_actor.sum()).items()}
 
 
 def actor_summary(actor_pv: pd.DataFrame, mapping: ActorMapping, value_col: str = "npv_mnok") -> pd.DataFrame:

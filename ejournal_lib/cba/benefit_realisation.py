@@ -80,7 +80,7 @@ def load_followup(path: str | Path, plan: BenefitPlan) -> pd.DataFrame:
     known = set(plan.indicators)
     problems = [
         InputProblem(str(path), i + 1, "indicator_id", f"unknown indicator {v!r}; expected one of the plan's ids")
-        for i, v in df["indicator_id"].items()
+        for i, v in enumerate(df["indicator_id"])
         if v not in known
     ]
     if problems:

@@ -26,7 +26,7 @@ def input_group(path: str) -> str:
 
 
 def _raw(scenario: Scenario) -> dict:
-    return read_yaml(scenario.path, "scenario")
+    return read_yaml(scenario.file, "scenario")
 
 
 #: Scenario file sections that name and describe a scenario (no value of the model).
@@ -71,7 +71,7 @@ def effects_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:
     for s in scenarios:
         by_effect = key_figures(s).by_effect
         values.append({**by_effect.to_dict(), "npv": float(by_effect.sum())})
-    effects = list(dict.fromkeys(e for v in values for e in v if e != "npv")) + ["npv"]
+    effects = list(dict.fromkeys(str(e) for v in values for e in v if e != "npv")) + ["npv"]
     return _side_by_side(effects, values, "effect")
 
 
@@ -88,14 +88,14 @@ def scenario_bridge(a: Scenario, b: Scenario) -> pd.DataFrame:
             order.append(group)
     sections = list(raw_b)
     order.sort(key=lambda g: (sections.index(g.split(".")[0]) if g.split(".")[0] in sections else len(sections), g))
-    rows = [{"step": 0, "input_group": "start", "npv_mnok": key_figures(a).npv_mnok, "delta_mnok": 0.0}]
+    rows: list[dict] = [{"step": 0, "input_group": "start", "npv_mnok": key_figures(a).npv_mnok, "delta_mnok": 0.0}]
     applied: dict[str, object] = {}
     for i, group in enumerate(order, start=1):
         node = raw_b
         for part in group.split("."):
             node = node[part]
         applied[group] = node
-        step = load_scenario(a.path, overrides=dict(applied), root=a.root)
+        step = load_scenario(a.file, overrides=dict(applied), root=a.root)
         npv = key_figures(step).npv_mnok
         rows.append({"step": i, "input_group": group, "npv_mnok": npv, "delta_mnok": npv - rows[-1]["npv_mnok"]})
     return pd.DataFrame(rows)

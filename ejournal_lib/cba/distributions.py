@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 from scipy import optimize, special, stats
@@ -121,7 +122,7 @@ class MultiplierFit:
     brief's P10 and P90 both hold (else the closest quantiles with the mean kept)."""
 
     family: str
-    dist: object
+    dist: Any  # a frozen scipy.stats distribution
     exact: bool
     p10: float
     p90: float
@@ -173,6 +174,7 @@ def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> Multiplier
             best = sol
         if best.cost < 1e-18:
             break
+    assert best is not None  # the loop ran at least once
     if np.sqrt(2 * best.cost) < tol:
         d = _beta_on_zero_u(*np.exp(best.x))
         return MultiplierFit("beta", d, True, float(d.ppf(0.1)), float(d.ppf(0.9)))
@@ -266,9 +268,13 @@ def correlated_uniforms(n: int, k: int, rng: np.random.Generator, correlation=No
     >>> bool(np.allclose(u[:, 0], u[:, 2]))
     True
     """
-    if correlation is None or (np.isscalar(correlation) and float(correlation) == 0.0):
+    if correlation is None or (isinstance(correlation, (int, float)) and float(correlation) == 0.0):
         return rng.random((n, k))
-    corr = np.full((k, k), float(correlation)) if np.isscalar(correlation) else np.asarray(correlation, float)
+    corr = (
+        np.full((k, k), float(correlation))
+        if isinstance(correlation, (int, float))
+        else np.array(correlation, dtype=float)
+    )
     np.fill_diagonal(corr, 1.0)
     if corr.shape != (k, k) or not np.allclose(corr, corr.T) or np.any(np.abs(corr) > 1):
         raise ValueError(f"correlation must be a number in [-1, 1] or a symmetric {k}×{k} matrix")

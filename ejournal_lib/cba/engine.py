@@ -247,11 +247,8 @@ class CBAResult:
 
     @property
     def by_effect_service(self) -> pd.DataFrame:
-        return (
-            self.yearly.groupby(["effect", "service"], sort=False, as_index=False)["discounted_mnok"]
-            .sum()
-            .rename(columns={"discounted_mnok": "npv_mnok"})
-        )
+        by_cell = self.yearly.groupby(["effect", "service"], sort=False)["discounted_mnok"].sum()
+        return by_cell.rename("npv_mnok").reset_index()
 
     @property
     def npv(self) -> float:

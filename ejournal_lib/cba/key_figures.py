@@ -51,7 +51,7 @@ class KeyFigures:
     municipal_cash_mnok: float
     npv_per_budget_krone: float
     expected_npv_mnok: float = float("nan")
-    by_effect: pd.Series = field(default=None, repr=False, compare=False)
+    by_effect: pd.Series = field(default_factory=pd.Series, repr=False, compare=False)
 
     def summary(self) -> pd.DataFrame:
         """One row per key figure: metric code and value."""
@@ -71,7 +71,7 @@ def _split(scenario: Scenario, overrides: dict) -> tuple[Scenario, dict]:
     model = {k.removeprefix("cba."): v for k, v in overrides.items() if k.startswith("cba.")}
     other = {k: v for k, v in overrides.items() if not k.startswith("cba.")}
     if other:
-        scenario = load_scenario(scenario.path, overrides=other, root=scenario.root)
+        scenario = load_scenario(scenario.file, overrides=other, root=scenario.root)
     return scenario, model
 
 
@@ -91,10 +91,8 @@ def key_figures(
     by_effect = result.yearly.groupby("effect", sort=False)["discounted_mnok"].sum()
     benefits = float(by_effect[by_effect.index.isin(BENEFIT_EFFECTS)].sum())
     yearly = assign_actors(result.yearly, ["discounted_mnok"], scenario.actor_mapping, key)
-    effects = yearly.groupby(["effect", "service", "actor"], as_index=False)["discounted_mnok"].sum()
-    views = actor_views(effects.rename(columns={"discounted_mnok": "npv_mnok"}), scenario.actor_mapping).set_index(
-        "actor"
-    )
+    effects = yearly.groupby(["effect", "service", "actor"])["discounted_mnok"].sum().rename("npv_mnok").reset_index()
+    views = actor_views(effects, scenario.actor_mapping).set_index("actor")
     public = [a for a, spec in scenario.actor_mapping.actors.items() if spec.public]
     public_cash = float(views.loc[views.index.isin(public), "cash_mnok"].sum())
     return KeyFigures(
@@ -103,10 +101,10 @@ def key_figures(
         npv_mnok=result.npv,
         pv_benefits_mnok=benefits,
         pv_costs_mnok=result.npv - benefits,
-        municipal_net_mnok=float(views.loc["municipalities", "net_mnok"])
+        municipal_net_mnok=float(views.loc["municipalities", "net_mnok"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
         if "municipalities" in views.index
         else np.nan,
-        municipal_cash_mnok=float(views.loc["municipalities", "cash_mnok"])
+        municipal_cash_mnok=float(views.loc["municipalities", "cash_mnok"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
         if "municipalities" in views.index
         else np.nan,
         npv_per_budget_krone=result.npv / -public_cash if public_cash < 0 else np.nan,

@@ -165,7 +165,7 @@ def evsi_table(
 def study_recommendation(evsi: pd.DataFrame) -> dict:
     """The recommendation the EVSI curve supports: ``measure`` (with the n that maximises ENGS) when the gain
     is positive for some n, else ``does_not_pay``."""
-    best = evsi.loc[evsi["engs_mnok"].idxmax()]
+    best = evsi.iloc[int(np.argmax(evsi["engs_mnok"].to_numpy()))]
     if best["engs_mnok"] <= 0:
         return {"decision": "does_not_pay", "municipalities": 0, "engs_mnok": 0.0, "evsi_mnok": 0.0, "cost_mnok": 0.0}
     return {

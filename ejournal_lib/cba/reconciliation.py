@@ -29,7 +29,9 @@ def method_candidates(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     transition cost and the net present value, and their distance from the published values. The first row
     is the scenario's own method."""
     pub = inputs.published
-    rows = [("current", {}, True)] + [(c.id, c.overrides, c.supported) for c in pub.candidates]
+    rows: list[tuple[str, dict, bool]] = [("current", {}, True)] + [
+        (c.id, c.overrides, c.supported) for c in pub.candidates
+    ]
     out = []
     for cid, overrides, supported in rows:
         pv = effect_pvs(inputs.with_overrides(overrides) if overrides else inputs, public_share)

@@ -220,7 +220,7 @@ def _benefit_split(inputs, mapping, financing_key, public_share) -> dict[str, fl
         assign_actors(benefits, ["discounted_mnok"], mapping, financing_key).groupby("actor")["discounted_mnok"].sum()
     )
     split = split.clip(lower=0)
-    return (split / split.sum()).to_dict()
+    return {str(a): float(v) for a, v in (split / split.sum()).items()}
 
 
 def risk_sharing_table(risk: RiskDraws) -> pd.DataFrame:

@@ -5,6 +5,8 @@ The notebook ``notebooks/cba.ipynb`` shows these tables; tests check them; nothi
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
@@ -94,7 +96,7 @@ def inputs_table(inputs: CBAInputs) -> pd.DataFrame:
 
 def cba_tables(
     scenario: Scenario, municipalities: pd.DataFrame, survey_estimates: pd.DataFrame | None = None
-) -> dict[str, pd.DataFrame]:
+) -> dict[str, Any]:
     """Compute every table of the analysis. ``municipalities``: the municipalities in the area (code, name,
     population); ``survey_estimates``: the GP survey's expected shares (the participation appendix's table),
     for the GP uptake assumptions. Returns frames keyed by their processed-table name, plus ``_simulation``
@@ -110,9 +112,10 @@ def cba_tables(
     result = run_cba(inputs, ps)
     yearly = assign_actors(result.yearly, ["value_mnok", "discounted_mnok"], mapping, financing_key)
     effects = (
-        yearly.groupby(["effect", "service", "actor"], sort=False, as_index=False)["discounted_mnok"]
+        yearly.groupby(["effect", "service", "actor"], sort=False)["discounted_mnok"]
         .sum()
-        .rename(columns={"discounted_mnok": "npv_mnok"})
+        .rename("npv_mnok")
+        .reset_index()
     )
     cumulative = result.cumulative_by_year()
     draws = sample_draws(inputs, n_iterations, seed)

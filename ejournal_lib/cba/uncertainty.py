@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -113,7 +114,7 @@ class UncertainInput:
     reading: str  # "mean_at_base", "mode_at_base" or "event"
     brief_p10: float
     brief_p90: float
-    dist: object
+    dist: Any  # a frozen scipy.stats distribution, or the discrete delay
     exact: bool = True
 
     def ppf(self, u):

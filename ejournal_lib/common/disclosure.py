@@ -74,7 +74,8 @@ def protect_hierarchy(
             for name in splits:
                 f = cells[name]
                 inside = members[name][~f.loc[members[name], "suppressed"].to_numpy()]
-                f.loc[inside, ["suppressed", "reason"]] = [True, "total"]
+                f.loc[inside, "suppressed"] = True
+                f.loc[inside, "reason"] = "total"
             continue
         _protect_group(group.reset_index(drop=True), cells, members, keys, k)
     return cells

@@ -45,7 +45,7 @@ MAX_LINES = 40
 def _rows(rows: list[int]) -> str:
     """``[2, 3, 4, 7]`` → ``rows 2–4, 7``."""
     spans, start = [], rows[0]
-    for prev, cur in zip(rows, rows[1:] + [None]):
+    for prev, cur in zip(rows, [*rows[1:], -1]):  # -1: no row follows
         if cur != prev + 1:
             spans.append(f"{start}–{prev}" if prev > start else str(start))
             start = cur
@@ -55,7 +55,7 @@ def _rows(rows: list[int]) -> str:
 def grouped_lines(problems: list[InputProblem]) -> list[str]:
     """One line per distinct (file, column, message), its rows grouped ("rows 2–13"), in order of first
     appearance, at most :data:`MAX_LINES` (then a count of the rest)."""
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple, list[int | None]] = {}
     for p in problems:
         groups.setdefault((p.file, p.column, p.message), []).append(p.row)
     lines = []

@@ -115,7 +115,7 @@ def header(column: str, table: str | None = None) -> str:
 
 def cell_words(value, spec: ColumnSpec):
     """The words for one cell of a coded column (a list column's codes joined by ", "); missing stays missing."""
-    if value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
+    if spec.domain is None or value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
         return value
     if spec.list:
         parts = [p.strip() for p in str(value).split(",") if p.strip()]

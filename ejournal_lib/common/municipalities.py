@@ -8,6 +8,7 @@ sensitivity case.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -151,7 +152,7 @@ def map_2019_to_2020(
     )
     ok = merged[~split & ~unknown]
     other = [c for c in df.columns if c != code_col and c not in sum_cols]
-    agg = {c: "sum" for c in sum_cols}
+    agg: dict[str, Any] = {c: "sum" for c in sum_cols}
     agg.update({c: (lambda s: s.iloc[0] if s.nunique(dropna=False) == 1 else None) for c in other})
     mapped = (
         ok.groupby("municipality_code_2020", as_index=False).agg(agg)

@@ -115,7 +115,7 @@ def _pattern_message(col: Column, value: str) -> str:
 
 def _unknown_message(col: Column, value: str) -> str:
     """An unknown code, with the nearest known code suggested."""
-    if callable(col.allowed):
+    if col.allowed is None or callable(col.allowed):
         return f"unknown value {value[:40]!r}; expected a known code"
     known = sorted(map(str, col.allowed))
     near = difflib.get_close_matches(value.strip(), known, n=1, cutoff=0.6)
@@ -174,9 +174,9 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                         f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}",
                     )
                 )
-            lo, hi = (pd.Timestamp(b) if b is not None else None for b in (col.min, col.max))
-            outside = present & val.notna() & ((val < (lo or pd.Timestamp.min)) | (val > (hi or pd.Timestamp.max)))
-            period = " to ".join(f"{b:%Y-%m-%d}" if b is not None else "…" for b in (lo, hi))
+            first, last = (None if bound is None else pd.Timestamp(bound) for bound in (col.min, col.max))
+            outside = present & val.notna() & ((val < (first or pd.Timestamp.min)) | (val > (last or pd.Timestamp.max)))
+            period = " to ".join(f"{b:%Y-%m-%d}" if b is not None else "…" for b in (first, last))
             for i in df.index[outside]:
                 problems.append(
                     InputProblem(file, i + 1, col.name, f"date {val[i]:%Y-%m-%d} is outside the study period {period}")

@@ -63,7 +63,7 @@ def factsheet_data(
         out[col] = out["municipality_code"].map(dist[col])
     out["national_municipal_net_per_inhabitant_nok"] = dist["net_mnok"].sum() * 1e6 / dist["population"].sum()
     society = tables["key_figures"].set_index("figure").loc["npv_per_inhabitant_nok"]
-    out["society_npv_per_inhabitant_nok"] = float(society["value"])
+    out["society_npv_per_inhabitant_nok"] = float(society["value"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
     out["society_npv_basis"] = society["basis"]
     # time-use baseline: measured in the municipality where available (and not suppressed), else national
     national = tables["timeuse_addressable_by_service"].set_index("service")

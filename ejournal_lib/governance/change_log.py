@@ -41,10 +41,10 @@ def overlay_scenarios(inputs: CBAInputs, log: ChangeLog) -> list[tuple[str, CBAI
     ``from`` value), then each implemented change with an overlay applied in order (by date, id)."""
     done = [c for c in log.changes if c.overlay and c.current.status == "implemented"]
     done.sort(key=lambda c: (c.date, c.id))
-    current = inputs.with_overrides({k: v.from_ for c in done for k, v in c.overlay.items()})
+    current = inputs.with_overrides({k: v.from_ for c in done for k, v in (c.overlay or {}).items()})
     steps = [("baseline", current)]
     for c in done:
-        current = current.with_overrides({k: v.to for k, v in c.overlay.items()})
+        current = current.with_overrides({k: v.to for k, v in (c.overlay or {}).items()})
         steps.append((c.id, current))
     return steps
 

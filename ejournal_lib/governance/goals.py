@@ -33,7 +33,7 @@ def goal_register(register: GoalRegister, tables: dict[str, pd.DataFrame]) -> pd
     ``missing`` lists the fields a verifiable goal lacks (empty when verifiable)."""
     rows = []
     for g in register.goals:
-        row = {"goal_id": g.id, "level": g.level, "goal": g.goal}
+        row: dict[str, object] = {"goal_id": g.id, "level": g.level, "goal": g.goal}
         row.update({f: getattr(g, f) for f in GOAL_FIELDS})
         row["baseline_status"] = "given" if g.baseline is not None else "none"
         row["baseline_source"] = ""
@@ -47,9 +47,7 @@ def goal_register(register: GoalRegister, tables: dict[str, pd.DataFrame]) -> pd
                 row["baseline"], row["baseline_status"] = float(num.iloc[0]), "measured"
             else:
                 row["baseline_status"] = "not_measured"
-        missing = [
-            f for f in GOAL_FIELDS if row.get(f) in (None, "") or (isinstance(row.get(f), float) and np.isnan(row[f]))
-        ]
+        missing = [f for f in GOAL_FIELDS if (v := row.get(f)) in (None, "") or (isinstance(v, float) and np.isnan(v))]
         row["missing"] = ", ".join(missing)
         row["verifiable"] = not missing
         rows.append(row)

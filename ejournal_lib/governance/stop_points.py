@@ -73,16 +73,19 @@ def evaluate_criterion(c: RuleCriterion | ManualCriterion, tables: dict[str, pd.
         return {**out, "status": "not_assessable"}
     if c.op == "contains_all":
         have = set(values.astype(str))
-        missing = [x for x in threshold if str(x) not in have]
+        missing = [x for x in threshold if str(x) not in have] if isinstance(threshold, list) else []
         return {**out, "evidence": ", ".join(sorted(have)), "status": "met" if not missing else "not_met"}
+    if isinstance(threshold, list):  # the config model allows a list only with contains_all
+        raise TypeError(f"{c.id}: a list of codes as threshold needs op contains_all")
+    limit = float(threshold)
     if c.op == "share_equal":
         share = float((values.astype(str) == str(c.value)).mean())
-        return {**out, "value": share, "status": "met" if share >= threshold else "not_met"}
+        return {**out, "value": share, "status": "met" if share >= limit else "not_met"}
     numeric = pd.to_numeric(values, errors="coerce")
     if len(numeric) != 1 or numeric.isna().any():  # ambiguous, or a suppressed (empty) cell
         return {**out, "status": "not_assessable"}
     v = float(numeric.iloc[0])
-    return {**out, "value": v, "status": "met" if _COMPARE[c.op](v, float(threshold)) else "not_met"}
+    return {**out, "value": v, "status": "met" if _COMPARE[c.op](v, limit) else "not_met"}
 
 
 def evaluate_stop_points(config: StopPointConfig, tables: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -162,7 +162,9 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
         float(m),
         float(p),
         float(q),
-        *se,
+        se_m=se[0],
+        se_p=se[1],
+        se_q=se[2],
         n_obs=len(n),
         residual_sd=float(np.sqrt(res.scale)) if len(n) > 3 else float("nan"),
     )
@@ -217,7 +219,7 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
             warnings.append("se_undefined_singular")
     else:
         warnings.append("se_undefined_saturated")
-    fit = BassFit("nls", float(m), float(p), float(q), *se, n_obs=T, residual_sd=sd)
+    fit = BassFit("nls", float(m), float(p), float(q), se_m=se[0], se_p=se[1], se_q=se[2], n_obs=T, residual_sd=sd)
     for code in warnings:
         fit.warn(code)
     return _flag(fit)
@@ -277,8 +279,9 @@ def fit_logistic(cumulative, t=None) -> LogisticFit:
     )
     resid = y - logistic_cumulative(t, *popt)
     dof = max(len(y) - 3, 1)
-    se = tuple(float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(pcov))
-    return LogisticFit(*map(float, popt), se=se, residual_sd=float(np.sqrt(resid @ resid / dof)), n_obs=len(y))
+    se_m, se_k, se_t0 = (float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(pcov))
+    m, k, t0 = map(float, popt)
+    return LogisticFit(m, k, t0, se=(se_m, se_k, se_t0), residual_sd=float(np.sqrt(resid @ resid / dof)), n_obs=len(y))
 
 
 def bootstrap_forecast(

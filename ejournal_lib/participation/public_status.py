@@ -78,7 +78,7 @@ def load_public_intentions(path: str | Path, area: pd.DataFrame) -> pd.DataFrame
     known = set(area["municipality_code"])
     problems = [
         InputProblem(str(path), i + 1, "municipality_code", f"{c} is not a 2020 municipality in the analysis area")
-        for i, c in df["municipality_code"].items()
+        for i, c in enumerate(df["municipality_code"])
         if c not in known
     ]
     if problems:
@@ -112,7 +112,7 @@ def load_intentions_aggregate(path: str | Path) -> IntentionsAggregate:
         population_share=float(v["population_share_signed"]),
         not_signed=int(v["municipalities_not_signed"]),
         actively_not_signing=int(v["municipalities_actively_not_signing_approx"]),
-        as_of=df.loc["municipalities_signed", "as_of"],
+        as_of=pd.Timestamp(df.loc["municipalities_signed", "as_of"]),  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
         source=str(df.loc["municipalities_signed", "source"]),
     )
     if agg.signed + agg.not_signed != agg.in_area:

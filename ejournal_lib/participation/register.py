@@ -71,7 +71,7 @@ def load_commitment_register(path: str | Path, area: pd.DataFrame, crosswalk: pd
     if "municipality_code" in df.columns and "status" in df.columns:
         known = set(area["municipality_code"])
         as_of_ts = pd.Timestamp(as_of)
-        for i, row in df.iterrows():
+        for i, (_, row) in enumerate(df.iterrows()):
             code = row["municipality_code"]
             if code and code not in known:
                 suggestion = suggest_2020_code(code, crosswalk)
@@ -143,7 +143,7 @@ def coverage_by_date(register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame
     daily = signed.groupby("date").agg(new=("municipality_code", "size"), pop=("population", "sum")).sort_index()
     out = pd.DataFrame(
         {
-            "date": daily.index.strftime("%Y-%m-%d"),
+            "date": pd.DatetimeIndex(daily.index).strftime("%Y-%m-%d"),
             "municipalities_signed": daily["new"].cumsum().to_numpy(),
             "population_signed": daily["pop"].cumsum().to_numpy(),
         }

@@ -28,7 +28,7 @@ def _cmd_run(args, paths: ProjectPaths) -> int:
     cached = sum(r.status == "cached" for r in report.results)
     print(
         f"scenario {report.scenario}: {ran} run, {cached} unchanged, {len(report.failed)} failed "
-        f"in {elapsed:.1f} s; appendices in {report.paths.appendices}"
+        f"in {elapsed:.1f} s; appendices in {report.paths.appendices if report.paths else '-'}"
     )
     print(f"manifest: {report.manifest_path}\nworkbook: {report.workbook_path}")
     if not report.ok:
@@ -84,7 +84,7 @@ def _cmd_factsheets(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.factsheet_batch import build_factsheets
 
     report = build_factsheets(paths, args.config, args.municipality, jobs=args.jobs, pdf=not args.no_pdf)
-    folder = report.folder
+    folder = report.folder or paths.reports
     print(
         f"{len(report.written)} factsheets written to {folder} in {report.seconds:.1f} s (index: {folder / 'index.html'})"
     )

@@ -107,10 +107,12 @@ def compare_scenarios(paths: ProjectPaths, scenario_paths: list[str | Path], exp
     for i, bridge in enumerate(bridges.values(), start=2):
         t = f"compare_bridge_{i}"
         body.append(to_html_table(bridge, t, f"Bro fra scenario 1 til scenario {i} (mill. kr)", source=f"{t}.csv"))
-        shown = bridge.rename(columns={"input_group": "change_id"})
-        titles = {g: label("input_group", g) for g in bridge["input_group"]}
         fig = figures.bridge_chart(
-            shown, titles, start="Scenario 1", end=f"Scenario {i}", title=f"Bro fra scenario 1 til scenario {i}"
+            bridge.rename(columns={"input_group": "change_id"}),
+            {g: label("input_group", g) for g in bridge["input_group"]},
+            start="Scenario 1",
+            end=f"Scenario {i}",
+            title=f"Bro fra scenario 1 til scenario {i}",
         )
         body.append(
             _html(

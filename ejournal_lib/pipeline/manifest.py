@@ -46,7 +46,7 @@ def base_provenance(
         "git": git_state(paths.root),
         "versions": environment_versions(),
         "scenario_name": scenario.name,
-        "scenario_path": scenario.relative(scenario.path),
+        "scenario_path": scenario.relative(scenario.file),
         "scenario_sha256": scenario.sha256,
         "inputs": inputs,
         "input_status": input_status(paths.root, list(inputs)),

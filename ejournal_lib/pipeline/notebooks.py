@@ -71,7 +71,7 @@ def parse_parameters_cell(source: str, where: str) -> dict[str, Parameter]:
             default = ast.literal_eval(node.value)
         except ValueError as exc:
             raise ConfigError(f"{where}: parameter '{name}' must have a literal default") from exc
-        tail = lines[node.end_lineno - 1][node.value.end_col_offset :]
+        tail = lines[(node.end_lineno or node.lineno) - 1][node.value.end_col_offset :]
         help_text = tail.split("#", 1)[1].strip() if "#" in tail else ""
         params[name] = Parameter(name, default, type(default).__name__, help_text)
     return params
@@ -117,7 +117,8 @@ def execution_order(specs: dict[str, NotebookSpec]) -> list[list[str]]:
                 raise ConfigError(f"table '{table}' is written by both '{writer[table]}' and '{spec.name}'")
             writer[table] = spec.name
     deps = {n: {writer[t] for t in s.reads if t in writer and writer[t] != n} for n, s in specs.items()}
-    waves, done = [], set()
+    waves: list[list[str]] = []
+    done: set[str] = set()
     while len(done) < len(specs):
         ready = sorted(n for n in specs if n not in done and deps[n] <= done)
         if not ready:

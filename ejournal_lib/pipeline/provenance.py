@@ -134,7 +134,7 @@ def git_state(root: Path) -> dict:
 
 def environment_versions() -> dict:
     """Python and key dependency versions."""
-    versions = {"python": platform.python_version()}
+    versions: dict[str, str | None] = {"python": platform.python_version()}
     try:
         versions["ejournal"] = metadata.version("ejournal")
     except metadata.PackageNotFoundError:

@@ -11,6 +11,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from typing import IO
 
 from ejournal_lib.common.errors import EjournalError
 from ejournal_lib.pipeline.paths import ProjectPaths
@@ -35,7 +36,7 @@ class RunLock:
 
     def __init__(self, folder: Path):
         self.path = Path(folder) / ".ejournal.lock"
-        self._fh = None
+        self._fh: IO[str] | None = None
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)

@@ -92,7 +92,7 @@ def run_pipeline(
                 report.workbook_path = paths.reports / "tabeller.xlsx"
             else:
                 failed = [r for r in report.results if r.status == "failed" and r.executed_path]
-                kept = staging.keep_failed([Path(r.executed_path) for r in failed])
+                kept = staging.keep_failed([Path(str(r.executed_path)) for r in failed])
                 for r, path in zip(failed, kept):
                     r.executed_path = str(path)
     return report
@@ -195,7 +195,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                 cache.invalidate(p, res.name)
                 progress.info("[%d/%d] %s: FEILET etter %.1f s", job["index"], total, res.name, res.seconds)
             else:
-                cache.record(p, res.name, job["key"])
+                cache.record(p, res.name, str(job["key"]))
                 progress.info("[%d/%d] %s: ferdig på %.1f s", job["index"], total, res.name, res.seconds)
     if failed:
         return report

@@ -94,8 +94,8 @@ def _check(scenario: Scenario, kind: InputKind, target) -> list[InputProblem]:
         s = scenario
         if kind.key is not None and target is not None:
             value = [str(t) for t in target] if isinstance(target, list) else str(target)
-            s = load_scenario(scenario.path, overrides={f"data.{kind.key}": value}, root=scenario.root)
-        kind.check(s, target if target is not None else getattr(s.data, kind.key))
+            s = load_scenario(scenario.file, overrides={f"data.{kind.key}": value}, root=scenario.root)
+        kind.check(s, target if target is not None else getattr(s.data, str(kind.key)))
     except (InputError, ConfigError) as exc:
         return _problem_of(exc, str(target))
     return []
@@ -140,7 +140,7 @@ def validate_paths(paths: Iterable[Path], scenario: Scenario, checked: list | No
                     timeuse.append(folder)
             elif kind is not None:
                 problems += _check(scenario, kind, f)
-            elif f.parent in timeuse or any(_kind_of(g) and _kind_of(g).key == "timeuse" for g in f.parent.iterdir()):
+            elif f.parent in timeuse or any(getattr(_kind_of(g), "key", None) == "timeuse" for g in f.parent.iterdir()):
                 continue  # the time-use loader refuses stray files in a time-use folder itself
             else:
                 problems += scan_file_for_identity_numbers(f)

@@ -276,7 +276,7 @@ def bridge_chart(
     for i, row in enumerate(bridge.itertuples(), start=0):
         if i == 0:
             continue
-        d = row.delta_mnok
+        d = float(row.delta_mnok)  # type: ignore[arg-type]  # itertuples loses dtypes
         ax.bar(i, d, bottom=level, color="#2e6f9e" if d >= 0 else "#c8553d")
         level += d
     ax.bar(len(bridge), level, color="#14365d")

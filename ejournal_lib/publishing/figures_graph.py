@@ -25,8 +25,8 @@ def result_graph_chart(topics: dict[str, list[str]], edges: set[tuple[str, str]]
     width, height = 3.3, 0.16
     fig, ax = plt.subplots(figsize=(18, 11))
     ax.set_axis_off()
-    boxes = {}
-    tops = {}
+    boxes: dict[str, tuple[float, float, float, float]] = {}  # x, y, width, height
+    tops: dict[int, float] = {}
     for topic, names in topics.items():
         col, row = TOPIC_COLUMNS[topic]
         x = col * (width + 0.55)

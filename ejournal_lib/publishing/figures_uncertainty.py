@@ -68,7 +68,7 @@ def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "
     t = table[(table["measure"] == "cash") & table["actor"].isin(actors)]
     rules = list(dict.fromkeys(t["rule"]))
     fig, ax = new_figure(9, 0.42 * len(t) + 1.6)
-    y, ticks = 0, []
+    y, ticks = 0.0, []
     for i, rule in enumerate(rules):
         for actor in actors:
             r = t[(t["rule"] == rule) & (t["actor"] == actor)]

@@ -54,10 +54,9 @@ def to_html_table(
     formats = dict(formats or {})
     specs = [column_spec(c, table) for c in df.columns]
     fmts = [formats.get(s.name, s.format) for s in specs]
-    if suppressed is not None:
-        flags = list(suppressed)
-    else:
-        flags = df["suppressed"].to_numpy() if "suppressed" in df.columns else [False] * len(df)
+    if suppressed is None:
+        suppressed = df["suppressed"] if "suppressed" in df.columns else [False] * len(df)
+    flags = [bool(x) for x in suppressed]
     rows = []
     for record, sup in zip(df.itertuples(index=False, name=None), flags):
         rows.append(

@@ -106,7 +106,7 @@ def _readme(tables: dict, sheets: dict, metas: dict, frames: dict, titles: dict,
     return facts, pd.DataFrame(rows)
 
 
-def _style(ws, frame: pd.DataFrame, formats: list[str | None] | None = None, wrap: bool = False) -> None:
+def _style(ws, frame: pd.DataFrame, formats: list[str] | None = None, wrap: bool = False) -> None:
     """Header style, frozen header row, number formats per column and widths from the content."""
     ws.freeze_panes = "A2"
     for j, column in enumerate(frame.columns, start=1):

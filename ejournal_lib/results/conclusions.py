@@ -32,7 +32,7 @@ def commitment_conclusion(
 ) -> dict:
     """Whether the target share of the population is reached: «nådd» only for a binding measure at or above it."""
     row = public_commitment_key_figures.set_index("basis").loc["ks_signed"]
-    share, target = float(row["population_share"]), scenario.participation.target_share
+    share, target = float(row["population_share"]), scenario.participation.target_share  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
     above = share >= target
     binding = "ks_signed" in BINDING_BASES
     code = ("target_reached" if binding else "target_above_not_binding") if above else "target_not_reached"

@@ -141,7 +141,7 @@ def result_graph(
     """The result graph of ``scenario`` (a loaded scenario or its file, with ``overrides`` by dotted path);
     ``store``: the pipeline run's folder of values (empty in JupyterLab: values are kept in the kernel)."""
     if not isinstance(scenario, Scenario) or overrides:
-        path = scenario.path if isinstance(scenario, Scenario) else scenario
+        path = scenario.file if isinstance(scenario, Scenario) else scenario
         scenario = load_scenario(path, overrides=overrides)
     return ResultGraph(scenario, Path(store) if store else None)
 

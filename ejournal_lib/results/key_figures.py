@@ -52,7 +52,7 @@ def key_figures(
             rows.append(
                 {
                     "figure": figure,
-                    "value": float(views.loc["municipalities", actor_col]),
+                    "value": float(views.loc["municipalities", actor_col]),  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
                     "unit": "mnok",
                     "basis": "base_case",
                     "gp_assumption": "brief",
@@ -78,7 +78,7 @@ def key_figures(
     )
     stated = scenario.participation.gp_assumption
     for r in break_even.itertuples():
-        row = {"value": float(r.break_even_share), "unit": "share", "basis": "break_even"}
+        row = {"value": float(r.break_even_share), "unit": "share", "basis": "break_even"}  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
         rows.append({"figure": f"break_even_{r.quantity}_{r.gp_assumption}", **row, "gp_assumption": r.gp_assumption})
         if r.quantity == "municipal_final_share" and r.gp_assumption == stated:
             rows.append({"figure": "break_even_municipal_final_share_stated", **row, "gp_assumption": stated})

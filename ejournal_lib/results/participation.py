@@ -182,7 +182,10 @@ def participation_forecast_wide(participation_forecast: pd.DataFrame) -> pd.Data
     wide = participation_forecast.pivot_table(
         index="year", columns="scenario", values=["municipal_population_share", "gp_share"], sort=False
     )
-    wide.columns = [f"{'municipal' if a == 'municipal_population_share' else 'gp'}_{b}" for a, b in wide.columns]
+    wide.columns = [  # type: ignore[str-unpack]  # two levels: quantity, scenario
+        f"{'municipal' if quantity == 'municipal_population_share' else 'gp'}_{scenario}"
+        for quantity, scenario in wide.columns
+    ]
     return wide.reset_index()
 
 

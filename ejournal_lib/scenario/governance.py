@@ -128,6 +128,10 @@ class RuleCriterion(StrictModel):
             raise ValueError(f"{self.id}: give exactly one of threshold and threshold_from")
         if self.op == "share_equal" and self.value is None:
             raise ValueError(f"{self.id}: op share_equal needs the value to count")
+        if isinstance(self.threshold, list) != (self.op == "contains_all"):
+            raise ValueError(
+                f"{self.id}: a list of codes as threshold goes with op contains_all, a number with the others"
+            )
         return self
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, PrivateAttr, ValidationError, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_validator
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.project import project_root
@@ -205,6 +205,13 @@ class Scenario(StrictModel):
         return self._path
 
     @property
+    def file(self) -> Path:
+        """The scenario file; a scenario built in memory has none and cannot be reloaded with overrides."""
+        if self._path is None:
+            raise ConfigError("this scenario was built in memory and has no file to reload")
+        return self._path
+
+    @property
     def root(self) -> Path:
         return self._root or project_root()
 
@@ -247,7 +254,7 @@ class Scenario(StrictModel):
 
 
 #: The configuration files a scenario names, and the model each is checked against.
-CONFIG_FILES = {
+CONFIG_FILES: dict[str, type[BaseModel]] = {
     "actor_mapping": ActorMapping,
     "timeuse_codebook": Codebook,
     "change_log": ChangeLog,

@@ -67,7 +67,7 @@ def flatten(section, prefix: str = "") -> dict[str, object]:
             out.update(flatten(value, f"{prefix}{key}."))
     elif isinstance(section, list) and section and all(_row_key(r) is not None for r in section):
         for row in section:
-            column, key = _row_key(row)
+            column, key = _row_key(row) or ("", "")
             out.update(flatten({k: v for k, v in row.items() if k != column}, f"{prefix}{key}."))
     else:
         out[prefix.rstrip(".")] = section

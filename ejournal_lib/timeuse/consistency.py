@@ -16,7 +16,7 @@ def flag(frame: pd.DataFrame, mask, column: str, message: str) -> list[InputProb
     """A problem for every row of ``frame`` (with ``_file``/``_row``) where ``mask`` holds; ``message`` is
     formatted with the row's values (``{session_id!r}``)."""
     rows = frame[np.asarray(mask, dtype=bool)]
-    return [InputProblem(r["_file"], int(r["_row"]), column, message.format(**r)) for r in rows.to_dict("records")]
+    return [InputProblem(r["_file"], int(r["_row"]), column, message.format_map(r)) for r in rows.to_dict("records")]
 
 
 def session_problems(

@@ -14,9 +14,9 @@ __all__ = ["variance_of_mean", "municipalities_needed", "design_table", "precisi
 
 
 def variance_of_mean(
-    var_municipality: float,
-    var_staff: float,
-    var_day: float,
+    var_municipality: float | pd.Series,
+    var_staff: float | pd.Series,
+    var_day: float | pd.Series,
     staff_per_municipality: int,
     days_per_staff: int,
     municipalities=1,
@@ -115,8 +115,9 @@ def precision_table(
     rows = []
     for r in by_service.itertuples(index=False):
         saving = float(savings.get(r.service, float("nan")))
-        hidden = bool(r.suppressed) or pd.isna(r.ci_low)
-        half = float("nan") if hidden else (r.ci_high - r.ci_low) / 2
+        low, high = float(r.ci_low), float(r.ci_high)  # type: ignore[arg-type]  # itertuples loses dtypes
+        hidden = bool(r.suppressed) or math.isnan(low)
+        half = float("nan") if hidden else (high - low) / 2
         detectable = half * factor
         needed = (
             municipalities_needed(

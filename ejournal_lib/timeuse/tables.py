@@ -73,7 +73,7 @@ def timeuse_tables(
     planner_variances: dict | None = None,
     design: tuple[int, int] = (4, 3),
     power: float = 0.8,
-) -> dict[str, pd.DataFrame]:
+) -> dict[str, pd.DataFrame | pd.Series]:
     """Minutes per day, verification against the assumed savings, variance components, design planner,
     work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed, and
     further cells where a service total minus its published municipality or role cells would give them back
@@ -116,11 +116,11 @@ def timeuse_tables(
     national = national_extrapolation(addressable, services, hours_per_fte, working_days)
 
     vc_rows = []
-    for (service, role), d in days.groupby(["service", "role"]):
+    for (service_code, role), d in days.groupby(["service", "role"]):
         if d["municipality_code"].nunique() < MIN_MUNICIPALITIES_FOR_COMPONENTS or d["staff_id"].nunique() < k:
             vc_rows.append(
                 {
-                    "service": service,
+                    "service": service_code,
                     "role": role,
                     "n_staff": d["staff_id"].nunique(),
                     "n_municipalities": d["municipality_code"].nunique(),
@@ -131,7 +131,7 @@ def timeuse_tables(
         vc = variance_components(d[ADDRESSABLE].to_numpy(), d["municipality_code"].to_numpy(), d["staff_id"].to_numpy())
         vc_rows.append(
             {
-                "service": service,
+                "service": service_code,
                 "role": role,
                 "n_staff": d["staff_id"].nunique(),
                 "n_municipalities": d["municipality_code"].nunique(),
