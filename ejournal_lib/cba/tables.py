@@ -20,10 +20,9 @@ from ejournal_lib.cba.actors import (
     municipality_distribution,
     public_shares,
 )
-from ejournal_lib.cba.calibration import calibration_check, scenario_inputs
+from ejournal_lib.cba.calibration import calibration_check
 from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CASH_EFFECTS, effect_pairs, run_cba, year_turning_positive
-from ejournal_lib.cba.non_priced import non_priced_table
 from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
 from ejournal_lib.cba.risk_sharing import (
     guarantee_by_correlation,
@@ -43,6 +42,7 @@ from ejournal_lib.cba.uncertainty import (
     tornado,
     uncertainty_table,
 )
+from ejournal_lib.scenario.actors import ActorMapping
 from ejournal_lib.scenario.cba import EFFECTS, CBAInputs
 from ejournal_lib.scenario.model import Scenario
 
@@ -95,13 +95,17 @@ def inputs_table(inputs: CBAInputs) -> pd.DataFrame:
 
 
 def cba_tables(
-    scenario: Scenario, municipalities: pd.DataFrame, survey_estimates: pd.DataFrame | None = None
+    scenario: Scenario,
+    inputs: CBAInputs,
+    mapping: ActorMapping,
+    municipalities: pd.DataFrame,
+    survey_estimates: pd.DataFrame | None = None,
 ) -> dict[str, Any]:
-    """Compute every table of the analysis. ``municipalities``: the municipalities in the area (code, name,
+    """Compute every table of the analysis from the model's ``inputs`` (as calibrated) and the actor
+    ``mapping``. ``municipalities``: the municipalities in the area (code, name,
     population); ``survey_estimates``: the GP survey's expected shares (the participation appendix's table),
     for the GP uptake assumptions. Returns frames keyed by their processed-table name, plus ``_simulation``
     (each draw's present values) and ``_draws`` (the inputs drawn, for the value of information)."""
-    inputs, mapping = scenario_inputs(scenario.cba), scenario.actor_mapping
     financing_key = scenario.settings.financing_key
     budget, n_iterations, seed = (
         scenario.analysis.budget,
@@ -209,7 +213,6 @@ def cba_tables(
         "cba_sensitivity": sensitivity_table(
             inputs, ps, scenario.analysis.sensitivity, {k: v for k, v in gp_finals.items() if k != "brief"}
         ),
-        "cba_non_priced": non_priced_table(scenario.non_priced_effects),
         "cba_inputs_used": inputs_table(inputs),
         **risk_tables(scenario, inputs, ps, municipalities, draws),
         "_simulation": sim,

@@ -88,6 +88,7 @@ def publish_table(
     synthetic: bool = False,
     missing: str = "",
     data_status: str | None = None,
+    data_kinds: tuple[str, ...] = (),
 ):
     """Write ``df`` to ``<processed_dir>/<name>.csv`` and show it with Norwegian words and formats.
 
@@ -96,14 +97,16 @@ def publish_table(
     ``missing`` is what empty cells say; ``synthetic`` marks a table built from synthetic example data
     (caption and workbook); ``show=False``
     writes the table for the workbook only (the appendix lists it in its closing section). ``data_status``
-    (``example``, ``public`` or ``mixed``) is what :func:`publish_result` found by lineage.
+    (``example``, ``public`` or ``mixed``) and ``data_kinds`` (what the table rests on, said under it) are what
+    :func:`publish_result` found by lineage.
     """
     for c in df.columns:  # every column needs its words for the workbook: fail here, not when publishing
         column_spec(c, name)
     if synthetic:
         caption = f"{caption} ({EXAMPLE_MARK})"
     status = data_status or ("example" if synthetic else "public")
-    write_table(df, name, processed_dir, meta={"caption": caption, "synthetic": bool(synthetic), "data_status": status})
+    meta = {"caption": caption, "synthetic": bool(synthetic), "data_status": status, "data_kinds": list(data_kinds)}
+    write_table(df, name, processed_dir, meta=meta)
     shown = df if max_rows is None else df.head(max_rows)
     flags = shown["suppressed"].to_numpy() if "suppressed" in shown.columns else None
     if columns is not None:
@@ -115,6 +118,8 @@ def publish_table(
         notes.append(f"Viser de {max_rows} første av {fmt_number(len(df))} rader; alle ligger i arbeidsboken.")
     if note:
         notes.append(note)
+    if data_kinds:
+        notes.append(f"Datagrunnlag: {cell_words(','.join(data_kinds), column_spec('data_basis'))}.")
     body = to_html_table(
         shown,
         name,
@@ -131,21 +136,33 @@ def publish_table(
 
 def publish_result(results, name: str, processed_dir: str | Path, *, caption: str, columns=None, **kwargs):
     """Publish the result graph's node ``name`` (:func:`publish_table`), marked by its lineage, never by hand:
-    as synthetic when every row rests on synthetic example data; with a ``data_status`` column, shown, when
-    only some rows do."""
+    the kinds of data it rests on are said under it; it is marked synthetic when every row rests on synthetic
+    example data; where rows rest on different kinds, a ``data_basis`` column (shown) says which, and the caption
+    says so when only some rows are synthetic."""
     from ejournal_lib.results.lineage import EXAMPLE
+    from ejournal_lib.scenario.model import DATA_KINDS
 
     df = results.get(name)
-    example = results.row_data_status(name) == EXAMPLE
-    if example.any() and not example.all():
-        if "data_basis" not in df.columns:  # else the table's own column already says it
-            df = df.assign(data_status=example.map({True: "example", False: "public"}).to_numpy())
-            columns = [*columns, "data_status"] if columns is not None else None
+    rows = results.row_data_kinds(name)
+    found = {k for joined in rows for k in joined.split(",") if k}
+    if rows.nunique() > 1 and "data_basis" not in df.columns:  # else the table's own column already says it
+        df = df.assign(data_basis=rows.to_numpy())
+        columns = [*columns, "data_basis"] if columns is not None else None
+    example = rows.map(lambda joined: EXAMPLE in joined.split(","))
+    mixed = bool(example.any() and not example.all())
+    if mixed:
         words = label("data_basis", "mixed")
         caption = f"{caption} ({words[0].lower()}{words[1:]})"
-        return publish_table(df, name, processed_dir, caption=caption, columns=columns, data_status="mixed", **kwargs)
     return publish_table(
-        df, name, processed_dir, caption=caption, columns=columns, synthetic=bool(example.all()), **kwargs
+        df,
+        name,
+        processed_dir,
+        caption=caption,
+        columns=columns,
+        synthetic=bool(len(rows) and example.all()),
+        data_status="mixed" if mixed else None,
+        data_kinds=tuple(k for k in DATA_KINDS if k in found),
+        **kwargs,
     )
 
 

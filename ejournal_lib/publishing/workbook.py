@@ -15,7 +15,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ejournal_lib.common.formatting import fmt_date
-from ejournal_lib.common.labels import column_spec, data_dictionary, label, relabel
+from ejournal_lib.common.labels import cell_words, column_spec, data_dictionary, label, relabel
 from ejournal_lib.common.tables_io import read_table, read_table_meta
 from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL
 
@@ -49,6 +49,15 @@ _SHEET_CHARACTERS = str.maketrans({":": " –", "/": "-", "\\": "-", "?": "", "*
 def _status(meta: dict) -> str:
     """A table's data status as published (``example``, ``public``, ``mixed``); older metadata: its flag."""
     return meta.get("data_status") or ("example" if meta.get("synthetic") else "public")
+
+
+def _basis_words(meta: dict) -> str:
+    """What a table rests on, in words: its kinds of data (found by lineage), and whether it is synthetic."""
+    status, kinds = _status(meta), meta.get("data_kinds") or []
+    if not kinds:  # metadata written before the kinds
+        return EXAMPLE_DATA_LABEL if status == "example" else label("data_basis", status)
+    words = cell_words(",".join(kinds), column_spec("data_basis"))
+    return f"{label('data_basis', 'mixed')}: {words}" if status == "mixed" else words
 
 
 def sheet_names(captions: dict[str, str]) -> dict[str, str]:
@@ -95,9 +104,7 @@ def _readme(tables: dict, sheets: dict, metas: dict, frames: dict, titles: dict,
             "Ark": sheets[t],
             "Tittel": metas[t].get("caption") or t,
             "Vedlegg": titles.get(tables[t], tables[t]),
-            "Datagrunnlag": EXAMPLE_DATA_LABEL
-            if _status(metas[t]) == "example"
-            else label("data_basis", _status(metas[t])),
+            "Datagrunnlag": _basis_words(metas[t]),
             "Rader": len(frames[t]),
             "Fil": f"{files_in or 'data/processed/' + str(prov.get('scenario_name', ''))}/{t}.csv",
         }

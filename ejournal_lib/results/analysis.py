@@ -10,8 +10,12 @@ from ejournal_lib.cba.benefit_realisation import plan_table
 from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CBAInputs
 from ejournal_lib.cba.measurement_value import value_of_information_tables
+from ejournal_lib.cba.non_priced import non_priced_table
 from ejournal_lib.cba.tables import cba_tables
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.actors import ActorMapping
+from ejournal_lib.scenario.governance import BenefitPlan
+from ejournal_lib.scenario.non_priced import NonPricedEffects
 
 #: The analysis appendix's published tables (nodes of their own).
 CBA_TABLES = (
@@ -34,7 +38,6 @@ CBA_TABLES = (
     "participation_scenarios",
     "break_even",
     "cba_sensitivity",
-    "cba_non_priced",
     "cba_inputs_used",
     "risk_sharing",
     "risk_worst_year",
@@ -45,10 +48,16 @@ CBA_TABLES = (
 
 
 @extract_fields({name: pd.DataFrame for name in CBA_TABLES} | {"simulation": pd.DataFrame, "draws": Draws})
-def cba_results(scenario: Scenario, area: pd.DataFrame, gp_survey_estimates: pd.DataFrame) -> dict:
+def cba_results(
+    scenario: Scenario,
+    cba_inputs: CBAInputs,
+    actor_mapping: ActorMapping,
+    area: pd.DataFrame,
+    gp_survey_estimates: pd.DataFrame,
+) -> dict:
     """Every table of the analysis appendix, and the one simulation: ``draws`` (the inputs drawn) and
     ``simulation`` (each draw's present values), which risk sharing and the value of information use too."""
-    tables = cba_tables(scenario, area, gp_survey_estimates)
+    tables = cba_tables(scenario, cba_inputs, actor_mapping, area, gp_survey_estimates)
     tables["simulation"], tables["draws"] = tables.pop("_simulation"), tables.pop("_draws")
     return tables
 
@@ -81,12 +90,12 @@ def voi_results(
 
 
 def cba_effects_by_actor(
-    cba_effects: pd.DataFrame, cba_reconciliation: pd.DataFrame, scenario: Scenario
+    cba_effects: pd.DataFrame, cba_reconciliation: pd.DataFrame, actor_mapping: ActorMapping
 ) -> pd.DataFrame:
     """Present value per effect (rows, in the reconciliation's order) and actor (columns, the actor mapping's
     order), with the total per effect."""
     wide = cba_effects.pivot_table(index="effect", columns="actor", values="npv_mnok", aggfunc="sum", fill_value=0.0)
-    wide = wide.reindex(columns=[a for a in scenario.actor_mapping.actors if a in wide.columns])
+    wide = wide.reindex(columns=[a for a in actor_mapping.actors if a in wide.columns])
     wide["total"] = wide.sum(axis=1)
     order = [e for e in cba_reconciliation["effect"] if e in wide.index]
     wide = wide.reindex(order).reset_index()
@@ -94,11 +103,13 @@ def cba_effects_by_actor(
     return wide
 
 
-def budget_profile_wide(budget_profile: pd.DataFrame, cba_inputs: CBAInputs, scenario: Scenario) -> pd.DataFrame:
+def budget_profile_wide(
+    budget_profile: pd.DataFrame, cba_inputs: CBAInputs, actor_mapping: ActorMapping
+) -> pd.DataFrame:
     """The yearly cash effect per actor within the period (columns), and the municipalities' with a loan."""
     bp = budget_profile[budget_profile["year"] <= cba_inputs.frame.last_year]
     wide = bp.pivot_table(index="year", columns="actor", values="without_loan_mnok", aggfunc="sum")
-    wide = wide.reindex(columns=[a for a in scenario.actor_mapping.actors if a in wide.columns])
+    wide = wide.reindex(columns=[a for a in actor_mapping.actors if a in wide.columns])
     wide.insert(
         1 if "municipalities" in wide.columns else 0,
         "municipalities_with_loan",
@@ -115,9 +126,14 @@ def risk_sharing_cash(risk_sharing: pd.DataFrame) -> pd.DataFrame:
     return risk_sharing[rows].reset_index(drop=True)
 
 
-def benefit_realisation_plan(scenario: Scenario) -> pd.DataFrame:
+def benefit_realisation_plan(benefit_plan: BenefitPlan) -> pd.DataFrame:
     """The benefit plan's indicators with baseline and targets (expected, low, high)."""
-    return plan_table(scenario.benefit_plan)
+    return plan_table(benefit_plan)
+
+
+def cba_non_priced(non_priced_assessment: NonPricedEffects) -> pd.DataFrame:
+    """The effects not priced, with their plus-minus assessment (DFØ's method)."""
+    return non_priced_table(non_priced_assessment)
 
 
 def cba_choices(cba_inputs: CBAInputs) -> pd.DataFrame:

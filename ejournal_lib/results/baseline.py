@@ -5,7 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
+from ejournal_lib.cba.engine import CBAInputs
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.timeuse.data import TimeUseData, load_scenario_timeuse
 from ejournal_lib.timeuse.tables import ADDRESSABLE, timeuse_tables, work_sampling_sample_sizes
 
@@ -30,13 +32,16 @@ def timeuse_data(scenario: Scenario) -> TimeUseData:
 
 
 @extract_fields({name: pd.DataFrame for name in BASELINE_TABLES} | {"timeuse_pooled_components": pd.Series})
-def baseline_results(timeuse_data: TimeUseData, scenario: Scenario) -> dict:
-    """Every table of the baseline appendix, small cells suppressed (see :func:`timeuse_tables`)."""
-    settings, frame = scenario.baseline, scenario.cba.frame
+def baseline_results(
+    timeuse_data: TimeUseData, timeuse_codebook: Codebook, cba_inputs: CBAInputs, scenario: Scenario
+) -> dict:
+    """Every table of the baseline appendix, small cells suppressed (see :func:`timeuse_tables`); the 2020
+    method's time savings per service (``cba_inputs``) are what the measurements are set against."""
+    settings, frame = scenario.baseline, cba_inputs.frame
     tables = timeuse_tables(
         timeuse_data,
-        scenario.codebook,
-        scenario.cba.service_table,
+        timeuse_codebook,
+        cba_inputs.service_table,
         frame.hours_per_fte,
         frame.working_days_per_year,
         n_boot=settings.n_boot,
@@ -60,9 +65,11 @@ def timeuse_work_sampling_sample_size() -> pd.DataFrame:
     return work_sampling_sample_sizes()
 
 
-def timeuse_minutes_addressable_groups(timeuse_minutes_per_day: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def timeuse_minutes_addressable_groups(
+    timeuse_minutes_per_day: pd.DataFrame, timeuse_codebook: Codebook
+) -> pd.DataFrame:
     """Minutes per staff-day on the activity groups the solution can affect, and their sum."""
-    groups = scenario.codebook.group_table
+    groups = timeuse_codebook.group_table
     addressable = list(groups.loc[groups["addressable"], "group"]) + [ADDRESSABLE]
     mpd = timeuse_minutes_per_day
     return mpd[mpd["activity_group"].isin(addressable)].reset_index(drop=True)

@@ -11,6 +11,7 @@ from ejournal_lib.common.labels import label
 from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.model import DATA_KINDS
 
 #: Public commitment bases that bind a municipality. The 2020 intention declarations (KS's count and the
 #: municipalities named in public sources) did not: a municipality could sign and still stay out.
@@ -20,14 +21,21 @@ BINDING_BASES: frozenset[str] = frozenset()
 TOP_SENSITIVITIES = 3
 
 
-def _row(conclusion: str, sentence: str, condition: str, status: str) -> dict:
-    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_status": status}
+def _row(conclusion: str, sentence: str, condition: str, kinds) -> dict:
+    """One conclusion; ``kinds``: the kinds of data status it rests on (codes, in any order)."""
+    basis = ",".join(k for k in DATA_KINDS if k in set(kinds))
+    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_basis": basis}
+
+
+def _split(bases) -> set[str]:
+    """The kinds in a column of joined codes."""
+    return {k for b in bases for k in str(b).split(",") if k}
 
 
 def commitment_conclusion(
     public_commitment_key_figures: pd.DataFrame,
     intentions_aggregate: IntentionsAggregate,
-    synthetic_inputs: frozenset,
+    data_input_kinds: dict,
     scenario: Scenario,
 ) -> dict:
     """Whether the target share of the population is reached: «nådd» only for a binding measure at or above it."""
@@ -44,11 +52,12 @@ def commitment_conclusion(
         date=fmt_date(row["as_of"]),
     )
     condition = f"population_share {share:.4f} {'>=' if above else '<'} target {target}; binding: {binding}"
-    status = lineage.status("public_commitment_key_figures", set(synthetic_inputs))
-    return _row("commitment_target", sentence, condition, status)
+    return _row(
+        "commitment_target", sentence, condition, lineage.kinds("public_commitment_key_figures", data_input_kinds)
+    )
 
 
-def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, synthetic_inputs: frozenset) -> dict:
+def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict) -> dict:
     """Which inputs move the net present value most: the sensitivities ranked by their largest change."""
     table = cba_sensitivity[cba_sensitivity["sensitivity"] != "base"]
     largest = table.assign(size=table["delta_mnok"].abs()).groupby("sensitivity")["size"].max()
@@ -57,11 +66,10 @@ def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, synthetic_inputs: froz
     sentence = label("conclusion", "sensitivity_top").format(
         inputs=fmt_list(names).capitalize() if names else "", largest=fmt_number(top.iloc[0] if len(top) else 0)
     )
-    status = lineage.row_status("cba_sensitivity", cba_sensitivity, set(synthetic_inputs))
-    used = status[table.index[table["sensitivity"].isin(top.index)]]  # the rows the ranking rests on
+    rows = lineage.row_kinds("cba_sensitivity", cba_sensitivity, data_input_kinds)
+    used = rows[table.index[table["sensitivity"].isin(top.index)]]  # the rows the ranking rests on
     condition = "; ".join(f"{s}: max |delta| {v:.0f}" for s, v in top.items())
-    example = (used == lineage.EXAMPLE).any()
-    return _row("sensitivity_top", sentence, condition, lineage.EXAMPLE if example else lineage.PUBLIC)
+    return _row("sensitivity_top", sentence, condition, _split(used))
 
 
 def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
@@ -76,11 +84,10 @@ def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario
     ]
     sentence = label("conclusion", "coverage_criteria").format(criteria=fmt_list(parts))
     condition = "; ".join(f"{c}: {s}" for c, s in zip(rules["criterion_id"], rules["status"]))
-    status = lineage.EXAMPLE if (rules["data_basis"] == lineage.EXAMPLE).any() else lineage.PUBLIC
-    return _row("coverage_stop_points", sentence, condition, status)
+    return _row("coverage_stop_points", sentence, condition, _split(rules["data_basis"]))
 
 
-def non_priced_conclusion(cba_non_priced: pd.DataFrame) -> dict:
+def non_priced_conclusion(cba_non_priced: pd.DataFrame, data_input_kinds: dict) -> dict:
     """The non-priced effects that pull up (medium or large) and down, with their assessment status."""
     up = cba_non_priced[cba_non_priced["consequence"] >= 2]["effect_id"]
     down = cba_non_priced[cba_non_priced["consequence"] < 0]["effect_id"]
@@ -91,7 +98,7 @@ def non_priced_conclusion(cba_non_priced: pd.DataFrame) -> dict:
         status=fmt_list(sorted(statuses)),
     )
     condition = f"up (consequence >= 2): {list(up)}; down (< 0): {list(down)}"
-    return _row("non_priced", sentence, condition, lineage.PUBLIC)
+    return _row("non_priced", sentence, condition, lineage.kinds("cba_non_priced", data_input_kinds))
 
 
 def conclusions(
@@ -100,7 +107,7 @@ def conclusions(
     coverage_stop_point_conclusion: dict,
     non_priced_conclusion: dict,
 ) -> pd.DataFrame:
-    """Every generated conclusion: code, sentence, the condition that chose it, data status."""
+    """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
         [commitment_conclusion, sensitivity_conclusion, coverage_stop_point_conclusion, non_priced_conclusion]
     )

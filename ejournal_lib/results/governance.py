@@ -21,7 +21,8 @@ from ejournal_lib.governance.goals import goal_register as build_goal_register
 from ejournal_lib.governance.stop_points import evaluate_stop_points, timeline_table
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
-from ejournal_lib.scenario.model import example_inputs
+from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
+from ejournal_lib.scenario.model import DATA_KINDS
 from ejournal_lib.timeuse.data import TimeUseData
 
 #: The tables the stop points' rules and the goals' baselines may refer to (``table.column``).
@@ -44,30 +45,31 @@ def timeuse_measured_municipalities(timeuse_data: TimeUseData) -> pd.DataFrame:
     )
 
 
-def benefit_followup_records(scenario: Scenario) -> pd.DataFrame:
+def benefit_followup_records(benefit_plan: BenefitPlan, scenario: Scenario) -> pd.DataFrame:
     """The realised values registered per indicator, municipality and year, checked against the plan."""
-    return load_followup(scenario.data.benefit_followup, scenario.benefit_plan)
+    return load_followup(scenario.data.benefit_followup, benefit_plan)
 
 
-def benefit_followup(benefit_followup_records: pd.DataFrame, scenario: Scenario, cba_inputs: CBAInputs) -> pd.DataFrame:
+def benefit_followup(
+    benefit_followup_records: pd.DataFrame, benefit_plan: BenefitPlan, cba_inputs: CBAInputs, scenario: Scenario
+) -> pd.DataFrame:
     """Planned against realised values per indicator, municipality and year."""
-    plan = scenario.benefit_plan
     return followup_status(
         benefit_followup_records,
-        plan,
+        benefit_plan,
         cba_inputs.participation.realisation_by_year_since_golive,
         scenario.benefit_realisation.tolerance,
     )
 
 
-def change_log(scenario: Scenario) -> pd.DataFrame:
+def change_log(change_log_config: ChangeLog) -> pd.DataFrame:
     """One row per change with its status, history and parameter overlay."""
-    return change_log_table(scenario.change_log)
+    return change_log_table(change_log_config)
 
 
-def bridge_steps(cba_inputs: CBAInputs, scenario: Scenario) -> list:
+def bridge_steps(cba_inputs: CBAInputs, change_log_config: ChangeLog) -> list:
     """The model inputs after each implemented change, from the previous baseline."""
-    return overlay_scenarios(cba_inputs, scenario.change_log)
+    return overlay_scenarios(cba_inputs, change_log_config)
 
 
 def _titled(steps: pd.DataFrame, change_log: pd.DataFrame) -> pd.DataFrame:
@@ -81,17 +83,19 @@ def npv_bridge(bridge_steps: list, public_share: dict, change_log: pd.DataFrame)
     return _titled(bridge_table(bridge_steps, lambda i: npv_with(i, public_share)), change_log)
 
 
-def cost_estimate(cba_inputs: CBAInputs, scenario: Scenario) -> pd.DataFrame:
+def cost_estimate(cba_inputs: CBAInputs, stop_point_config: StopPointConfig, scenario: Scenario) -> pd.DataFrame:
     """The cost estimate's P50 and P85 per cost item and in total, against the steering target."""
-    sp, g = scenario.stop_points, scenario.governance
+    sp, g = stop_point_config, scenario.governance
     return cost_estimate_table(
         cba_inputs, sp.cost_correlation, g.n_cost_draws, scenario.settings.seed, sp.steering_target_p50_mnok
     )
 
 
-def change_cost_effects(bridge_steps: list, change_log: pd.DataFrame, scenario: Scenario) -> pd.DataFrame:
+def change_cost_effects(
+    bridge_steps: list, change_log: pd.DataFrame, stop_point_config: StopPointConfig, scenario: Scenario
+) -> pd.DataFrame:
     """The cost estimate's P50 and P85 after each change."""
-    sp, g, seed = scenario.stop_points, scenario.governance, scenario.settings.seed
+    sp, g, seed = stop_point_config, scenario.governance, scenario.settings.seed
 
     def cost_of(inputs):
         total = cost_estimate_table(inputs, sp.cost_correlation, g.n_cost_draws, seed).set_index("quantity")
@@ -128,44 +132,49 @@ def rule_tables(
     )
 
 
-def synthetic_inputs(scenario: Scenario) -> frozenset:
-    """The scenario data inputs that are synthetic example data."""
-    return frozenset(example_inputs(scenario))
-
-
-def _rows_status(table: str, where: dict, rule_tables: dict, synthetic: frozenset) -> set[str]:
-    """The data status of the rows of ``table`` a criterion or goal reads (``where``: column → value)."""
+def _rows_kinds(table: str, where: dict, rule_tables: dict, input_kinds: dict) -> set[str]:
+    """The kinds of data the rows of ``table`` a criterion or goal reads rest on (``where``: column → value)."""
     df = rule_tables[table]
     rows = pd.Series(True, index=df.index)
     for column, value in where.items():
         rows &= df[column].astype(str) == str(value)
-    return set(lineage.row_status(table, df, set(synthetic))[rows])
+    return {k for joined in lineage.row_kinds(table, df, input_kinds)[rows] for k in joined.split(",") if k}
 
 
-def stop_points(rule_tables: dict, synthetic_inputs: frozenset, scenario: Scenario) -> pd.DataFrame:
-    """Every criterion of every stop point, evaluated on the tables it names; ``data_basis`` is ``manual``, or
-    ``example`` where the value or the threshold rests on synthetic example data (by lineage, row by row)."""
-    table = evaluate_stop_points(scenario.stop_points, rule_tables)
-    criteria = {c.id: c for sp in scenario.stop_points.stop_points for c in sp.criteria}
+def _joined(found: set[str]) -> str:
+    return ",".join(k for k in DATA_KINDS if k in found)
+
+
+def stop_points(
+    rule_tables: dict, stop_point_config: StopPointConfig, data_input_kinds: dict, scenario: Scenario
+) -> pd.DataFrame:
+    """Every criterion of every stop point, evaluated on the tables it names. ``data_basis``: the kinds of
+    data (codes joined by ",") it rests on: a manual assessment, or by lineage, row by row, those of the value
+    and the threshold it compares, and the stop-point rule itself (an analysis choice)."""
+    table = evaluate_stop_points(stop_point_config, rule_tables)
+    criteria = {c.id: c for sp in stop_point_config.stop_points for c in sp.criteria}
+    rule = set(lineage.kinds("stop_point_config", data_input_kinds))
     basis = []
     for cid in table["criterion_id"]:
         c = criteria[cid]
         if c.type != "rule":
-            basis.append("manual")
+            basis.append("manual_assessment")
             continue
-        found = _rows_status(c.table, c.where, rule_tables, synthetic_inputs)
+        found = rule | _rows_kinds(c.table, c.where, rule_tables, data_input_kinds)
         if c.threshold_from is not None:
-            found |= _rows_status(c.threshold_from.table, c.threshold_from.where, rule_tables, synthetic_inputs)
-        basis.append(lineage.EXAMPLE if lineage.EXAMPLE in found else lineage.PUBLIC)
+            found |= _rows_kinds(c.threshold_from.table, c.threshold_from.where, rule_tables, data_input_kinds)
+        basis.append(_joined(found))
     return table.assign(data_basis=basis)
 
 
-def goal_register(rule_tables: dict, synthetic_inputs: frozenset, scenario: Scenario) -> pd.DataFrame:
+def goal_register(rule_tables: dict, goal_config: GoalRegister, data_input_kinds: dict) -> pd.DataFrame:
     """One row per goal, baselines filled in from the tables they name, with what a verifiable goal lacks;
-    ``data_basis`` where a baseline is shown: ``example`` when its table rests on synthetic example data."""
-    goals = build_goal_register(scenario.goals, rule_tables)
+    ``data_basis`` where a baseline is shown: the kinds of data of the table it comes from, or the register's
+    own for a baseline it gives."""
+    goals = build_goal_register(goal_config, rule_tables)
+    own = lineage.kinds("goal_config", data_input_kinds)
     goals["data_basis"] = [
-        (lineage.status(src.split(".")[0], set(synthetic_inputs)) if src.split(".")[0] in rule_tables else "public")
+        (_joined(set(lineage.kinds(src.split(".")[0], data_input_kinds))) if state == "measured" else _joined(set(own)))
         if state in ("measured", "given")
         else None
         for state, src in zip(goals["baseline_status"], goals["baseline_source"])
@@ -173,9 +182,9 @@ def goal_register(rule_tables: dict, synthetic_inputs: frozenset, scenario: Scen
     return goals
 
 
-def timeline(scenario: Scenario) -> pd.DataFrame:
+def timeline(stop_point_config: StopPointConfig) -> pd.DataFrame:
     """Phases, milestones and stop points with their dates."""
-    return timeline_table(scenario.stop_points)
+    return timeline_table(stop_point_config)
 
 
 def _status_counts(table: pd.DataFrame, by: str, item: str) -> pd.DataFrame:

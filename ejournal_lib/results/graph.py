@@ -27,7 +27,7 @@ import pandas as pd
 from ejournal_lib.common.project import user_cache_dir
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario, load_scenario
-from ejournal_lib.scenario.model import example_inputs
+from ejournal_lib.scenario.model import DATA_KINDS, example_inputs, input_kinds
 
 __all__ = ["ResultGraph", "result_graph", "result"]
 
@@ -90,7 +90,7 @@ class ResultGraph:
     def conclusion(self, code: str) -> tuple[str, bool]:
         """A generated conclusion's sentence, and whether it rests on synthetic example data (for the summary)."""
         row = self.get("conclusions").set_index("conclusion").loc[code]
-        return row["sentence"], row["data_status"] == lineage.EXAMPLE
+        return row["sentence"], lineage.EXAMPLE in row["data_basis"].split(",")
 
     def _load(self, names) -> dict[str, Any]:
         """The values of ``names`` known here or in the store (the others are left out). A stored value is
@@ -126,13 +126,26 @@ class ResultGraph:
         """The synthetic example inputs ``name`` rests on (empty: it rests on none)."""
         return set(example_inputs(self.scenario, lineage.data_inputs(name)))
 
+    def data_kinds(self, name: str) -> tuple[str, ...]:
+        """The kinds of data status ``name`` rests on (public statistics, published 2020 figure, …); for a
+        table, those of its rows (:meth:`row_data_kinds`)."""
+        value = self.get(name)
+        if not isinstance(value, pd.DataFrame):
+            return lineage.kinds(name, input_kinds(self.scenario))
+        found = {k for joined in self.row_data_kinds(name) for k in joined.split(",") if k}
+        return tuple(k for k in DATA_KINDS if k in found)
+
     def data_status(self, name: str) -> str:
-        """``example`` when ``name`` rests on any synthetic example input, else ``public``."""
-        return lineage.status(name, set(example_inputs(self.scenario)))
+        """``example`` when ``name`` rests on any synthetic example input (:meth:`data_kinds`), else ``public``."""
+        return lineage.EXAMPLE if lineage.EXAMPLE in self.data_kinds(name) else lineage.PUBLIC
+
+    def row_data_kinds(self, name: str) -> pd.Series:
+        """The kinds each row of table ``name`` rests on, codes joined by "," (see :func:`.lineage.row_kinds`)."""
+        return lineage.row_kinds(name, self.get(name), input_kinds(self.scenario))
 
     def row_data_status(self, name: str) -> pd.Series:
         """The data status of each row of table ``name`` (see :func:`.lineage.row_status`)."""
-        return lineage.row_status(name, self.get(name), set(example_inputs(self.scenario)))
+        return lineage.row_status(name, self.get(name), input_kinds(self.scenario))
 
 
 def result_graph(

@@ -11,6 +11,11 @@ from ejournal_lib.cba.engine import CBAInputs
 from ejournal_lib.cba.tables import scenario_public_shares
 from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.actors import ActorMapping
+from ejournal_lib.scenario.codebook import Codebook
+from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
+from ejournal_lib.scenario.model import input_kinds
+from ejournal_lib.scenario.non_priced import NonPricedEffects
 
 #: The input nodes: each reads these scenario data inputs (``scenario.data.<field>``) and nothing else reads
 #: data files. They are the leaves of the lineage that decides every node's data status (:mod:`.graph`).
@@ -26,6 +31,14 @@ INPUT_NODES = {
     "benefit_followup_records": ("benefit_followup",),
     "population_2019": ("population_2019",),
     "crosswalk": ("crosswalk",),
+    "cba_inputs": ("cba",),
+    "actor_mapping": ("actor_mapping",),
+    "timeuse_codebook": ("timeuse_codebook",),
+    "change_log_config": ("change_log",),
+    "stop_point_config": ("stop_points",),
+    "goal_config": ("goal_register",),
+    "benefit_plan": ("benefit_plan",),
+    "non_priced_assessment": ("non_priced_effects",),
 }
 
 
@@ -62,3 +75,43 @@ def cba_inputs(scenario: Scenario) -> CBAInputs:
 def public_share(scenario: Scenario) -> dict:
     """Share of each effect that falls on the public budget (for the tax-financing cost)."""
     return scenario_public_shares(scenario)
+
+
+def data_input_kinds(scenario: Scenario) -> dict[str, tuple[str, ...]]:
+    """Each scenario input's kinds of data status (synthetic example data, public statistics, …)."""
+    return input_kinds(scenario)
+
+
+def actor_mapping(scenario: Scenario) -> ActorMapping:
+    """Who gains and who pays each effect (``config/actor_mapping.yaml``)."""
+    return scenario.actor_mapping
+
+
+def timeuse_codebook(scenario: Scenario) -> Codebook:
+    """The activity codebook of the time-use measurements."""
+    return scenario.codebook
+
+
+def change_log_config(scenario: Scenario) -> ChangeLog:
+    """The change log as written (changes, status history, overlays)."""
+    return scenario.change_log
+
+
+def stop_point_config(scenario: Scenario) -> StopPointConfig:
+    """The stop points, their dates and criteria (``config/stop_points.yaml``)."""
+    return scenario.stop_points
+
+
+def goal_config(scenario: Scenario) -> GoalRegister:
+    """The goals of the steering document with indicators and targets."""
+    return scenario.goals
+
+
+def benefit_plan(scenario: Scenario) -> BenefitPlan:
+    """The benefit realisation plan (indicators, targets, owners)."""
+    return scenario.benefit_plan
+
+
+def non_priced_assessment(scenario: Scenario) -> NonPricedEffects:
+    """The plus-minus assessment of the effects not priced."""
+    return scenario.non_priced_effects

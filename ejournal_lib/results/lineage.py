@@ -2,7 +2,10 @@
 so its data status, for a whole table or row by row. It reads the graph's structure, never its values.
 
 The leaves are the input nodes (:data:`~ejournal_lib.results.inputs.INPUT_NODES`), each reading named
-scenario data inputs; an input is synthetic example data or not (:func:`~ejournal_lib.scenario.model.example_inputs`).
+scenario inputs; each input has its kinds of data status (:func:`~ejournal_lib.scenario.model.input_kinds`:
+synthetic example data, public statistics, a published 2020 figure, calibrated, an analysis choice, a manual
+assessment, the project's own measurements). A node's kinds are those of the inputs it rests on; it is
+``example`` (marked «eksempeldata») when one of them is synthetic.
 """
 
 from __future__ import annotations
@@ -12,6 +15,8 @@ import importlib
 
 import pandas as pd
 
+from ejournal_lib.scenario.model import DATA_KINDS
+
 __all__ = [
     "NODE_MODULES",
     "ROW_BASIS",
@@ -20,6 +25,9 @@ __all__ = [
     "driver",
     "upstream",
     "data_inputs",
+    "kinds",
+    "status",
+    "row_kinds",
     "row_status",
     "topics",
     "topic_edges",
@@ -84,26 +92,39 @@ def data_inputs(name: str, without: frozenset = frozenset()) -> set[str]:
     return {key for node, keys in INPUT_NODES.items() if node in lineage for key in keys}
 
 
-def status(name: str, synthetic: set[str], without: frozenset = frozenset()) -> str:
-    """:data:`EXAMPLE` when ``name`` rests on any of the ``synthetic`` inputs, else :data:`PUBLIC`."""
-    return EXAMPLE if data_inputs(name, without) & set(synthetic) else PUBLIC
+def kinds(name: str, input_kinds: dict[str, tuple[str, ...]], without: frozenset = frozenset()) -> tuple[str, ...]:
+    """The kinds of data status of the inputs ``name`` rests on (``input_kinds``: input → its kinds), in the
+    order of :data:`~ejournal_lib.scenario.model.DATA_KINDS`."""
+    found = {k for key in data_inputs(name, without) for k in input_kinds.get(key, ())}
+    return tuple(k for k in DATA_KINDS if k in found)
 
 
-def row_status(name: str, table: pd.DataFrame, synthetic: set[str]) -> pd.Series:
-    """The data status of each row of table ``name``: a row whose :data:`ROW_BASIS` column names a branch of
-    the lineage rests on that branch; every row rests on the rest of the lineage. A table with a ``data_basis``
-    column (stop points, goals: derived by lineage per criterion) is taken at its word."""
+def status(name: str, input_kinds: dict[str, tuple[str, ...]], without: frozenset = frozenset()) -> str:
+    """:data:`EXAMPLE` when ``name`` rests on any synthetic example input, else :data:`PUBLIC`."""
+    return EXAMPLE if EXAMPLE in kinds(name, input_kinds, without) else PUBLIC
+
+
+def row_kinds(name: str, table: pd.DataFrame, input_kinds: dict[str, tuple[str, ...]]) -> pd.Series:
+    """The kinds each row of table ``name`` rests on, as codes joined by ","): every row rests on the lineage
+    outside the :data:`ROW_BASIS` branches, and a row whose branch column names a branch on that branch too. A
+    table with a ``data_basis`` column (stop points, goals: derived by lineage per criterion) is taken at its
+    word."""
     if "data_basis" in table.columns:  # a table that already says, row by row, what each row rests on
-        return pd.Series(
-            [EXAMPLE if b == EXAMPLE else PUBLIC for b in table["data_basis"]], index=table.index, dtype=object
-        )
-    out = pd.Series(status(name, synthetic, _BRANCHES), index=table.index, dtype=object)
+        return table["data_basis"].fillna("").astype(str)
+    base = set(kinds(name, input_kinds, _BRANCHES))
+    rows = [set(base) for _ in range(len(table))]
     for column, mapping in ROW_BASIS.items():
         if column in table.columns:
             for value, branch in mapping.items():
-                if status(branch, synthetic) == EXAMPLE:
-                    out[table[column] == value] = EXAMPLE
-    return out
+                extra = set(kinds(branch, input_kinds))
+                for i in (table[column] == value).to_numpy().nonzero()[0]:
+                    rows[i] |= extra
+    return pd.Series([",".join(k for k in DATA_KINDS if k in r) for r in rows], index=table.index, dtype=object)
+
+
+def row_status(name: str, table: pd.DataFrame, input_kinds: dict[str, tuple[str, ...]]) -> pd.Series:
+    """:data:`EXAMPLE` or :data:`PUBLIC` for each row of table ``name`` (:func:`row_kinds`)."""
+    return row_kinds(name, table, input_kinds).map(lambda k: EXAMPLE if EXAMPLE in k.split(",") else PUBLIC)
 
 
 def topics() -> dict[str, list[str]]:

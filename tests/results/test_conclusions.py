@@ -12,6 +12,9 @@ from ejournal_lib.results.lineage import EXAMPLE, PUBLIC
 
 SCENARIO = SimpleNamespace(participation=SimpleNamespace(target_share=0.5))
 KS = SimpleNamespace(in_area=291)
+#: Each input's kinds of data status, as a scenario with only public inputs and a synthetic GP survey gives them.
+PUBLIC_KINDS = {"population": ("public_statistics",), "cba": ("published_2020", "calibrated")}
+SURVEY_SYNTHETIC = {**PUBLIC_KINDS, "gp_survey": ("example",)}
 
 
 def _commitment(share: float) -> pd.DataFrame:
@@ -21,16 +24,16 @@ def _commitment(share: float) -> pd.DataFrame:
 
 
 def test_target_is_reached_only_by_a_binding_measure_at_or_above_it(monkeypatch):
-    above = c.commitment_conclusion(_commitment(0.65), KS, frozenset(), SCENARIO)
+    above = c.commitment_conclusion(_commitment(0.65), KS, PUBLIC_KINDS, SCENARIO)
     assert "183 av 291 kommuner" in above["sentence"]
     assert "65\u202f%" in above["sentence"] and "50\u202f%" in above["sentence"]  # percent after a narrow space
     assert "ikke bindende" in above["sentence"] and "er ikke nådd" in above["sentence"]
-    below = c.commitment_conclusion(_commitment(0.40), KS, frozenset(), SCENARIO)
+    below = c.commitment_conclusion(_commitment(0.40), KS, PUBLIC_KINDS, SCENARIO)
     assert "under målet" in below["sentence"] and "nådd" not in below["sentence"]
     monkeypatch.setattr(c, "BINDING_BASES", frozenset({"ks_signed"}))
-    binding = c.commitment_conclusion(_commitment(0.50), KS, frozenset(), SCENARIO)  # at the target: reached
+    binding = c.commitment_conclusion(_commitment(0.50), KS, PUBLIC_KINDS, SCENARIO)  # at the target: reached
     assert binding["sentence"].endswith("Målet om 50\u202f% er nådd.")
-    assert binding["data_status"] == PUBLIC
+    assert binding["data_basis"] == "public_statistics"  # KS's published count rests on public sources only
 
 
 def _sensitivity(rows) -> pd.DataFrame:
@@ -48,11 +51,11 @@ def test_what_moves_the_value_most_follows_the_sensitivities_order():
             ("real_wage_growth", "growth_0.008", 0.008, 4510.0, 10.0),
         ]
     )
-    out = c.sensitivity_conclusion(table, frozenset())
+    out = c.sensitivity_conclusion(table, PUBLIC_KINDS)
     # |delta| largest first: investment 1000, discount rate 300, period 50 (real wage growth 10 is left out)
     assert out["sentence"].startswith("Investering, kalkulasjonsrente og analyseperiode flytter nåverdien mest")
     assert "1\u202f000 mill. kr" in out["sentence"]  # thousands with a narrow space
-    assert out["data_status"] == PUBLIC
+    assert "example" not in out["data_basis"] and "published_2020" in out["data_basis"]
 
 
 @pytest.mark.parametrize("gp_delta, expected", [(-4000.0, EXAMPLE), (-1.0, PUBLIC)])
@@ -66,6 +69,6 @@ def test_a_ranking_that_uses_the_survey_is_synthetic(gp_delta, expected):
             ("gp_uptake", "survey", 0.23, 4500.0 + gp_delta, gp_delta),
         ]
     )
-    out = c.sensitivity_conclusion(table, frozenset({"gp_survey"}))
-    assert out["data_status"] == expected
+    out = c.sensitivity_conclusion(table, SURVEY_SYNTHETIC)
+    assert (EXAMPLE in out["data_basis"].split(",")) == (expected == EXAMPLE)
     assert ("fastlegenes deltakelse" in out["sentence"].lower()) == (expected == EXAMPLE)

@@ -46,9 +46,9 @@ def test_every_table_the_pipeline_publishes_is_the_graphs_node(pipeline_run, tmp
     for name in nodes:
         try:
             published = read_table(processed / f"{name}.csv")
-            if "data_status" in published.columns and "data_status" not in values[name].columns:
+            if "data_basis" in published.columns and "data_basis" not in values[name].columns:
                 # a table whose rows rest on different data: the column publish_result adds (tested below)
-                assert set(published.pop("data_status")) == {"example", "public"}
+                assert published.pop("data_basis").nunique() > 1
             pd.testing.assert_frame_equal(_comparable(values[name], tmp_path), published, check_dtype=False, rtol=1e-9)
         except AssertionError as exc:
             problems[name] = str(exc).splitlines()[:6]
@@ -70,6 +70,35 @@ def test_declaring_the_survey_real_changes_exactly_its_dependents(small, tmp_pat
     for n in dependents - changed:
         assert declared.synthetic_inputs(n) - {"gp_survey"}, n
     assert all(after[n] == PUBLIC for n in changed)
+    # declared real, the survey is the project's own registration; what does not rest on it keeps its kinds
+    assert small.data_kinds("gp_survey") == ("example",) and declared.data_kinds("gp_survey") == ("measured",)
+    assert "measured" in declared.data_kinds("gp_survey_estimates")
+    assert {n: declared.data_kinds(n) for n in small.nodes if n not in dependents} == {
+        n: small.data_kinds(n) for n in small.nodes if n not in dependents
+    }
+
+
+def test_each_node_has_the_kinds_of_data_its_inputs_have(small):
+    """Kinds follow the lineage: the area from SSB's statistics only; the analysis from the 2020 figures (the
+    operation cost calibrated) and the statistics; a stop-point rule is an analysis choice; the plus-minus
+    assessment a manual one."""
+    assert small.data_kinds("area") == ("public_statistics",)
+    # the analysis's builder reads the area and the actor mapping too; the survey only for its GP rows
+    assert small.data_kinds("cba_reconciliation") == (
+        "public_statistics",
+        "published_2020",
+        "calibrated",
+        "analysis_choice",
+    )
+    assert small.data_kinds("cba_non_priced") == ("manual_assessment",)
+    assert small.data_kinds("change_log") == ("manual_assessment",)
+    assert small.data_kinds("timeline") == ("analysis_choice",)
+    assert small.data_kinds("timeuse_addressable_by_service")[0] == "example"  # the synthetic registrations
+    sp = small.get("stop_points").set_index("criterion_id")["data_basis"]
+    manual = [c.id for p in small.scenario.stop_points.stop_points for c in p.criteria if c.type == "manual"]
+    assert set(sp[manual]) == {"manual_assessment"}
+    assert set(sp["SP2-NULL"].split(",")) >= {"example", "analysis_choice"}  # threshold from the survey
+    assert "example" not in sp["SP1-NNV"].split(",")  # the base case: 2020 figures and statistics
 
 
 def test_a_threshold_from_the_survey_is_synthetic_and_one_from_the_2020_rule_is_not(small):
@@ -190,22 +219,30 @@ def test_every_net_present_value_and_break_even_in_the_summaries_is_a_key_figure
 
 
 class _Graph:
-    """A stand-in for ResultGraph with one table whose rows have the given data status."""
+    """A stand-in for ResultGraph with one table whose rows rest on the given kinds of data."""
 
-    def __init__(self, statuses):
-        self.table = pd.DataFrame({"gp_assumption": ["brief"] * len(statuses), "break_even_share": 0.5})
-        self.statuses = pd.Series(statuses)
+    def __init__(self, kinds):
+        self.table = pd.DataFrame({"gp_assumption": ["brief"] * len(kinds), "break_even_share": 0.5})
+        self.kinds = pd.Series(kinds)
 
     def get(self, name):
         return self.table
 
-    def row_data_status(self, name):
-        return self.statuses
+    def row_data_kinds(self, name):
+        return self.kinds
+
+
+SYNTHETIC, STATISTICS = "example,public_statistics", "public_statistics"
 
 
 @pytest.mark.parametrize(
     "statuses, column, meta_status",
-    [([EXAMPLE, PUBLIC], True, "mixed"), ([EXAMPLE, EXAMPLE], False, "example"), ([PUBLIC], False, "public")],
+    [
+        ([SYNTHETIC, STATISTICS], True, "mixed"),
+        ([SYNTHETIC, SYNTHETIC], False, "example"),
+        ([STATISTICS], False, "public"),
+        ([STATISTICS, "published_2020"], True, "public"),
+    ],
 )
 def test_a_published_node_is_marked_by_its_lineage(tmp_path, statuses, column, meta_status):
     from ejournal_lib.common.tables_io import read_table_meta
@@ -214,10 +251,11 @@ def test_a_published_node_is_marked_by_its_lineage(tmp_path, statuses, column, m
     publish_result(_Graph(statuses), "break_even", tmp_path, caption="Nullpunkt", show=False)
     written = read_table(tmp_path / "break_even.csv")
     meta = read_table_meta(tmp_path, "break_even")
-    assert ("data_status" in written.columns) == column
+    assert ("data_basis" in written.columns) == column
     if column:
-        assert written["data_status"].tolist() == ["example", "public"]
-        assert "delvis eksempeldata" in meta["caption"]
+        assert written["data_basis"].tolist() == statuses
+    assert ("delvis eksempeldata" in meta["caption"]) == (meta_status == "mixed")
+    assert set(meta["data_kinds"]) == {k for s in statuses for k in s.split(",")}
     assert meta["data_status"] == meta_status
     assert meta["synthetic"] == (meta_status == "example")
 

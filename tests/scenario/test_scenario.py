@@ -149,10 +149,9 @@ def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
     public actors' shares only, it changes the result. The analysis, participation and governance tables read
     the key from the scenario and agree."""
     from ejournal_lib.cba.scenarios import npv_with
-    from ejournal_lib.cba.tables import cba_tables, scenario_public_shares
-    from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
-    from ejournal_lib.governance.change_log import npv_bridge, overlay_scenarios
-    from ejournal_lib.participation.tables import participation_tables
+    from ejournal_lib.cba.tables import scenario_public_shares
+    from ejournal_lib.results import result_graph
+    from tests.conftest import scenario_file
 
     mapping = tmp_path / "mapping.yaml"
     shutil.copy(root / "config" / "actor_mapping.yaml", mapping)
@@ -163,50 +162,34 @@ def test_financing_key_gives_the_same_numbers_in_every_appendix(root, tmp_path):
         "    operation: {municipalities: 0.8, gps: 0.2}\n",
         encoding="utf-8",
     )
-    path = write_scenario(
-        root,
-        tmp_path,
-        ("    tax_financing_public_share_only: false", "    tax_financing_public_share_only: true"),
-        ("  gp_assumption: survey", "  gp_assumption: brief"),
-        ("  financing_key: ssd2020", "  financing_key: gp_licence"),
-        ("  actor_mapping: config/actor_mapping.yaml", f"  actor_mapping: {mapping}"),
-        ("    n_iterations: 100000", "    n_iterations: 200"),
-    )
-    s = load_scenario(path, root=root)
+    changes = {
+        "cba.frame.tax_financing_public_share_only": True,
+        "participation.gp_assumption": "brief",
+        "settings.financing_key": "gp_licence",
+        "data.actor_mapping": str(mapping),
+    }
+    s = load_scenario(scenario_file(tmp_path / "scenario.yaml", changes), root=root)
     default = load_scenario(root / "config" / "ssd2020.yaml", root=root)
-    pop = load_population(s.data.population)
-    area = outside_midt_norge(pop, load_midt_norge(s.data.midt_norge)["municipality_code"])
+    g = result_graph(s)
 
-    cba = cba_tables(s, area)
-    npv = cba["cba_summary"].set_index("metric").loc["npv_mnok", "value"]
+    npv = g.get("cba_summary").set_index("metric").loc["npv_mnok", "value"]
     assert npv != pytest.approx(npv_with(default.cba, scenario_public_shares(default)))  # the key matters
-
-    from ejournal_lib.common.municipalities import load_crosswalk
-    from ejournal_lib.common.validation import read_raw_table
-    from ejournal_lib.participation.gp_uptake import gp_survey_schema
-    from ejournal_lib.participation.register import load_commitment_register, load_scenario_public_status
-
-    register = load_commitment_register(
-        s.data.commitment_register, area, load_crosswalk(s.data.crosswalk), s.participation.as_of_date
-    )
-    gps = area[["municipality_code", "municipality_name", "population"]].assign(gps=1.0)
-    part = participation_tables(
-        {"outside_midt_norge": area},
-        "outside_midt_norge",
-        int(pop["population"].sum()),
-        register,
-        *load_scenario_public_status(s),
-        s.cba,
-        scenario_public_shares(s),
-        read_raw_table(s.data.gp_survey, gp_survey_schema()),
-        gps,
-        n_boot=50,
-        seed=1,
-    )
-    cons = part["participation_consequences"].set_index("scenario")
+    cons = g.get("participation_consequences").set_index("scenario")
     assert cons.loc["ssd2020", "npv_mnok"] == pytest.approx(npv)
-    be = cba["break_even"].set_index("quantity").loc["municipal_final_share", "break_even_share"]
+    be = g.get("break_even").set_index(["quantity", "gp_assumption"]).loc[("municipal_final_share", "brief")]
+    be = be["break_even_share"]
     assert cons.loc["ssd2020", "break_even_municipal_share"] == pytest.approx(be)
+    assert g.get("npv_bridge")["npv_mnok"].iloc[-1] == pytest.approx(npv)
 
-    bridge = npv_bridge(overlay_scenarios(s.cba, s.change_log), lambda i: npv_with(i, scenario_public_shares(s)))
-    assert bridge["npv_mnok"].iloc[-1] == pytest.approx(npv)
+
+def test_every_scenario_input_has_its_kinds_of_data_status(scenario):
+    """Each data input the scenario names, and the model's own inputs, has a kind the label catalogue words;
+    synthetic inputs are ``example`` whatever they otherwise are."""
+    from ejournal_lib.common.labels import label
+    from ejournal_lib.scenario.model import DATA_KINDS, INPUT_KINDS, input_kinds
+
+    assert set(type(scenario.data).model_fields) | {"cba"} == set(INPUT_KINDS)
+    assert {k for kinds in INPUT_KINDS.values() for k in kinds} <= set(DATA_KINDS)
+    assert all(label("data_basis", k) != k for k in DATA_KINDS)
+    kinds = input_kinds(scenario)
+    assert kinds["gp_survey"] == ("example",) and kinds["population"] == ("public_statistics",)
