@@ -1,4 +1,6 @@
-"""All tables of the participation appendix, from the inputs in one call (mirrors ``cba_tables``)."""
+"""Tables of the participation appendix: coverage, public commitment, adoption fits and forecasts, the GP survey,
+the roll-out paths and their consequences for the cost–benefit model. The result graph
+(:mod:`ejournal_lib.results.participation`) composes them."""
 
 from __future__ import annotations
 
@@ -8,14 +10,12 @@ import pandas as pd
 from ejournal_lib.cba.curves import deterministic_draws, participation_curves
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
-from ejournal_lib.cba.scenarios import break_even, gp_final_shares, npv_with, with_gp_final_share
+from ejournal_lib.cba.scenarios import npv_with, with_gp_final_share
 from ejournal_lib.common.municipalities import fewest_to_reach, size_class
-from ejournal_lib.participation.adoption import AdoptionFitError, bootstrap_forecast, fit_bass, fit_logistic
+from ejournal_lib.participation.adoption import AdoptionFitError, fit_bass, fit_logistic
 from ejournal_lib.participation.gp_uptake import SURVEY_TERMS, fit_gp_survey, predicted_share
 from ejournal_lib.participation.public_status import IntentionsAggregate, largest_not_known_signed, public_key_figures
 from ejournal_lib.participation.register import (
-    adoption_series,
-    coverage_by_date,
     participation_scenario_curves,
     target_crossing,
 )
@@ -26,7 +26,11 @@ __all__ = [
     "example_commitment_key_figures",
     "gp_survey_tables",
     "public_commitment_tables",
-    "participation_tables",
+    "adoption_fits",
+    "commitment_forecast_table",
+    "participation_paths",
+    "forecast_tables",
+    "consequences_table",
 ]
 
 _COST_EFFECTS = ("transition_cost", "investment", "operation", "tax_financing")
@@ -125,41 +129,9 @@ def public_commitment_tables(
     }
 
 
-def participation_tables(
-    areas: dict[str, pd.DataFrame],
-    main_area: str,
-    national_population: int,
-    register: pd.DataFrame,
-    public_status: pd.DataFrame,
-    aggregate: IntentionsAggregate,
-    inputs: CBAInputs,
-    public_share: dict,
-    survey: pd.DataFrame,
-    gps: pd.DataFrame,
-    target: float = 0.5,
-    low_final: float = 0.5,
-    high_final: float = 1.0,
-    gp_assumption: str = "brief",
-    n_boot: int = 500,
-    seed: int = 1,
-    horizon_quarters: int = 12,
-    survey_tables: dict[str, pd.DataFrame] | None = None,
-    public_tables: dict[str, pd.DataFrame] | None = None,
-) -> dict[str, pd.DataFrame]:
-    """Coverage, public commitment facts, adoption models and forecasts (on the dated register), GP uptake and
-    consequences for the cost–benefit model. ``public_status`` holds every municipality of the main area with
-    its status in public sources; the dated ``register`` only feeds the adoption models and forecasts.
-    ``survey_tables``, ``public_tables``: :func:`gp_survey_tables` and :func:`public_commitment_tables`, when
-    already computed."""
-    area = areas[main_area]
-    coverage = {
-        name: coverage_by_date(register[register["municipality_code"].isin(a["municipality_code"])], a)
-        for name, a in areas.items()
-    }
-    key = coverage_key_figures(areas, national_population, target)
-    public = public_tables or public_commitment_tables(area, public_status, aggregate, target)
-    # adoption models on quarterly new signatures
-    series = adoption_series(register, area)
+def adoption_fits(series: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The Bass model (OLS and NLS) and the logistic curve fitted to the quarterly new signatures, counted as
+    municipalities and as population share (``bass_fit``, ``logistic_fit``)."""
     fits, logistic_rows = [], []
     for col, label in (("new_municipalities", "municipalities"), ("new_population_share", "population_share")):
         for method in ("ols", "nls"):
@@ -181,50 +153,48 @@ def participation_tables(
                 "n_obs": lf.n_obs,
             }
         )
-    bass_fit = pd.DataFrame(fits)
-    boot = bootstrap_forecast(series["new_population_share"].to_numpy(), horizon_quarters, n_boot=n_boot, seed=seed)
+    return {"bass_fit": pd.DataFrame(fits), "logistic_fit": pd.DataFrame(logistic_rows)}
+
+
+def commitment_forecast_table(series: pd.DataFrame, boot: dict) -> pd.DataFrame:
+    """The observed committed population share by quarter and the bootstrap forecast after it, with its band."""
+    horizon = len(boot["point"]) - len(series)
     first = pd.Period(series["period"].iloc[0], freq="Q")
-    commitment_forecast = pd.DataFrame(
+    return pd.DataFrame(
         {
             "period": [str(first + int(k) - 1) for k in boot["period"]],
-            "observed_share": np.concatenate(
-                [np.cumsum(series["new_population_share"]), np.full(horizon_quarters, np.nan)]
-            ),
+            "observed_share": np.concatenate([np.cumsum(series["new_population_share"]), np.full(horizon, np.nan)]),
             "forecast_share": boot["point"],
             "low": boot["low"],
             "high": boot["high"],
         }
     )
-    m_hat = float(boot["final"])
-    m_low, m_high = float(boot["low"][-1]), float(boot["high"][-1])
 
-    # roll-out scenarios → yearly municipal and GP shares for the cost–benefit model
-    years = inputs.years
-    base_shares = inputs.participation.municipal_share_by_year
-    base_final = max(base_shares.values())
-    finals = {"ssd2020": base_final, "low": low_final, "high": high_final, "commitments_bass": min(m_hat, 1.0)}
-    curves = participation_scenario_curves(base_shares, years, finals)
-    bands = {
-        "commitments_bass": participation_scenario_curves(
-            base_shares, years, {"lo": min(m_low, 1.0), "hi": min(m_high, 1.0)}
-        )
+
+def participation_paths(inputs: CBAInputs, boot: dict, low_final: float, high_final: float) -> dict:
+    """The municipal roll-out paths by year (``curves``: the 2020 path, a low and a high final share, and the
+    commitments' forecast final share) and the forecast's band (``bands``)."""
+    years, base_shares = inputs.years, inputs.participation.municipal_share_by_year
+    m_hat, m_low, m_high = float(boot["final"]), float(boot["low"][-1]), float(boot["high"][-1])
+    finals = {
+        "ssd2020": max(base_shares.values()),
+        "low": low_final,
+        "high": high_final,
+        "commitments_bass": min(m_hat, 1.0),
     }
-    survey_tables = survey_tables or gp_survey_tables(survey, area, seed)
-    survey_est = survey_tables["gp_survey_estimates"]
-    forecast_rows, gp_rows, consequence_rows = [], [], []
-    gp_finals = gp_final_shares(inputs, survey_est)
-    if gp_assumption not in gp_finals:
-        raise ValueError(f"unknown GP assumption {gp_assumption!r}; valid: {', '.join(gp_finals)}")
-    be = break_even(inputs, public_share, gp_finals)
-    municipal_be = be[be["quantity"] == "municipal_final_share"].set_index("gp_assumption")["break_even_share"]
-    be_share = float(municipal_be[gp_assumption])
-    stated = with_gp_final_share(inputs, gp_finals[gp_assumption])
-    total_gps = gps["gps"].sum()
-    for name, curve in curves.items():
-        c = participation_curves(inputs, deterministic_draws(inputs), municipal_share=curve)
-        gp = c.gp_share[0]
-        lo = bands.get(name, {}).get("lo", np.full(len(years), np.nan))
-        hi = bands.get(name, {}).get("hi", np.full(len(years), np.nan))
+    band = participation_scenario_curves(base_shares, years, {"lo": min(m_low, 1.0), "hi": min(m_high, 1.0)})
+    return {"curves": participation_scenario_curves(base_shares, years, finals), "bands": {"commitments_bass": band}}
+
+
+def forecast_tables(inputs: CBAInputs, paths: dict, gps: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """Per path and year: the municipal and GP shares (``participation_forecast``, with the band) and the GPs
+    that join (``gp_participation``), under the model's GP rule."""
+    years, total_gps = inputs.years, gps["gps"].sum()
+    forecast_rows, gp_rows = [], []
+    for name, curve in paths["curves"].items():
+        gp = participation_curves(inputs, deterministic_draws(inputs), municipal_share=curve).gp_share[0]
+        band = paths["bands"].get(name, {})
+        lo, hi = band.get("lo", np.full(len(years), np.nan)), band.get("hi", np.full(len(years), np.nan))
         for y, m, g, low, high in zip(years, curve, gp, lo, hi):
             forecast_rows.append(
                 {
@@ -237,34 +207,42 @@ def participation_tables(
                 }
             )
             gp_rows.append({"year": int(y), "scenario": name, "gp_share": g, "gps_joined": g * total_gps})
+    return {"participation_forecast": pd.DataFrame(forecast_rows), "gp_participation": pd.DataFrame(gp_rows)}
+
+
+def consequences_table(
+    inputs: CBAInputs,
+    public_share: dict,
+    paths: dict,
+    gp_final_share: float,
+    gp_assumption: str,
+    break_even_share: float,
+    area_population: float,
+    target: float,
+) -> pd.DataFrame:
+    """Per roll-out path, under the stated GP assumption (``gp_final_share``): the municipal share in 2030, the
+    GP share in 2033, net present value, costs per participating inhabitant, and whether the path reaches both
+    the break-even municipal share and the target (procurement justified)."""
+    years = inputs.years
+    stated = with_gp_final_share(inputs, gp_final_share)
+    rows = []
+    for name, curve in paths["curves"].items():
         stated_gp = participation_curves(stated, deterministic_draws(stated), municipal_share=curve).gp_share[0]
-        npv = npv_with(stated, public_share, municipal_share=curve)
         costs = _costs_pv(stated, public_share, curve)
-        participants = curve.max() * area["population"].sum()
-        consequence_rows.append(
+        participants = curve.max() * area_population
+        rows.append(
             {
                 "scenario": name,
                 "municipal_share_2030": float(curve[years == 2030][0]),
                 "gp_share_2033": float(stated_gp[years == 2033][0]),
-                "npv_mnok": npv,
+                "npv_mnok": npv_with(stated, public_share, municipal_share=curve),
                 "pv_costs_mnok": costs,
                 "cost_per_participating_inhabitant_nok": -costs * 1e6 / participants if participants else np.nan,
                 "gp_assumption": gp_assumption,
-                "break_even_municipal_share": be_share,
-                "procurement_justified": bool(np.isfinite(be_share) and curve.max() >= max(be_share, target)),
+                "break_even_municipal_share": break_even_share,
+                "procurement_justified": bool(
+                    np.isfinite(break_even_share) and curve.max() >= max(break_even_share, target)
+                ),
             }
         )
-    return {
-        "participation_coverage": coverage[main_area],
-        "coverage_key_figures": key,
-        **public,
-        "example_commitment_key_figures": example_commitment_key_figures(coverage, target),
-        "adoption_series": series,
-        "bass_fit": bass_fit,
-        "logistic_fit": pd.DataFrame(logistic_rows),
-        "commitment_forecast": commitment_forecast,
-        "participation_forecast": pd.DataFrame(forecast_rows),
-        "gp_participation": pd.DataFrame(gp_rows),
-        **survey_tables,
-        "participation_consequences": pd.DataFrame(consequence_rows),
-    }
+    return pd.DataFrame(rows)

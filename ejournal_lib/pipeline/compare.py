@@ -8,12 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ejournal_lib.cba.comparison import (
-    effects_side_by_side,
-    input_differences,
-    key_figures_side_by_side,
-    scenario_bridge,
-)
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.formatting import fmt_mnok
 from ejournal_lib.common.labels import label
@@ -25,6 +19,12 @@ from ejournal_lib.publishing.appendix import page_html, write_pdf
 from ejournal_lib.publishing.display import show_figure, show_summary
 from ejournal_lib.publishing.tables import to_html_table
 from ejournal_lib.publishing.workbook import write_workbook
+from ejournal_lib.results.comparison import (
+    effects_side_by_side,
+    input_differences,
+    key_figures_side_by_side,
+    scenario_bridge,
+)
 from ejournal_lib.scenario import load_scenario
 
 __all__ = ["compare_scenarios", "ComparisonReport"]

@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.cba.key_figures import KEY_FIGURES, key_figures
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.tables_io import write_table
 from ejournal_lib.common.yaml_io import parse_yaml
@@ -20,6 +19,7 @@ from ejournal_lib.pipeline.manifest import base_provenance
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.publishing import figures
 from ejournal_lib.publishing.workbook import write_workbook
+from ejournal_lib.results.what_if import KEY_FIGURES, key_figures
 from ejournal_lib.scenario import load_scenario
 
 __all__ = ["parse_vary", "sweep_table", "run_sweep", "SweepReport"]

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from ejournal_lib.common.formatting import fmt_list
 from ejournal_lib.common.labels import label
-from ejournal_lib.scenario.model import EXAMPLE_DATA_DIR, example_inputs
+from ejournal_lib.scenario.data_kinds import EXAMPLE_DATA_DIR, example_inputs
 
 __all__ = ["EXAMPLE_DATA_DIR", "EXAMPLE_MARK", "EXAMPLE_DATA_LABEL", "example_inputs", "data_status_text"]
 

@@ -140,7 +140,7 @@ def publish_result(results, name: str, processed_dir: str | Path, *, caption: st
     example data; where rows rest on different kinds, a ``data_basis`` column (shown) says which, and the caption
     says so when only some rows are synthetic."""
     from ejournal_lib.results.lineage import EXAMPLE
-    from ejournal_lib.scenario.model import DATA_KINDS
+    from ejournal_lib.scenario.data_kinds import DATA_KINDS
 
     df = results.get(name)
     rows = results.row_data_kinds(name)

@@ -1,23 +1,29 @@
-"""Result-graph nodes: the cost–benefit analysis, its one simulation, who carries the risk, and the value of
-further information on the same draws."""
+"""Result-graph nodes: the cost–benefit analysis, table by table (the base case, its actors and budgets; the one
+simulation and its summaries; break-even and sensitivities), who carries the risk, and the value of further
+information on the same draws. Each node is a call of the library's model functions; nothing here computes
+beyond choosing the inputs."""
 
 from __future__ import annotations
 
 import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
+from ejournal_lib.cba import actors, engine, scenarios, tables, uncertainty
 from ejournal_lib.cba.benefit_realisation import plan_table
+from ejournal_lib.cba.calibration import calibration_check
 from ejournal_lib.cba.curves import Draws
-from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.cba.engine import CBAInputs, CBAResult
 from ejournal_lib.cba.measurement_value import value_of_information_tables
 from ejournal_lib.cba.non_priced import non_priced_table
-from ejournal_lib.cba.tables import cba_tables
+from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
+from ejournal_lib.cba.sensitivity import sensitivity_table
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.scenario.actors import ActorMapping
+from ejournal_lib.scenario.cba import EFFECTS
 from ejournal_lib.scenario.governance import BenefitPlan
 from ejournal_lib.scenario.non_priced import NonPricedEffects
 
-#: The analysis appendix's published tables (nodes of their own).
+#: The analysis appendix's published tables (each a node).
 CBA_TABLES = (
     "cba_summary",
     "cba_reconciliation",
@@ -38,6 +44,7 @@ CBA_TABLES = (
     "participation_scenarios",
     "break_even",
     "cba_sensitivity",
+    "cba_non_priced",
     "cba_inputs_used",
     "risk_sharing",
     "risk_worst_year",
@@ -47,19 +54,200 @@ CBA_TABLES = (
 )
 
 
-@extract_fields({name: pd.DataFrame for name in CBA_TABLES} | {"simulation": pd.DataFrame, "draws": Draws})
-def cba_results(
+def base_case(cba_inputs: CBAInputs, public_share: dict) -> CBAResult:
+    """The 2020 method's deterministic base case: every effect per service and year."""
+    return engine.run_cba(cba_inputs, public_share)
+
+
+def cba_yearly(base_case: CBAResult, actor_mapping: ActorMapping, scenario: Scenario) -> pd.DataFrame:
+    """Each effect per service, year and actor (the financing key's split), in value and present value."""
+    yearly = actors.assign_actors(
+        base_case.yearly, ["value_mnok", "discounted_mnok"], actor_mapping, scenario.settings.financing_key
+    )
+    return yearly[["year", "effect", "service", "actor", "value_mnok", "discounted_mnok"]]
+
+
+def cba_effects(cba_yearly: pd.DataFrame) -> pd.DataFrame:
+    """Present value per effect, service and actor."""
+    by_cell = cba_yearly.groupby(["effect", "service", "actor"], sort=False)["discounted_mnok"].sum()
+    return by_cell.rename("npv_mnok").reset_index()
+
+
+def cba_cumulative(base_case: CBAResult) -> pd.DataFrame:
+    """The cumulative present value by year."""
+    return base_case.cumulative_by_year()
+
+
+def cba_curves(base_case: CBAResult, cba_inputs: CBAInputs) -> pd.DataFrame:
+    """Participation and realisation by year in the base case."""
+    c = base_case.curves
+    return pd.DataFrame(
+        {
+            "year": cba_inputs.years,
+            "municipal_share": c.municipal_share[0],
+            "gp_share": c.gp_share[0],
+            "municipal_realised": c.municipal_realised[0],
+            "gp_realised": c.gp_realised[0],
+        }
+    )
+
+
+def actor_views(cba_effects: pd.DataFrame, actor_mapping: ActorMapping) -> pd.DataFrame:
+    """Per actor: net present value, and the cash effect (time and quality gains left out)."""
+    return actors.actor_views(cba_effects, actor_mapping)
+
+
+def benefit_distribution(cba_effects: pd.DataFrame, actor_mapping: ActorMapping) -> pd.DataFrame:
+    """Benefits, costs and net per actor."""
+    return actors.actor_summary(cba_effects, actor_mapping)
+
+
+def budget_profile(cba_yearly: pd.DataFrame, cba_inputs: CBAInputs, scenario: Scenario) -> pd.DataFrame:
+    """The yearly cash effect per actor, nominal, with and without a loan for the municipalities' investment."""
+    b = scenario.analysis.budget
+    return actors.budget_profile(
+        cba_yearly, engine.CASH_EFFECTS, b.loan_years, b.loan_rate, b.inflation, cba_inputs.frame.base_year
+    )
+
+
+def municipal_cash_position(budget_profile: pd.DataFrame, cba_inputs: CBAInputs) -> pd.DataFrame:
+    """The municipalities' yearly and accumulated cash position within the period."""
+    return actors.cash_position(budget_profile, "municipalities", cba_inputs.frame.last_year)
+
+
+def municipality_distribution(cba_effects: pd.DataFrame, area: pd.DataFrame, cba_inputs: CBAInputs) -> pd.DataFrame:
+    """The municipalities' share per municipality of the area (by population)."""
+    return actors.municipality_distribution(cba_effects, area, cba_inputs.null_alternative)
+
+
+def base_case_key_figures(
+    base_case: CBAResult, cba_effects: pd.DataFrame, actor_views: pd.DataFrame, actor_mapping: ActorMapping
+) -> pd.DataFrame:
+    """The base case's key figures (metric, value, unit): what ``compare``, ``sweep`` and the what-if read."""
+    return tables.base_case_figures(base_case, cba_effects, actor_views, actor_mapping)
+
+
+def expected_values(cba_inputs: CBAInputs, public_share: dict) -> dict:
+    """The expected net present value and effects with the event risks (delay, realisation pace), exactly."""
+    return dict(uncertainty.expected_npv(cba_inputs, public_share))
+
+
+def draws(cba_inputs: CBAInputs, scenario: Scenario) -> Draws:
+    """The one simulation's draws of every uncertain input (the scenario's seed and number of iterations)."""
+    return uncertainty.sample_draws(cba_inputs, scenario.analysis.simulation.n_iterations, scenario.settings.seed)
+
+
+def simulation(cba_inputs: CBAInputs, draws: Draws, public_share: dict) -> pd.DataFrame:
+    """Each draw's present values (net and per effect)."""
+    return uncertainty.present_values(cba_inputs, draws, public_share)
+
+
+def uncertainty_summary(simulation: pd.DataFrame, expected_values: dict) -> pd.DataFrame:
+    """The simulation's distribution of the net present value and each effect, with the expected values."""
+    expected = pd.DataFrame(
+        {
+            "quantity": ["npv", *EFFECTS],
+            "expected_mnok": [expected_values["npv"], *[expected_values[e] for e in EFFECTS]],
+        }
+    )
+    return uncertainty.summarise_simulation(simulation).merge(expected, on="quantity", how="left")
+
+
+def cba_uncertainty_inputs(cba_inputs: CBAInputs) -> pd.DataFrame:
+    """Every uncertain input with its distribution, P10 and P90."""
+    return uncertainty.uncertainty_table(cba_inputs)
+
+
+def tornado(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """The net present value with each uncertain input at its P10 and P90, the others at their base."""
+    return uncertainty.tornado(cba_inputs, public_share)
+
+
+def gp_final_shares(cba_inputs: CBAInputs, gp_survey_estimates: pd.DataFrame) -> dict:
+    """The GPs' final share under each GP assumption (the 2020 rule, the survey, the survey with incentive)."""
+    return scenarios.gp_final_shares(cba_inputs, gp_survey_estimates)
+
+
+def break_even(cba_inputs: CBAInputs, public_share: dict, gp_final_shares: dict) -> pd.DataFrame:
+    """The municipal and GP shares at which the net present value is zero, under each GP assumption."""
+    return scenarios.break_even(cba_inputs, public_share, gp_final_shares)
+
+
+def participation_scenarios(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """The net present value under the analysis's participation scenarios."""
+    return scenarios.participation_scenarios(cba_inputs, public_share)
+
+
+def cba_sensitivity(
+    cba_inputs: CBAInputs, public_share: dict, gp_final_shares: dict, scenario: Scenario
+) -> pd.DataFrame:
+    """The net present value when one input at a time takes another value (the scenario's list)."""
+    survey = {k: v for k, v in gp_final_shares.items() if k != "brief"}
+    return sensitivity_table(cba_inputs, public_share, scenario.analysis.sensitivity, survey)
+
+
+def cba_summary(
+    base_case_key_figures: pd.DataFrame,
+    uncertainty_summary: pd.DataFrame,
+    expected_values: dict,
+    break_even: pd.DataFrame,
     scenario: Scenario,
+) -> pd.DataFrame:
+    """The analysis's summary: base case, expected value, the simulation's distribution, break-even shares."""
+    return tables.summary_table(
+        base_case_key_figures,
+        uncertainty_summary,
+        expected_values["npv"],
+        break_even,
+        scenario.participation.gp_assumption,
+        scenario.analysis.simulation.n_iterations,
+        scenario.settings.seed,
+    )
+
+
+def cba_reconciliation(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """The base case against the published present values, effect by effect."""
+    return reconciliation_table(cba_inputs, public_share)
+
+
+def cba_method_candidates(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """The readings of the 2020 method the documents leave open, each against the published figures."""
+    return method_candidates(cba_inputs, public_share)
+
+
+def cba_calibration(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """The calibrated operation cost against the published present value it is calibrated to."""
+    return calibration_check(cba_inputs, public_share)
+
+
+def cba_inputs_used(cba_inputs: CBAInputs) -> pd.DataFrame:
+    """Every input value the model uses, with its source."""
+    return tables.inputs_table(cba_inputs)
+
+
+RISK_TABLES = ("risk_sharing", "risk_worst_year", "risk_state_cost", "risk_guarantee_correlation", "municipal_risk")
+
+
+@extract_fields({name: pd.DataFrame for name in RISK_TABLES})
+def risk_results(
     cba_inputs: CBAInputs,
     actor_mapping: ActorMapping,
+    public_share: dict,
     area: pd.DataFrame,
-    gp_survey_estimates: pd.DataFrame,
+    draws: Draws,
+    scenario: Scenario,
 ) -> dict:
-    """Every table of the analysis appendix, and the one simulation: ``draws`` (the inputs drawn) and
-    ``simulation`` (each draw's present values), which risk sharing and the value of information use too."""
-    tables = cba_tables(scenario, cba_inputs, actor_mapping, area, gp_survey_estimates)
-    tables["simulation"], tables["draws"] = tables.pop("_simulation"), tables.pop("_draws")
-    return tables
+    """Who carries the uncertainty under each risk-sharing rule, on the simulation's first draws."""
+    return tables.risk_tables(
+        cba_inputs,
+        actor_mapping,
+        scenario.settings.financing_key,
+        public_share,
+        area,
+        draws,
+        scenario.analysis.simulation.n_iterations,
+        scenario.settings.seed,
+    )
 
 
 VOI_TABLES = ("voi_summary", "voi_evppi", "voi_evsi", "voi_study_precision")

@@ -11,7 +11,7 @@ from ejournal_lib.common.labels import label
 from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
-from ejournal_lib.scenario.model import DATA_KINDS
+from ejournal_lib.scenario.data_kinds import DATA_KINDS
 
 #: Public commitment bases that bind a municipality. The 2020 intention declarations (KS's count and the
 #: municipalities named in public sources) did not: a municipality could sign and still stay out.

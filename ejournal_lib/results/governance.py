@@ -21,8 +21,8 @@ from ejournal_lib.governance.goals import goal_register as build_goal_register
 from ejournal_lib.governance.stop_points import evaluate_stop_points, timeline_table
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.data_kinds import DATA_KINDS
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
-from ejournal_lib.scenario.model import DATA_KINDS
 from ejournal_lib.timeuse.data import TimeUseData
 
 #: The tables the stop points' rules and the goals' baselines may refer to (``table.column``).

@@ -27,7 +27,7 @@ import pandas as pd
 from ejournal_lib.common.project import user_cache_dir
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario, load_scenario
-from ejournal_lib.scenario.model import DATA_KINDS, example_inputs, input_kinds
+from ejournal_lib.scenario.data_kinds import DATA_KINDS, example_inputs, input_kinds
 
 __all__ = ["ResultGraph", "result_graph", "result"]
 
@@ -153,9 +153,11 @@ def result_graph(
 ) -> ResultGraph:
     """The result graph of ``scenario`` (a loaded scenario or its file, with ``overrides`` by dotted path);
     ``store``: the pipeline run's folder of values (empty in JupyterLab: values are kept in the kernel)."""
-    if not isinstance(scenario, Scenario) or overrides:
-        path = scenario.file if isinstance(scenario, Scenario) else scenario
-        scenario = load_scenario(path, overrides=overrides)
+    if isinstance(scenario, Scenario):
+        if overrides:  # the scenario's own overrides, then these
+            scenario = load_scenario(scenario.file, {**scenario.overrides, **overrides}, root=scenario.root)
+    else:
+        scenario = load_scenario(scenario, overrides=overrides)
     return ResultGraph(scenario, Path(store) if store else None)
 
 

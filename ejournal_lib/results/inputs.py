@@ -13,8 +13,8 @@ from ejournal_lib.common.municipalities import load_midt_norge, load_population,
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.scenario.actors import ActorMapping
 from ejournal_lib.scenario.codebook import Codebook
+from ejournal_lib.scenario.data_kinds import input_kinds
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
-from ejournal_lib.scenario.model import input_kinds
 from ejournal_lib.scenario.non_priced import NonPricedEffects
 
 #: The input nodes: each reads these scenario data inputs (``scenario.data.<field>``) and nothing else reads

@@ -2,7 +2,7 @@
 so its data status, for a whole table or row by row. It reads the graph's structure, never its values.
 
 The leaves are the input nodes (:data:`~ejournal_lib.results.inputs.INPUT_NODES`), each reading named
-scenario inputs; each input has its kinds of data status (:func:`~ejournal_lib.scenario.model.input_kinds`:
+scenario inputs; each input has its kinds of data status (:func:`~ejournal_lib.scenario.data_kinds.input_kinds`:
 synthetic example data, public statistics, a published 2020 figure, calibrated, an analysis choice, a manual
 assessment, the project's own measurements). A node's kinds are those of the inputs it rests on; it is
 ``example`` (marked «eksempeldata») when one of them is synthetic.
@@ -15,7 +15,7 @@ import importlib
 
 import pandas as pd
 
-from ejournal_lib.scenario.model import DATA_KINDS
+from ejournal_lib.scenario.data_kinds import DATA_KINDS
 
 __all__ = [
     "NODE_MODULES",
@@ -94,7 +94,7 @@ def data_inputs(name: str, without: frozenset = frozenset()) -> set[str]:
 
 def kinds(name: str, input_kinds: dict[str, tuple[str, ...]], without: frozenset = frozenset()) -> tuple[str, ...]:
     """The kinds of data status of the inputs ``name`` rests on (``input_kinds``: input → its kinds), in the
-    order of :data:`~ejournal_lib.scenario.model.DATA_KINDS`."""
+    order of :data:`~ejournal_lib.scenario.data_kinds.DATA_KINDS`."""
     found = {k for key in data_inputs(name, without) for k in input_kinds.get(key, ())}
     return tuple(k for k in DATA_KINDS if k in found)
 

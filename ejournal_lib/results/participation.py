@@ -8,6 +8,7 @@ from hamilton.function_modifiers import extract_fields
 from ejournal_lib.cba.engine import CBAInputs
 from ejournal_lib.common.municipalities import load_crosswalk, load_population, map_2019_to_2020
 from ejournal_lib.common.validation import read_raw_table
+from ejournal_lib.participation.adoption import bootstrap_forecast
 from ejournal_lib.participation.gp_uptake import (
     gp_survey_schema,
     gps_per_municipality,
@@ -15,9 +16,23 @@ from ejournal_lib.participation.gp_uptake import (
     national_gp_count,
 )
 from ejournal_lib.participation.public_status import IntentionsAggregate
-from ejournal_lib.participation.register import load_scenario_public_status, load_scenario_register
+from ejournal_lib.participation.register import adoption_series as quarterly_adoption
+from ejournal_lib.participation.register import (
+    coverage_by_date,
+    load_scenario_public_status,
+    load_scenario_register,
+)
+from ejournal_lib.participation.tables import (
+    adoption_fits,
+    commitment_forecast_table,
+    consequences_table,
+    forecast_tables,
+    gp_survey_tables,
+    participation_paths,
+    public_commitment_tables,
+)
 from ejournal_lib.participation.tables import coverage_key_figures as area_key_figures
-from ejournal_lib.participation.tables import gp_survey_tables, participation_tables, public_commitment_tables
+from ejournal_lib.participation.tables import example_commitment_key_figures as commitment_key_figures
 from ejournal_lib.scenario import Scenario
 
 #: The participation appendix's published tables (nodes of their own); the GP survey's are below.
@@ -33,6 +48,8 @@ PARTICIPATION_TABLES = (
     "participation_consequences",
 )
 GP_SURVEY_TABLES = ("gp_survey_model", "gp_survey_estimates")
+#: Quarters the commitment forecast reaches beyond the register.
+FORECAST_QUARTERS = 12
 #: What public sources say: no synthetic input reaches these.
 PUBLIC_COMMITMENT_TABLES = (
     "public_commitment_key_figures",
@@ -108,61 +125,86 @@ def public_commitment_results(
     return public_commitment_tables(area, public_status, intentions_aggregate, scenario.participation.target_share)
 
 
-@extract_fields({name: pd.DataFrame for name in PARTICIPATION_TABLES})
-def participation_results(
-    area: pd.DataFrame,
-    sensitivity_area: pd.DataFrame,
-    population: pd.DataFrame,
-    commitment_register: pd.DataFrame,
-    public_status: pd.DataFrame,
-    intentions_aggregate: IntentionsAggregate,
+def participation_coverage(commitment_register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:
+    """Signed municipalities and population share of the area by date, from the dated register."""
+    return coverage_by_date(_within(commitment_register, area), area)
+
+
+def example_commitment_key_figures(
+    commitment_register: pd.DataFrame, area: pd.DataFrame, sensitivity_area: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """Per area: signed municipalities and share, and when the register crossed the target."""
+    coverage = {
+        name: coverage_by_date(_within(commitment_register, a), a)
+        for name, a in (("outside_midt_norge", area), ("sensitivity", sensitivity_area))
+    }
+    return commitment_key_figures(coverage, scenario.participation.target_share)
+
+
+def _within(register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:
+    return register[register["municipality_code"].isin(area["municipality_code"])]
+
+
+def adoption_series(commitment_register: pd.DataFrame, area: pd.DataFrame) -> pd.DataFrame:
+    """New signatures per quarter, as municipalities and as population share of the area."""
+    return quarterly_adoption(commitment_register, area)
+
+
+@extract_fields({"bass_fit": pd.DataFrame, "logistic_fit": pd.DataFrame})
+def adoption_fit_results(adoption_series: pd.DataFrame) -> dict:
+    """The Bass and logistic fits to the quarterly series."""
+    return adoption_fits(adoption_series)
+
+
+def commitment_bootstrap(adoption_series: pd.DataFrame, scenario: Scenario) -> dict:
+    """The bootstrap forecast of the committed population share (point, band, final level)."""
+    shares = adoption_series["new_population_share"].to_numpy()
+    return bootstrap_forecast(
+        shares, FORECAST_QUARTERS, n_boot=scenario.participation.n_boot, seed=scenario.settings.seed
+    )
+
+
+def commitment_forecast(adoption_series: pd.DataFrame, commitment_bootstrap: dict) -> pd.DataFrame:
+    """The committed population share, observed and forecast by quarter, with the forecast's band."""
+    return commitment_forecast_table(adoption_series, commitment_bootstrap)
+
+
+def roll_out_paths(cba_inputs: CBAInputs, commitment_bootstrap: dict, scenario: Scenario) -> dict:
+    """The municipal roll-out paths the participation appendix compares (2020, low, high, the forecast)."""
+    settings = scenario.participation
+    return participation_paths(cba_inputs, commitment_bootstrap, settings.low_final_share, settings.high_final_share)
+
+
+@extract_fields({"participation_forecast": pd.DataFrame, "gp_participation": pd.DataFrame})
+def roll_out_forecasts(cba_inputs: CBAInputs, roll_out_paths: dict, gps: pd.DataFrame) -> dict:
+    """Municipal and GP shares per path and year, and the GPs that join."""
+    return forecast_tables(cba_inputs, roll_out_paths, gps)
+
+
+def participation_consequences(
     cba_inputs: CBAInputs,
     public_share: dict,
-    gp_survey: pd.DataFrame,
-    gps: pd.DataFrame,
-    gp_survey_model: pd.DataFrame,
-    gp_survey_estimates: pd.DataFrame,
-    public_commitment_key_figures: pd.DataFrame,
-    public_commitment_status: pd.DataFrame,
-    fewest_to_half: pd.DataFrame,
-    largest_not_known_signed: pd.DataFrame,
-    municipality_ranking: pd.DataFrame,
+    roll_out_paths: dict,
+    gp_final_shares: dict,
+    break_even: pd.DataFrame,
+    area: pd.DataFrame,
     scenario: Scenario,
-) -> dict:
-    """The participation appendix's tables that model adoption and GP uptake (see :func:`participation_tables`)."""
-    settings = scenario.participation
-    tables = participation_tables(
-        {"outside_midt_norge": area, "sensitivity": sensitivity_area},
-        "outside_midt_norge",
-        int(population["population"].sum()),
-        commitment_register,
-        public_status,
-        intentions_aggregate,
+) -> pd.DataFrame:
+    """Each path's net present value and costs under the stated GP assumption, and whether it justifies
+    procurement (the analysis's break-even share, the same node the analysis appendix shows)."""
+    stated = scenario.participation.gp_assumption
+    municipal = break_even[break_even["quantity"] == "municipal_final_share"]
+    shares = dict(zip(municipal["gp_assumption"], municipal["break_even_share"]))
+    return consequences_table(
         cba_inputs,
         public_share,
-        gp_survey,
-        gps,
-        target=settings.target_share,
-        low_final=settings.low_final_share,
-        high_final=settings.high_final_share,
-        gp_assumption=settings.gp_assumption,
-        n_boot=settings.n_boot,
-        seed=scenario.settings.seed,
-        survey_tables={"gp_survey_model": gp_survey_model, "gp_survey_estimates": gp_survey_estimates},
-        public_tables=dict(
-            zip(
-                PUBLIC_COMMITMENT_TABLES,
-                (
-                    public_commitment_key_figures,
-                    public_commitment_status,
-                    fewest_to_half,
-                    largest_not_known_signed,
-                    municipality_ranking,
-                ),
-            )
-        ),
+        roll_out_paths,
+        gp_final_shares[stated],
+        stated,
+        float(shares[stated]),
+        float(area["population"].sum()),
+        scenario.participation.target_share,
     )
-    return {name: tables[name] for name in PARTICIPATION_TABLES}
 
 
 def public_commitment_named(public_status: pd.DataFrame) -> pd.DataFrame:

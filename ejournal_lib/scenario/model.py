@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -33,11 +32,6 @@ __all__ = [
     "resolve_scenario_path",
     "DataPaths",
     "Settings",
-    "EXAMPLE_DATA_DIR",
-    "DATA_KINDS",
-    "INPUT_KINDS",
-    "input_kinds",
-    "example_inputs",
 ]
 
 Seed = Annotated[int, Field(ge=0, lt=2**32)]
@@ -199,6 +193,7 @@ class Scenario(StrictModel):
 
     _path: Path | None = PrivateAttr(default=None)
     _root: Path | None = PrivateAttr(default=None)
+    _overrides: dict = PrivateAttr(default_factory=dict)
     _sha256: str = PrivateAttr(default="")
     _configs: dict = PrivateAttr(default_factory=dict)
 
@@ -206,6 +201,11 @@ class Scenario(StrictModel):
     def path(self) -> Path | None:
         """The scenario file (None for a scenario built in memory)."""
         return self._path
+
+    @property
+    def overrides(self) -> dict:
+        """The overrides (dotted path → value) applied to the file when it was loaded."""
+        return dict(self._overrides)
 
     @property
     def file(self) -> Path:
@@ -340,7 +340,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, roo
     except ValidationError as exc:
         lines = "\n".join(f"  - {p}" for p in format_problems(exc, Scenario))
         raise ConfigError(f"scenario file {path}:\n{lines}") from None
-    scenario._path, scenario._root = path.resolve(), root
+    scenario._path, scenario._root, scenario._overrides = path.resolve(), root, dict(overrides or {})
     scenario._sha256 = (
         hashlib.sha256(raw_bytes + repr(sorted((overrides or {}).items())).encode()).hexdigest()
         if overrides
@@ -360,60 +360,3 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, roo
         raise ConfigError(f"scenario file {path}:\n" + "\n".join(f"  - {p}" for p in problems))
     scenario._configs = configs
     return scenario
-
-
-#: Where the synthetic example data live (every file below it is synthetic).
-EXAMPLE_DATA_DIR = "data/raw/example"
-
-
-def example_inputs(scenario: Scenario, keys: Iterable[str] | None = None) -> list[str]:
-    """The scenario data keys (of ``keys``, default all) that are synthetic: files in ``data/raw/example/``
-    or declared in ``settings.synthetic_inputs``."""
-    example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
-    found = {name.split("[")[0] for name, path in scenario.data.named_paths() if path.resolve().is_relative_to(example)}
-    found |= set(scenario.settings.synthetic_inputs)
-    return sorted(found if keys is None else found & set(keys))
-
-
-#: The kinds of data status, in the order readers see them (words in the label catalogue's ``data_kind``).
-DATA_KINDS = (
-    "example",  # synthetic example data, made to show the method
-    "public_statistics",  # official statistics and published facts (SSB, Helsedirektoratet, KS)
-    "published_2020",  # figures and targets as published in the 2020 analysis and steering document
-    "calibrated",  # a value the 2020 documents leave open, calibrated to a published figure
-    "analysis_choice",  # a choice of the analysis (codebook, actor mapping, stop-point rules)
-    "manual_assessment",  # a judgement written down by the project (plus-minus, change log)
-    "measured",  # the project's own registrations (time use, commitments, survey) when real
-)
-
-#: What each scenario input is when it is not synthetic example data: the scenario's data files, and ``cba``,
-#: the cost–benefit model's inputs (the 2020 analysis's figures, with the operation cost calibrated).
-INPUT_KINDS: dict[str, tuple[str, ...]] = {
-    "population": ("public_statistics",),
-    "population_2019": ("public_statistics",),
-    "midt_norge": ("public_statistics",),
-    "crosswalk": ("public_statistics",),
-    "gp_key_figures": ("public_statistics",),
-    "gp_per_municipality": ("public_statistics",),
-    "intentions_public": ("public_statistics",),
-    "intentions_aggregate": ("public_statistics",),
-    "actor_mapping": ("analysis_choice",),
-    "timeuse_codebook": ("analysis_choice",),
-    "stop_points": ("analysis_choice",),
-    "benefit_plan": ("published_2020",),
-    "goal_register": ("published_2020",),
-    "non_priced_effects": ("manual_assessment",),
-    "change_log": ("manual_assessment",),
-    "timeuse": ("measured",),
-    "commitment_register": ("measured",),
-    "gp_survey": ("measured",),
-    "benefit_followup": ("measured",),
-    "cba": ("published_2020", "calibrated"),
-}
-
-
-def input_kinds(scenario: Scenario) -> dict[str, tuple[str, ...]]:
-    """Each scenario input's data status: ``example`` for synthetic inputs (:func:`example_inputs`), else
-    what the input is (:data:`INPUT_KINDS`)."""
-    synthetic = set(example_inputs(scenario))
-    return {key: ("example",) if key in synthetic else kinds for key, kinds in INPUT_KINDS.items()}

@@ -4,13 +4,13 @@ change its group makes on its own, the sweep's points are the model's values the
 import openpyxl
 import pytest
 
-from ejournal_lib.cba.comparison import input_differences, scenario_bridge
-from ejournal_lib.cba.key_figures import key_figures
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.pipeline.cli import main
 from ejournal_lib.pipeline.compare import compare_scenarios
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.sweep import parse_vary, sweep_table
+from ejournal_lib.results.comparison import input_differences, scenario_bridge
+from ejournal_lib.results.what_if import key_figures
 from ejournal_lib.scenario import load_scenario
 
 from .helpers import workbook_sheets

@@ -186,7 +186,7 @@ def test_every_scenario_input_has_its_kinds_of_data_status(scenario):
     """Each data input the scenario names, and the model's own inputs, has a kind the label catalogue words;
     synthetic inputs are ``example`` whatever they otherwise are."""
     from ejournal_lib.common.labels import label
-    from ejournal_lib.scenario.model import DATA_KINDS, INPUT_KINDS, input_kinds
+    from ejournal_lib.scenario.data_kinds import DATA_KINDS, INPUT_KINDS, input_kinds
 
     assert set(type(scenario.data).model_fields) | {"cba"} == set(INPUT_KINDS)
     assert {k for kinds in INPUT_KINDS.values() for k in kinds} <= set(DATA_KINDS)

@@ -5,8 +5,8 @@ import math
 
 import pytest
 
-from ejournal_lib.cba.key_figures import key_figures
 from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.results.what_if import key_figures
 
 
 def reference_npv(root, inputs, overrides=None) -> float:

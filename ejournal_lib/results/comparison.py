@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ejournal_lib.cba.key_figures import KEY_FIGURES, key_figures
 from ejournal_lib.common.formatting import fmt_setting
 from ejournal_lib.common.yaml_io import read_yaml
+from ejournal_lib.results.what_if import KEY_FIGURES, key_figures
 from ejournal_lib.scenario import Scenario, load_scenario
 from ejournal_lib.scenario.overrides import differences, flatten
 
