@@ -85,21 +85,21 @@ def _expected_capped(dist, factors: np.ndarray, nodes: int = 20_000) -> np.ndarr
     return np.minimum(1.0, np.asarray(factors, dtype=float)[:, None] * x[None, :]).mean(axis=1)
 
 
-class _Discrete:
-    """Whole years of delay with given probabilities."""
+class DiscreteDelay:
+    """Whole years of delay with given probabilities: ``scipy.stats.rv_discrete``, its quantiles read with a
+    tolerance of 1e-12, so that a cumulative probability summed in floating point (0,6 + 0,3 = 0,8999…) still
+    counts as reached: the P90 of {0: 0,6, 1: 0,3, 2: 0,1} is 1 year."""
 
     def __init__(self, probs: dict[int, float]):
         self.years = np.array(sorted(probs))
-        self.cum = np.cumsum([probs[y] for y in self.years])
         self.probs = {int(y): float(probs[y]) for y in self.years}
+        self.dist = stats.rv_discrete(values=(self.years, [self.probs[int(y)] for y in self.years]))
 
     def ppf(self, u):
-        return self.years[
-            np.minimum(np.searchsorted(self.cum, np.asarray(u) - 1e-12, side="left"), len(self.years) - 1)
-        ]
+        return self.dist.ppf(np.clip(np.asarray(u) - 1e-12, 1e-15, 1.0)).astype(int)
 
     def mean(self) -> float:
-        return float(sum(y * p for y, p in self.probs.items()))
+        return float(self.dist.mean())
 
 
 @dataclass(frozen=True)
@@ -162,7 +162,7 @@ def uncertain_inputs(inputs: CBAInputs) -> list[UncertainInput]:
             "scope", "scope", None, "triangular_min_max", "event", 1.0 + lo, 1.0 + hi, _triangular(lo, lo, hi)
         )
     )
-    delay = _Discrete(u.delay_years_probabilities)
+    delay = DiscreteDelay(u.delay_years_probabilities)
     out.append(
         UncertainInput("delay", "delay", None, "discrete", "event", float(delay.ppf(0.1)), float(delay.ppf(0.9)), delay)
     )

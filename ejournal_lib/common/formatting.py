@@ -13,6 +13,8 @@ import datetime as dt
 import math
 from collections.abc import Callable
 
+from babel.dates import format_date
+
 __all__ = [
     "GROUP_SPACE",
     "SUPPRESSED",
@@ -31,20 +33,6 @@ __all__ = [
 GROUP_SPACE = "\u202f"  # narrow no-break space
 #: What a suppressed small cell shows to readers (the data hold an empty cell and a ``suppressed`` flag).
 SUPPRESSED = "–"
-_MONTHS = (
-    "januar",
-    "februar",
-    "mars",
-    "april",
-    "mai",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-)
 
 
 def _missing(value) -> bool:
@@ -94,7 +82,7 @@ def fmt_date(value) -> str:
     if _missing(value) or value == "":
         return ""
     d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{d.day}. {_MONTHS[d.month - 1]} {d.year}"
+    return format_date(d, format="d. MMMM y", locale="nb")
 
 
 def _quarter(value) -> str:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ejournal_lib.cba.actors import public_shares
 from ejournal_lib.cba.calibration import scenario_inputs
-from ejournal_lib.cba.engine import CBAInputs
-from ejournal_lib.cba.tables import scenario_public_shares
+from ejournal_lib.cba.engine import CBAInputs, effect_pairs
 from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.scenario.actors import ActorMapping
@@ -72,9 +72,10 @@ def cba_inputs(scenario: Scenario) -> CBAInputs:
     return scenario_inputs(scenario.cba)
 
 
-def public_share(scenario: Scenario) -> dict:
-    """Share of each effect that falls on the public budget (for the tax-financing cost)."""
-    return scenario_public_shares(scenario)
+def public_share(cba_inputs: CBAInputs, actor_mapping: ActorMapping, scenario: Scenario) -> dict:
+    """Share of each effect that falls on the public budget under the financing key (for the tax-financing
+    cost)."""
+    return public_shares(actor_mapping, effect_pairs(cba_inputs), scenario.settings.financing_key)
 
 
 def data_input_kinds(scenario: Scenario) -> dict[str, tuple[str, ...]]:

@@ -9,7 +9,7 @@ import pytest
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.pipeline.cli import main
-from ejournal_lib.pipeline.notebooks import discover_notebooks, execution_order, parse_parameters_cell
+from ejournal_lib.pipeline.notebooks import discover_notebooks, execution_order, notebook_parameters_cell
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.plan import plan
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
@@ -21,13 +21,38 @@ from .helpers import leftovers, make_notebook, set_scenario, snapshot
 pytestmark = pytest.mark.e2e  # runs the real pipeline (papermill, nbconvert, WeasyPrint)
 
 
-def test_parameters_cell_parsing():
-    p = parse_parameters_cell('n = 5  # how many\nname = "x"  # a # with hash\nlst = [1, 2]\n', "nb")
+def _notebook_with_parameters(path, source: str):
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(source)
+    cell.metadata["tags"] = ["parameters"]
+    nb.cells = [cell]
+    nb.metadata["ejournal"] = {"title": "Test", "writes": []}
+    nbformat.write(nb, path)
+    return path
+
+
+def test_parameters_cell_parsing(tmp_path):
+    path = _notebook_with_parameters(
+        tmp_path / "p.ipynb", 'n = 5  # how many\nname = "x"  # a # with hash\nlst = [1, 2]\n'
+    )
+    p = notebook_parameters_cell(path)
     assert (p["n"].default, p["n"].type, p["n"].help) == (5, "int", "how many")
     assert p["name"].help == "a # with hash"
     assert p["lst"].default == [1, 2] and p["lst"].help == ""
-    with pytest.raises(ConfigError, match="name = literal"):
-        parse_parameters_cell("import os\n", "nb")
+    with pytest.raises(ConfigError, match="literal default"):
+        notebook_parameters_cell(_notebook_with_parameters(tmp_path / "q.ipynb", "n = len([1])\n"))
+
+
+def test_the_real_notebooks_read_what_the_result_graph_says(root):
+    """Which tables a notebook reads from another, and which scenario inputs it rests on, follow from the
+    graph: the analysis reads the baseline's variance components; the governance appendix the analysis's
+    summary; the analysis and participation appendices read each other's tables and so run side by side."""
+    specs = discover_notebooks(root / "notebooks")
+    assert "timeuse_variance_components" in specs["cba"].reads and "cba_summary" in specs["governance"].reads
+    assert not specs["participation"].reads and "gp_survey_estimates" not in specs["cba"].reads
+    assert execution_order(specs) == [["baseline", "participation"], ["cba"], ["governance"]]
+    assert {"timeuse", "gp_survey", "actor_mapping"} <= set(specs["cba"].inputs)
+    assert "timeuse" not in specs["participation"].inputs
 
 
 def test_dependency_order(project):

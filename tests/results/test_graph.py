@@ -83,7 +83,8 @@ def test_each_node_has_the_kinds_of_data_its_inputs_have(small):
     operation cost calibrated) and the statistics; a stop-point rule is an analysis choice; the plus-minus
     assessment a manual one."""
     assert small.data_kinds("area") == ("public_statistics",)
-    assert small.data_kinds("cba_reconciliation") == ("published_2020", "calibrated")
+    # the 2020 figures, the calibrated operation cost, and the actor mapping's public shares (tax financing)
+    assert small.data_kinds("cba_reconciliation") == ("published_2020", "calibrated", "analysis_choice")
     # who gains: the actor mapping is the analysis's choice; per municipality: by SSB's population
     assert small.data_kinds("actor_views") == ("published_2020", "calibrated", "analysis_choice")
     assert small.data_kinds("municipality_distribution")[0] == "public_statistics"
