@@ -89,7 +89,7 @@ def load_followup(path: str | Path, plan: BenefitPlan) -> pd.DataFrame:
 
 
 def followup_status(
-    followup: pd.DataFrame, plan: BenefitPlan, realisation_by_year: list[float], tolerance: float = 0.10
+    followup: pd.DataFrame, plan: BenefitPlan, realisation_by_year: list[float], tolerance: float
 ) -> pd.DataFrame:
     """Planned versus realised per indicator, municipality and year.
 

@@ -301,7 +301,7 @@ def summarise_draws(draws: np.ndarray) -> dict[str, float]:
 
 
 def cost_quantiles(
-    low, mode, high, *, bounds: str = "p10-p90", correlation=None, n: int = 100_000, seed: int = 2020
+    low, mode, high, *, n: int, seed: int, bounds: str = "p10-p90", correlation=None
 ) -> dict[str, float]:
     """Sum triple-estimated cost items by Monte Carlo; return mean, sd, P10, P50, P85 and P90 of the sum.
 

@@ -286,9 +286,7 @@ def expected_npv(inputs: CBAInputs, public_share: dict) -> pd.Series:
     return (_pvs(inputs, draws, public_share, curves).mul(weights, axis=0)).sum()
 
 
-def simulate(
-    inputs: CBAInputs, public_share: dict, n: int = 100_000, seed: int = 2020, chunk: int = 25_000
-) -> pd.DataFrame:
+def simulate(inputs: CBAInputs, public_share: dict, n: int, seed: int, chunk: int = 25_000) -> pd.DataFrame:
     """Present value of every effect (columns, MNOK) and ``npv`` for ``n`` draws (rows).
 
     Draws are made at once (so results do not depend on ``chunk``) and evaluated in chunks to bound memory.

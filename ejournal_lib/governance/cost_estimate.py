@@ -19,9 +19,9 @@ __all__ = ["cost_estimate_table"]
 
 def cost_estimate_table(
     inputs: CBAInputs,
-    correlation: float = 0.0,
-    n: int = 100_000,
-    seed: int = 2020,
+    correlation: float,
+    n: int,
+    seed: int,
     steering_target_mnok: float | None = None,
 ) -> pd.DataFrame:
     """One row per cost item and one for the total: base, frames (P50, P85), fitted ends and simulated

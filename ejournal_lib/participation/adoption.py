@@ -285,7 +285,7 @@ def fit_logistic(cumulative, t=None) -> LogisticFit:
 
 
 def bootstrap_forecast(
-    new_adopters, horizon: int, n_boot: int = 500, seed: int = 1, levels=(0.10, 0.90)
+    new_adopters, horizon: int, *, n_boot: int, seed: int, levels=(0.10, 0.90)
 ) -> dict[str, np.ndarray]:
     """Parametric bootstrap of the Bass NLS forecast of cumulative adopters for periods 1..T+horizon.
 

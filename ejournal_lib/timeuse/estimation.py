@@ -55,9 +55,9 @@ def bootstrap_mean(
     values: np.ndarray,
     municipality,
     staff,
-    n_boot: int = 1000,
-    seed: int = 1,
-    level: float = 0.95,
+    n_boot: int,
+    seed: int,
+    level: float,
     denominator: np.ndarray | None = None,
 ) -> dict:
     """Mean (or ratio Σvalues/Σdenominator) with a percentile cluster-bootstrap interval.
@@ -96,10 +96,11 @@ def naive_mean_interval(values: np.ndarray, level: float = 0.95) -> tuple[float,
 def minutes_per_day(
     days: pd.DataFrame,
     groups: list[str],
+    *,
+    n_boot: int,
+    seed: int,
+    level: float,
     by=("service", "role"),
-    n_boot: int = 1000,
-    seed: int = 1,
-    level: float = 0.95,
 ) -> pd.DataFrame:
     """Minutes per staff-day and share of observed time per activity group, per ``by`` cell, with
     cluster-bootstrap intervals; plus the count of staff-days, staff and municipalities behind each cell."""
@@ -187,7 +188,7 @@ def design_effect(icc_municipality: float, icc_staff: float, days_per_staff: flo
 
 
 def verify_assumptions(
-    addressable: pd.DataFrame, assumed: pd.Series, plausible_max: float = 0.30, questionable_max: float = 0.60
+    addressable: pd.DataFrame, assumed: pd.Series, plausible_max: float, questionable_max: float
 ) -> pd.DataFrame:
     """Assumed minutes saved against measured addressable minutes, per service.
 

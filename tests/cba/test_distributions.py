@@ -73,15 +73,15 @@ def test_cost_quantiles_correlation_widens_the_sum():
 
 def test_cost_quantiles_same_seed_same_result():
     args = ([1, 2], [2, 3], [4, 5])
-    assert cost_quantiles(*args, seed=11) == cost_quantiles(*args, seed=11)
-    assert cost_quantiles(*args, seed=11) != cost_quantiles(*args, seed=12)
+    assert cost_quantiles(*args, n=20_000, seed=11) == cost_quantiles(*args, n=20_000, seed=11)
+    assert cost_quantiles(*args, n=20_000, seed=11) != cost_quantiles(*args, n=20_000, seed=12)
 
 
 def test_cost_quantiles_errors():
     with pytest.raises(ValueError, match="low ≤ most likely ≤ high"):
-        cost_quantiles([5], [4], [6])
+        cost_quantiles([5], [4], [6], n=100, seed=1)
     with pytest.raises(ValueError, match="bounds"):
-        cost_quantiles([1], [2], [3], bounds="p5-p95")
+        cost_quantiles([1], [2], [3], n=100, seed=1, bounds="p5-p95")
 
 
 def test_lognormal_through_p50_p85():

@@ -57,7 +57,9 @@ def test_staff_day_minutes_by_hand():
     )
     days = staff_day_minutes(acts, sessions).set_index("session_id")
     assert days.loc["a", "doc"] == 15 and days.loc["b", "doc"] == 0 and days.loc["b", "care"] == 200
-    table = minutes_per_day(days.reset_index(), ["doc", "care"], n_boot=50).set_index("activity_group")
+    table = minutes_per_day(days.reset_index(), ["doc", "care"], n_boot=50, seed=1, level=0.95).set_index(
+        "activity_group"
+    )
     # mean minutes: doc (15 + 0) / 2 = 7.5; share of time: 15 / 300 = 0.05 (ratio estimator)
     assert table.loc["doc", "minutes_per_day"] == pytest.approx(7.5)
     assert table.loc["doc", "share_of_time"] == pytest.approx(0.05)
@@ -80,10 +82,18 @@ def test_bootstrap_weights_follow_the_two_stage_design():
 
 def test_bootstrap_mean_point_and_ratio():
     v = np.array([1.0, 2.0, 3.0, 6.0])
-    r = bootstrap_mean(v, ["a", "a", "b", "b"], ["1", "2", "3", "4"], n_boot=200, seed=1)
+    r = bootstrap_mean(v, ["a", "a", "b", "b"], ["1", "2", "3", "4"], n_boot=200, seed=1, level=0.95)
     assert r["estimate"] == pytest.approx(3.0)
     assert r["ci_low"] <= 3.0 <= r["ci_high"]
-    rr = bootstrap_mean(v, ["a", "a", "b", "b"], ["1", "2", "3", "4"], n_boot=200, denominator=np.array([2, 2, 2, 6.0]))
+    rr = bootstrap_mean(
+        v,
+        ["a", "a", "b", "b"],
+        ["1", "2", "3", "4"],
+        n_boot=200,
+        seed=1,
+        level=0.95,
+        denominator=np.array([2, 2, 2, 6.0]),
+    )
     assert rr["estimate"] == pytest.approx(12 / 12)
 
 
@@ -169,7 +179,7 @@ def test_cluster_bootstrap_covers_about_95_percent_and_naive_does_not():
     n_sim = 300
     for i in range(n_sim):
         y, muni, staff = simulate_clustered(rng)
-        b = bootstrap_mean(y, muni, staff, n_boot=400, seed=i)
+        b = bootstrap_mean(y, muni, staff, n_boot=400, seed=i, level=0.95)
         cluster_hits += b["ci_low"] <= 100 <= b["ci_high"]
         _, lo, hi = naive_mean_interval(y)
         naive_hits += lo <= 100 <= hi

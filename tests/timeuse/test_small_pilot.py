@@ -6,9 +6,7 @@ import pytest
 
 from ejournal_lib.pipeline.paths import ProjectPaths
 from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
-from ejournal_lib.scenario import load_scenario
-from ejournal_lib.timeuse.data import load_scenario_timeuse
-from ejournal_lib.timeuse.tables import timeuse_tables
+from ejournal_lib.results import result_graph
 from tests.conftest import scenario_file
 from tests.pipeline.helpers import copy_project, snapshot
 
@@ -30,27 +28,18 @@ def write_pilot(root, folder, municipalities=("0301", "1108"), staff_each=4):
 
 def test_pilot_tables_state_their_limits(root, tmp_path):
     folder = write_pilot(root, tmp_path / "pilot")
-    scenario = load_scenario(root / "config" / "ssd2020.yaml", overrides={"data.timeuse": [str(folder)]}, root=root)
-    inputs = scenario.cba
-    tables = timeuse_tables(
-        load_scenario_timeuse(scenario), scenario.codebook, inputs.service_table, 1650, 230, n_boot=100, k=5
+    pilot = {"data.timeuse": [str(folder)]}
+    tables = result_graph(scenario_file(tmp_path / "pilot.yaml", pilot)).get(
+        "timeuse_limitations", "timeuse_sample_size", "timeuse_precision"
     )
     limits = tables["timeuse_limitations"].set_index("estimate")
     assert limits.loc["variance_components", ["status", "have", "need"]].tolist() == ["not_estimable", 2, 3]
     assert limits.loc["design_planner", "status"] == "not_estimable"
     assert tables["timeuse_sample_size"].empty and tables["timeuse_precision"]["municipalities_needed"].isna().all()
-    given = timeuse_tables(
-        load_scenario_timeuse(scenario),
-        scenario.codebook,
-        inputs.service_table,
-        1650,
-        230,
-        n_boot=100,
-        k=5,
-        planner_variances={"var_municipality": 100.0, "var_staff": 400.0, "var_residual": 400.0},
-    )
-    assert given["timeuse_limitations"].set_index("estimate").loc["design_planner", "status"] == "ok"
-    assert len(given["timeuse_sample_size"]) == 16
+    variances = {"var_municipality": 100.0, "var_staff": 400.0, "var_residual": 400.0}
+    given = result_graph(scenario_file(tmp_path / "given.yaml", {**pilot, "baseline.planner_variances": variances}))
+    assert given.get("timeuse_limitations").set_index("estimate").loc["design_planner", "status"] == "ok"
+    assert len(given.get("timeuse_sample_size")) == 16
 
 
 @pytest.mark.e2e
