@@ -2,8 +2,10 @@
 before anything is computed, and values that look like national identity numbers are refused.
 
 A :class:`TableSchema` lists the columns and their kinds. Files are read by
-:func:`~ejournal_lib.common.table_files.read_table_file`; numbers may use a decimal comma; dates may be ISO text
-or Excel serial numbers.
+:func:`~ejournal_lib.common.table_files.read_table_file`; the Norwegian parsers here type the cells (numbers
+may use a decimal comma; dates may be ISO text, day.month.year or Excel serial numbers), and pandera checks the
+typed values (:func:`value_schema`: known codes, patterns, bounds, the unique key); every failure becomes one
+problem with the file, row, column and what was expected.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,7 +24,10 @@ import pandas as pd
 from ejournal_lib.common.errors import InputError, InputProblem, PrivacyError
 from ejournal_lib.common.table_files import identity_problems, read_table_file
 
-__all__ = ["Column", "TableSchema", "read_raw_table", "validate_table"]
+if TYPE_CHECKING:
+    import pandera.pandas as pa
+
+__all__ = ["Column", "TableSchema", "read_raw_table", "validate_table", "value_schema"]
 
 log = logging.getLogger(__name__)
 
@@ -147,13 +153,6 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                         f"expected a {'whole ' if col.kind == 'int' else ''}number, got {str(s[i])[:40]!r}",
                     )
                 )
-            lo, hi = (0.0, 1.0) if col.kind == "share" else (col.min, col.max)
-            if lo is not None:
-                for i in df.index[present & val.notna() & (val < lo)]:
-                    problems.append(InputProblem(file, i + 1, col.name, f"expected a value ≥ {lo}, got {val[i]}"))
-            if hi is not None:
-                for i in df.index[present & val.notna() & (val > hi)]:
-                    problems.append(InputProblem(file, i + 1, col.name, f"expected a value ≤ {hi}, got {val[i]}"))
             out[col.name] = val.astype("Int64") if col.kind == "int" and not bad.any() else val
         elif col.kind == "time":
             val = _parse_clock(s)
@@ -174,13 +173,6 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                         f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}",
                     )
                 )
-            first, last = (None if bound is None else pd.Timestamp(bound) for bound in (col.min, col.max))
-            outside = present & val.notna() & ((val < (first or pd.Timestamp.min)) | (val > (last or pd.Timestamp.max)))
-            period = " to ".join(f"{b:%Y-%m-%d}" if b is not None else "…" for b in (first, last))
-            for i in df.index[outside]:
-                problems.append(
-                    InputProblem(file, i + 1, col.name, f"date {val[i]:%Y-%m-%d} is outside the study period {period}")
-                )
             out[col.name] = val
         elif col.kind == "bool":
             text = s.astype(str).str.strip().str.lower()
@@ -199,22 +191,87 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                 problems.append(InputProblem(file, i + 1, col.name, f"expected True/False, got {str(s[i])[:40]!r}"))
             out[col.name] = val
         else:  # text / code
-            val = s.astype(str).str.strip().where(present, None)
-            if col.pattern:
-                bad = present & ~val.fillna("").str.fullmatch(col.pattern)
-                for i in df.index[bad]:
-                    problems.append(InputProblem(file, i + 1, col.name, _pattern_message(col, str(s[i]))))
-            out[col.name] = val
-        if col.allowed is not None:
-            vals = out[col.name]
-            if callable(col.allowed):
-                ok = col.allowed(vals)
-                bad = present & ~ok
-            else:
-                bad = present & ~vals.isin(col.allowed)
-            for i in df.index[bad]:
-                problems.append(InputProblem(file, i + 1, col.name, _unknown_message(col, str(s[i]))))
+            out[col.name] = s.astype(str).str.strip().where(present, None)
     return out
+
+
+def _bounds(col: Column) -> tuple:
+    """A column's lower and upper bound as its values are typed (shares lie in 0–1; dates as timestamps)."""
+    if col.kind == "share":
+        return 0.0, 1.0
+    if col.kind in ("date", "datetime"):
+        return tuple(None if b is None else pd.Timestamp(b) for b in (col.min, col.max))
+    return col.min, col.max
+
+
+def value_schema(schema: TableSchema) -> pa.DataFrameSchema:
+    """The checks on a table's typed values as a pandera schema: known codes, code patterns, bounds and the
+    unique key. Empty cells and values that did not parse are reported by the parsers, not here."""
+    import pandera.pandas as pa  # imported when a table is checked (about 1 s), not with the library
+
+    columns = {}
+    for col in schema.columns:
+        checks = []
+        if col.pattern:
+            checks.append(pa.Check.str_matches(rf"(?:{col.pattern})\Z"))
+        if callable(col.allowed):
+            allowed = col.allowed
+            checks.append(pa.Check(lambda s, allowed=allowed: s.isna() | allowed(s), name="isin", ignore_na=False))
+        elif col.allowed is not None:
+            checks.append(pa.Check.isin(col.allowed))
+        lo, hi = _bounds(col)
+        if lo is not None:
+            checks.append(pa.Check.ge(lo))
+        if hi is not None:
+            checks.append(pa.Check.le(hi))
+        columns[col.name] = pa.Column(checks=checks, nullable=True, required=False)
+    return pa.DataFrameSchema(
+        columns, unique=list(schema.unique) or None, report_duplicates="exclude_first", strict=False
+    )
+
+
+def _value_problems(raw: pd.DataFrame, typed: pd.DataFrame, schema: TableSchema, file: str) -> list[InputProblem]:
+    """Every failure of :func:`value_schema`, as the problem a reader acts on (row, column, expectation)."""
+    import pandera.pandas as pa
+
+    try:
+        value_schema(schema).validate(typed, lazy=True)
+        return []
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    by_name = {c.name: c for c in schema.columns}
+    problems, keys = [], set()
+    for column, check, i in zip(cases["column"], cases["check"], cases["index"]):
+        if i is None or pd.isna(i):
+            continue
+        i = int(i)
+        col = by_name.get(column)
+        if "uniqueness" in str(check):
+            if i not in keys:
+                keys.add(i)
+                key = "/".join(schema.unique)
+                message = f"duplicate key: the same {key} appears in an earlier row"
+                problems.append(InputProblem(file, i + 1, ", ".join(schema.unique), message))
+            continue
+        if col is None:
+            continue
+        value: Any = typed.at[i, column]
+        raw_text = str(raw.at[i, column])
+        lo, hi = _bounds(col)
+        if str(check).startswith("str_matches"):
+            message = _pattern_message(col, raw_text)
+        elif str(check).startswith("isin"):
+            message = _unknown_message(col, raw_text)
+        elif col.kind in ("date", "datetime"):
+            period = " to ".join(f"{b:%Y-%m-%d}" if b is not None else "…" for b in (lo, hi))
+            message = f"date {value:%Y-%m-%d} is outside the study period {period}"
+        elif str(check).startswith("greater_than_or_equal_to"):
+            message = f"expected a value ≥ {lo}, got {value}"
+        else:
+            message = f"expected a value ≤ {hi}, got {value}"
+        problems.append(InputProblem(file, i + 1, column, message))
+    order = list(by_name)
+    return sorted(problems, key=lambda p: (p.row or 0, order.index(p.column) if p.column in order else -1))
 
 
 def validate_table(df: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd.DataFrame, list[InputProblem]]:
@@ -242,17 +299,12 @@ def validate_table(df: pd.DataFrame, schema: TableSchema, file: str) -> tuple[pd
     for i in df.index[dup]:
         problems.append(InputProblem(file, i + 1, None, "duplicated row (identical to an earlier row)"))
     typed = _coerce(df, schema, file, problems)
-    if schema.unique:
-        key_dup = typed.duplicated(list(schema.unique), keep="first") & ~dup
-        for i in typed.index[key_dup]:
-            problems.append(
-                InputProblem(
-                    file,
-                    i + 1,
-                    ", ".join(schema.unique),
-                    f"duplicate key: the same {'/'.join(schema.unique)} appears in an earlier row",
-                )
-            )
+    duplicated_rows = set(df.index[dup] + 1)
+    problems += [
+        p
+        for p in _value_problems(df, typed, schema, file)
+        if not (p.row in duplicated_rows and p.message.startswith("duplicate key"))
+    ]
     for check in schema.checks:
         problems.extend(check(typed, file))
     return typed, problems

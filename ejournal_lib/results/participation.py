@@ -176,7 +176,7 @@ def roll_out_paths(cba_inputs: CBAInputs, commitment_bootstrap: dict, scenario: 
 
 
 @extract_fields({"participation_forecast": pd.DataFrame, "gp_participation": pd.DataFrame})
-def roll_out_forecasts(cba_inputs: CBAInputs, roll_out_paths: dict, gps: pd.DataFrame) -> dict:
+def roll_out_forecast_results(cba_inputs: CBAInputs, roll_out_paths: dict, gps: pd.DataFrame) -> dict:
     """Municipal and GP shares per path and year, and the GPs that join."""
     return forecast_tables(cba_inputs, roll_out_paths, gps)
 
