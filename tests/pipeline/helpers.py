@@ -7,6 +7,7 @@ from pathlib import Path
 
 import nbformat
 import openpyxl
+import yaml
 
 from ejournal_lib.pipeline.provenance import sha256_file
 
@@ -52,11 +53,14 @@ def make_notebook(path: Path, body: str, inputs=(), reads=(), writes=()):
     nbformat.write(nb, path)
 
 
-def set_scenario(project: Path, old: str, new: str) -> None:
+def set_scenario(project: Path, overrides: dict) -> None:
+    """Change the project's default scenario by dotted-path overrides (checked when the scenario loads)."""
+    from ejournal_lib.common.yaml_io import read_yaml
+    from ejournal_lib.scenario.overrides import apply_overrides
+
     path = project / "config" / "ssd2020.yaml"
-    text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    data = apply_overrides(read_yaml(path, "scenario"), overrides)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 
 def snapshot(paths) -> dict[str, str]:

@@ -12,28 +12,18 @@ from ejournal_lib.pipeline.sweep import parse_vary, sweep_table
 from ejournal_lib.results.comparison import input_differences, scenario_bridge
 from ejournal_lib.results.what_if import key_figures
 from ejournal_lib.scenario import load_scenario
+from tests.conftest import scenario_file
 
 from .helpers import workbook_sheets
 
 
-def variant(root, tmp_path, name, *edits):
-    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8").replace("name: ssd2020", f"name: {name}", 1)
-    for old, new in edits:
-        assert old in text, old
-        text = text.replace(old, new, 1)
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(text, encoding="utf-8")
-    return load_scenario(path, root=root)
+def variant(root, tmp_path, name, overrides: dict):
+    """The default scenario named ``name`` with ``overrides`` (dotted paths), as a file of its own."""
+    return load_scenario(scenario_file(tmp_path / f"{name}.yaml", {"name": name, **overrides}, small=False), root=root)
 
 
 def test_bridge_attributes_the_difference_to_each_group_in_order(root, tmp_path, scenario):
-    b = variant(
-        root,
-        tmp_path,
-        "b",
-        ("    discount_rate: 0.04", "    discount_rate: 0.03"),
-        ("    gp_final_share: 0.70", "    gp_final_share: 0.5"),
-    )
+    b = variant(root, tmp_path, "b", {"cba.frame.discount_rate": 0.03, "cba.participation.gp_final_share": 0.5})
     bridge = scenario_bridge(scenario, b).set_index("input_group")
     assert list(bridge.index) == ["start", "cba.frame", "cba.participation"]
     total = key_figures(b).npv_mnok - key_figures(scenario).npv_mnok
@@ -48,7 +38,7 @@ def test_bridge_attributes_the_difference_to_each_group_in_order(root, tmp_path,
 
 @pytest.mark.e2e
 def test_compare_writes_appendix_and_workbook(root, tmp_path, scenario, capsys):
-    b = variant(root, tmp_path, "lower_gp", ("    gp_final_share: 0.70", "    gp_final_share: 0.5"))
+    b = variant(root, tmp_path, "lower_gp", {"cba.participation.gp_final_share": 0.5})
     paths = ProjectPaths.at(root, tmp_path / "out")
     report = compare_scenarios(paths, [scenario.path, b.path], expected=False)
     assert report.folder == tmp_path / "out" / "reports" / "compare" / "ssd2020--lower_gp"

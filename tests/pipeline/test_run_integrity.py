@@ -26,7 +26,7 @@ pytestmark = pytest.mark.e2e
 def test_an_input_outside_the_project_is_hashed_and_marked(project, tmp_path_factory):
     outside = tmp_path_factory.mktemp("elsewhere") / "followup.csv"
     outside.write_bytes((project / "data" / "raw" / "example" / "benefit_followup.csv").read_bytes())
-    set_scenario(project, "  benefit_followup: data/raw/example/benefit_followup.csv", f"  benefit_followup: {outside}")
+    set_scenario(project, {"data.benefit_followup": str(outside)})
     paths = ProjectPaths.at(project).for_scenario("ssd2020")
     assert run_pipeline(paths).ok
     manifest = json.loads((paths.reports / "manifest.json").read_text())
@@ -80,7 +80,7 @@ def alive(pids) -> set[int]:
 
 def start_sleeping_run(project: Path) -> tuple[subprocess.Popen, set[int]]:
     """``ejournal run --jobs 2`` in its own process group, once notebook c sleeps inside its kernel."""
-    set_scenario(project, "description: >\n", "description: >\n  sleep\n")
+    set_scenario(project, {"description": "sleep"})
     cmd = [sys.executable, "-m", "ejournal_lib.pipeline.cli", "--root", str(project), "run", "--jobs", "2", "--force"]
     proc = subprocess.Popen(cmd, cwd=project, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
@@ -121,7 +121,7 @@ def test_a_killed_or_interrupted_run_leaves_nothing_behind(project, how):
     if how == "sigint":
         assert proc.returncode == 130 and b"nothing new was published" in proc.stderr.read()
         assert leftovers(paths) == [] and sockets_of(proc.pid) == []
-    set_scenario(project, "description: >\n  sleep\n", "description: >\n")
+    set_scenario(project, {"description": "A scenario that runs through."})
     assert run_pipeline(paths).ok  # the lock died with the run; stale staging and sockets are removed
     assert leftovers(paths) == [] and sockets_of(proc.pid) == []
 

@@ -128,7 +128,7 @@ def test_run_cache_and_failure(project, capsys):
     # a failing notebook: the others finish, nothing is published (the last good publication stays whole),
     # the cell and error are reported with the place of the partly executed notebook
     published = snapshot(paths)
-    set_scenario(project, "description: >\n", "description: >\n  fail\n")
+    set_scenario(project, {"description": "fail"})
     failed = run_pipeline(paths)
     status = {r.name: r.status for r in failed.results}
     assert status == {"a": "ran", "c": "failed", "b": "ran"}
