@@ -118,8 +118,10 @@ def cell_words(value, spec: ColumnSpec):
     if spec.domain is None or value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value))):
         return value
     if spec.list:
-        parts = [p.strip() for p in str(value).split(",") if p.strip()]
-        return ", ".join(label(spec.domain, p) for p in parts)
+        words = [label(spec.domain, p.strip()) for p in str(value).split(",") if p.strip()]
+        # one list: a capital only on its first word (acronyms such as "KS" keep theirs)
+        rest = [w[0].lower() + w[1:] if len(w) > 1 and not w[1].isupper() else w for w in words[1:]]
+        return ", ".join(words[:1] + rest)
     return label(spec.domain, value)
 
 

@@ -16,7 +16,8 @@ TOPIC_COLUMNS = {
     "analysis": (2, 0),
     "governance": (3, 0),
     "key_figures": (3, 1),
-    "conclusions": (4, 0),
+    "summaries": (4, 0),
+    "conclusions": (4, 1),
 }
 
 

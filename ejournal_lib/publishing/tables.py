@@ -134,6 +134,23 @@ def publish_table(
     return display_html(body, show)
 
 
+def mixed_caption(caption: str) -> str:
+    """``caption`` marked as resting partly on synthetic example data (the column «Datagrunnlag» says where)."""
+    words = label("data_basis", "mixed")
+    return f"{caption} ({words[0].lower()}{words[1:]})"
+
+
+def lineage_caption(results, name: str, caption: str) -> str:
+    """``caption`` of a table shown from node ``name``, marked as its lineage says: «eksempeldata» when every
+    row rests on synthetic example data, partly when some do."""
+    from ejournal_lib.results.lineage import EXAMPLE
+
+    example = results.row_data_status(name) == EXAMPLE
+    if len(example) and example.all():
+        return f"{caption} ({EXAMPLE_MARK})"
+    return mixed_caption(caption) if example.any() else caption
+
+
 def publish_result(results, name: str, processed_dir: str | Path, *, caption: str, columns=None, **kwargs):
     """Publish the result graph's node ``name`` (:func:`publish_table`), marked by its lineage, never by hand:
     the kinds of data it rests on are said under it; it is marked synthetic when every row rests on synthetic
@@ -151,8 +168,7 @@ def publish_result(results, name: str, processed_dir: str | Path, *, caption: st
     example = rows.map(lambda joined: EXAMPLE in joined.split(","))
     mixed = bool(example.any() and not example.all())
     if mixed:
-        words = label("data_basis", "mixed")
-        caption = f"{caption} ({words[0].lower()}{words[1:]})"
+        caption = mixed_caption(caption)
     return publish_table(
         df,
         name,

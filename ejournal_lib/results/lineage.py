@@ -41,6 +41,7 @@ NODE_MODULES = (
     "ejournal_lib.results.analysis",
     "ejournal_lib.results.governance",
     "ejournal_lib.results.key_figures",
+    "ejournal_lib.results.summaries",
     "ejournal_lib.results.conclusions",
 )
 

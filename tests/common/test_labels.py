@@ -35,7 +35,7 @@ def test_relabel_translates_codes_and_headers_and_keeps_numbers():
     assert list(out.columns) == ["Virkning", "Netto nåverdi (mill. kr)", "Mangler"]
     assert out["Virkning"].tolist() == ["Frigjort tid", "Investeringer"]
     assert out["Netto nåverdi (mill. kr)"].tolist() == [10.5, -3.0]
-    assert out["Mangler"].tolist() == ["Enhet, Eier", ""]
+    assert out["Mangler"].tolist() == ["Enhet, eier", ""]  # one list, one capital (Norwegian style)
 
 
 def test_catalogue_covers_every_code_of_the_scenario(scenario):
