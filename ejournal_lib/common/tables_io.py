@@ -1,7 +1,8 @@
 """Reading and writing processed tables (``data/processed/<name>.csv``): UTF-8, no index, written
 atomically; code columns (``*_code``) stay text so that leading zeros survive. Beside each table,
 ``<name>.meta.json`` holds what a reader of the workbook needs to know about it (its title, and whether it
-is built from synthetic example data)."""
+is built from synthetic example data). A text cell a spreadsheet would read as a formula is written as text
+(:func:`inert`)."""
 
 from __future__ import annotations
 
@@ -12,12 +13,44 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["write_table", "read_table", "read_table_meta", "TABLE_NAME"]
+__all__ = ["write_table", "read_table", "read_table_meta", "inert", "FORMULA_START", "TABLE_NAME"]
 
 log = logging.getLogger(__name__)
 
 #: A processed table's name: lower snake case (it is also the CSV file's stem).
 TABLE_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+#: A text cell starting with one of these is a formula to a spreadsheet (OWASP's CSV-injection rule).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(df: pd.DataFrame) -> pd.DataFrame:
+    """``df`` with every text cell that a spreadsheet would read as a formula written as text: prefixed by
+    "'" (a cell that starts with "'" gets one more, so that :func:`read_table` gives back exactly what was
+    written); numbers, dates and other text are unchanged."""
+    out = df
+    for column in df.columns:
+        values = df[column]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values):
+            continue
+        marked = values.map(lambda v: isinstance(v, str) and v.startswith((*FORMULA_START, "'")))
+        if marked.any():
+            if out is df:
+                out = df.copy()
+            out[column] = values.where(~marked, "'" + values.astype(str))
+    return out
+
+
+def _restored(df: pd.DataFrame) -> pd.DataFrame:
+    """What :func:`inert` wrote, as it was: one leading "'" of a text cell dropped."""
+    for column in df.columns:
+        values = df[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            marked = values.map(lambda v: isinstance(v, str) and v.startswith("'"))
+            if marked.any():
+                df[column] = values.where(~marked, values.astype(str).str[1:])
+    return df
 
 
 def write_table(df: pd.DataFrame, name: str, processed_dir: str | Path, meta: dict | None = None) -> Path:
@@ -29,7 +62,7 @@ def write_table(df: pd.DataFrame, name: str, processed_dir: str | Path, meta: di
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{name}.csv"
     tmp = path.with_suffix(".csv.tmp")
-    df.to_csv(tmp, index=False, lineterminator="\n")
+    inert(df).to_csv(tmp, index=False, lineterminator="\n")
     tmp.replace(path)
     meta_path = folder / f"{name}.meta.json"
     if meta is not None:
@@ -52,4 +85,4 @@ def read_table(path: str | Path) -> pd.DataFrame:
     """Read a processed table; columns named ``*_code`` or ``code`` stay text (leading zeros kept)."""
     header = pd.read_csv(path, nrows=0).columns
     text_cols = {c: str for c in header if c == "code" or c.endswith("_code")}
-    return pd.read_csv(path, dtype=text_cols)
+    return _restored(pd.read_csv(path, dtype=text_cols))

@@ -4,12 +4,26 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.publishing.data_status import EXAMPLE_DATA_LABEL, EXAMPLE_MARK
 from ejournal_lib.publishing.render import render_template
 
-__all__ = ["display_html", "show_figure", "show_bars", "show_banner", "show_summary"]
+__all__ = ["display_html", "show_figure", "show_bars", "show_banner", "show_summary", "md_text"]
+
+#: Characters Markdown gives a meaning (emphasis, links, code, headings, lists, tables) or that start a link
+#: the renderer makes by itself (``http:``, ``www.``, ``@``).
+_MARKDOWN_SPECIAL = re.compile(r"[\\`*_{}\[\]()#+\-.!|~<>:/@&\"']")
+
+
+def md_text(value) -> str:
+    """Text from an input (a change log, a plan, a file) for a Markdown cell, shown as the characters it holds:
+    HTML escaped (no tags, no script), and Markdown's special characters as character references, so that
+    an input makes no link (``javascript:`` or any other), no emphasis and no heading; line breaks become
+    spaces."""
+    text = " ".join(str(value).split())
+    return _MARKDOWN_SPECIAL.sub(lambda m: f"&#{ord(m[0])};", text)  # HTML's own (<, >, &, quotes) included
 
 
 def display_html(fragment: str, show: bool = True):

@@ -113,6 +113,15 @@ def _readme(tables: dict, sheets: dict, metas: dict, frames: dict, titles: dict,
     return facts, pd.DataFrame(rows)
 
 
+def _text_not_formulas(ws) -> None:
+    """Every cell is a value: text that starts with "=" (from an input, say a change's title) is written as
+    text, never as a formula Excel would run (the workbook holds no formulas of its own)."""
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _style(ws, frame: pd.DataFrame, formats: list[str] | None = None, wrap: bool = False) -> None:
     """Header style, frozen header row, number formats per column and widths from the content."""
     ws.freeze_panes = "A2"
@@ -177,6 +186,8 @@ def write_workbook(
                 ws.oddHeader.center.text = metas[t].get("caption", t)
             dictionary.to_excel(xl, sheet_name=DICTIONARY_SHEET, index=False)
             _style(xl.sheets[DICTIONARY_SHEET], dictionary, wrap=True)
+            for ws in xl.book.worksheets:
+                _text_not_formulas(ws)
         tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
