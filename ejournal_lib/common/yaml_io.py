@@ -1,4 +1,6 @@
-"""Reading YAML configuration and data files strictly: a duplicated key is an error, not a silent overwrite."""
+"""Reading YAML configuration and data files strictly: a duplicated key is an error, not a silent overwrite, and
+a file whose aliases expand beyond a budget is refused (a "billion laughs" file of nested aliases makes a
+structure whose every use, a message showing it say, takes exponential time)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,34 @@ import yaml
 
 from ejournal_lib.common.errors import ConfigError
 
-__all__ = ["read_yaml", "parse_yaml"]
+__all__ = ["read_yaml", "parse_yaml", "MAX_EXPANDED_NODES"]
+
+#: How many values a file may hold with every alias (``*name``) written out: the project's largest file holds
+#: a few thousand; a file of nested aliases ("billion laughs") holds billions.
+MAX_EXPANDED_NODES = 1_000_000
+
+
+def _expanded_size(text: str) -> int:
+    """The number of values in ``text`` with every alias written out, from the parser's events (linear in the
+    text; stops counting past the limit)."""
+    sizes: dict[str, int] = {}
+    stack: list[list] = [[None, 0]]  # [anchor, size] of each open collection
+    for event in yaml.parse(text, Loader=_UniqueKeyLoader):
+        if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            stack.append([event.anchor, 1])
+            continue
+        if isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+            anchor, size = stack.pop()
+        elif isinstance(event, yaml.ScalarEvent):
+            anchor, size = event.anchor, 1
+        elif isinstance(event, yaml.AliasEvent):
+            anchor, size = None, sizes.get(event.anchor or "", 1)
+        else:
+            continue
+        if anchor:
+            sizes[anchor] = size
+        stack[-1][1] = min(stack[-1][1] + size, MAX_EXPANDED_NODES + 1)
+    return stack[0][1]
 
 
 class _UniqueKeyLoader(yaml.CSafeLoader if yaml.__with_libyaml__ else yaml.SafeLoader):  # type: ignore[misc]
@@ -37,6 +66,11 @@ def parse_yaml(text: str, where: str):
     {'a': 1, 'b': 2}
     """
     try:
+        if _expanded_size(text) > MAX_EXPANDED_NODES:
+            raise ConfigError(
+                f"{where}: its aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values; write the values "
+                "out, or use fewer nested aliases"
+            )
         return yaml.load(text, Loader=_UniqueKeyLoader)
     except yaml.YAMLError as exc:
         raise ConfigError(f"{where} is not readable YAML: {exc}") from exc

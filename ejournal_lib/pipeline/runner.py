@@ -30,7 +30,7 @@ from ejournal_lib.pipeline.plan import Plan, notebook_parameters, plan, results_
 from ejournal_lib.pipeline.processes import map_in_workers
 from ejournal_lib.pipeline.progress import progress
 from ejournal_lib.pipeline.provenance import library_hash, scenario_input_hashes, sha256_file, utc_now
-from ejournal_lib.pipeline.publication import RunLock, Staging, remove_stale_scratch
+from ejournal_lib.pipeline.publication import PUBLICATIONS, RunLock, Staging, remove_stale_scratch, repair_publication
 from ejournal_lib.publishing.data_status import example_inputs
 from ejournal_lib.publishing.workbook import write_workbook
 from ejournal_lib.scenario.model import CONFIG_FILES
@@ -83,6 +83,7 @@ def run_pipeline(
     p = replace(p, paths=paths)
     with RunLock(paths.reports):
         remove_stale_scratch(paths)
+        repair_publication(paths)
         with Staging(paths) as staging:
             report = _run_notebooks(replace(p, paths=staging.paths), staging.sockets, jobs, force, progress_bar)
             report.paths = paths
@@ -237,6 +238,7 @@ def clean_outputs(paths: ProjectPaths) -> None:
         for lock in locks:
             lock.__enter__()
         _remove_children(base.processed, base.reports)
+        shutil.rmtree(base.out / PUBLICATIONS, ignore_errors=True)
     finally:
         for lock in locks:
             lock.__exit__(None, None, None)
@@ -248,4 +250,4 @@ def _remove_children(*folders: Path) -> None:
             for child in folder.iterdir():
                 if child.name == ".gitkeep":
                     continue
-                shutil.rmtree(child) if child.is_dir() else child.unlink()
+                child.unlink() if child.is_symlink() or not child.is_dir() else shutil.rmtree(child)

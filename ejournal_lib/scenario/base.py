@@ -6,6 +6,7 @@ found and what was expected; an unknown key lists the valid ones.
 
 from __future__ import annotations
 
+import reprlib
 import types
 import typing
 from pathlib import Path
@@ -94,8 +95,14 @@ def _where(loc: tuple) -> str:
     return out or "(top level)"
 
 
+#: How much of a value a message shows: bounded work however deep or large the value (reprlib).
+_SHOWN = reprlib.Repr()
+_SHOWN.maxlevel, _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 2, 50, 50, 30
+_SHOWN.maxtuple = _SHOWN.maxlist = _SHOWN.maxdict = _SHOWN.maxset = 4
+
+
 def _shown(value: Any) -> str:
-    text = repr(value)
+    text = _SHOWN.repr(value)
     return text if len(text) <= 60 else text[:57] + "…"
 
 
