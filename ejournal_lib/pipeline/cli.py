@@ -22,7 +22,9 @@ def _cmd_run(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
     start = time.perf_counter()
-    report = run_pipeline(paths, args.config, only=args.only, jobs=args.jobs, force=args.force)
+    report = run_pipeline(
+        paths, args.config, only=args.only, jobs=args.jobs, force=args.force, replace_other=args.replace
+    )
     elapsed = time.perf_counter() - start
     ran = sum(r.status == "ran" for r in report.results)
     cached = sum(r.status == "cached" for r in report.results)
@@ -182,6 +184,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--only", nargs="+", metavar="NAME", help="run only these notebooks (and what they depend on)")
     run.add_argument("--jobs", type=int, default=1, help="independent notebooks to run in parallel")
     run.add_argument("--force", action="store_true", help="run even notebooks whose inputs are unchanged")
+    run.add_argument(
+        "--replace", action="store_true", help="replace the publication of another scenario file with the same name"
+    )
     run.set_defaults(func=_cmd_run)
 
     lst = add("list", help="the notebooks and their parameters")

@@ -8,12 +8,14 @@ Each notebook runs in a fresh kernel (see :mod:`ejournal_lib.pipeline.execute`).
 
 from __future__ import annotations
 
+import json
 import logging
 import shutil
 import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.pipeline import cache
 from ejournal_lib.pipeline.execute import execute_notebook
 from ejournal_lib.pipeline.kernels import kernel_name
@@ -72,15 +74,19 @@ def run_pipeline(
     jobs: int = 1,
     force: bool = False,
     progress_bar: bool | None = None,
+    replace_other: bool = False,
 ) -> RunReport:
     """Run the pipeline and publish the scenario's appendices, tables, workbook and manifest (in
     ``data/processed/<scenario>/`` and ``reports/<scenario>/``) together, only if every notebook run succeeded
     (else the last publication stays as it was and the partly executed notebooks of the failures are kept in
-    ``reports/<scenario>/failed``). Refuses to start while another run writes to the same scenario's outputs.
+    ``reports/<scenario>/failed``). Refuses to start while another run writes to the same scenario's outputs,
+    or when another scenario file's publication has this scenario's name (unless ``replace_other``).
     The report's ``paths`` are the scenario's."""
     p = plan(paths, scenario_path, only)  # every check before anything runs
     paths = paths.for_scenario(p.scenario.name)
     p = replace(p, paths=paths)
+    if not replace_other:
+        _refuse_taken_name(paths, p.scenario)
     with RunLock(paths.reports):
         remove_stale_scratch(paths)
         repair_publication(paths)
@@ -97,6 +103,21 @@ def run_pipeline(
                 for r, path in zip(failed, kept):
                     r.executed_path = str(path)
     return report
+
+
+def _refuse_taken_name(paths: ProjectPaths, scenario) -> None:
+    """A scenario file whose ``name`` is that of another file's publication would replace it silently (a copy
+    of the default that keeps ``name: ssd2020``): refused, unless the run is told to replace it."""
+    manifest = paths.reports / "manifest.json"
+    if not manifest.is_file():
+        return
+    published = json.loads(manifest.read_text(encoding="utf-8")).get("scenario_path")
+    mine = scenario.relative(scenario.file)
+    if published and published != mine:
+        raise ConfigError(
+            f"{mine} is named '{scenario.name}', the name of the publication of {published}: give it a name of its "
+            "own (name: in the file), or run with --replace to replace that publication"
+        )
 
 
 def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar: bool | None) -> RunReport:

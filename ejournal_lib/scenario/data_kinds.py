@@ -5,6 +5,7 @@ an analysis choice, a manual assessment or the project's own registrations. The 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from ejournal_lib.scenario.model import Scenario
 
@@ -14,11 +15,17 @@ __all__ = ["EXAMPLE_DATA_DIR", "DATA_KINDS", "INPUT_KINDS", "example_inputs", "i
 EXAMPLE_DATA_DIR = "data/raw/example"
 
 
+def _reaches(path: Path, folder: Path) -> bool:
+    """Whether ``path``, or a file below it, is in ``folder`` once symbolic links are resolved."""
+    files = [path, *path.rglob("*")] if path.is_dir() else [path]
+    return any(f.resolve().is_relative_to(folder) for f in files)
+
+
 def example_inputs(scenario: Scenario, keys: Iterable[str] | None = None) -> list[str]:
     """The scenario data keys (of ``keys``, default all) that are synthetic: files in ``data/raw/example/``
-    or declared in ``settings.synthetic_inputs``."""
+    (a link into it, or a folder holding one, included) or declared in ``settings.synthetic_inputs``."""
     example = (scenario.root / EXAMPLE_DATA_DIR).resolve()
-    found = {name.split("[")[0] for name, path in scenario.data.named_paths() if path.resolve().is_relative_to(example)}
+    found = {name.split("[")[0] for name, path in scenario.data.named_paths() if _reaches(path, example)}
     found |= set(scenario.settings.synthetic_inputs)
     return sorted(found if keys is None else found & set(keys))
 

@@ -116,6 +116,14 @@ def _classify(paths, problems: list[InputProblem]) -> dict[str, list[Path]]:
             if not f.is_file():
                 continue
             kind = next((k for k in FILE_KINDS if k in f.name), None)
+            hidden = p.is_dir() and any(part.startswith(".") for part in f.relative_to(p).parts)
+            if kind and f.suffix.lower() in TABLE_SUFFIXES and hidden:
+                message = (
+                    "a hidden time-use table (its name or folder starts with '.') is not read, and would not be "
+                    "in the manifest: rename it, or move it out of the time-use folder"
+                )
+                problems.append(InputProblem(str(f), None, None, message))
+                continue
             if kind and f.suffix.lower() in TABLE_SUFFIXES:
                 files[kind].append(f)  # read_table_file scans the name and every cell
                 continue
