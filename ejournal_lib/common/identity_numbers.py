@@ -1,11 +1,13 @@
 """Detection of Norwegian national identity numbers (fødselsnummer) and D-numbers in the forms people type.
 
 A candidate is eleven digits, written together or split after the date (``010203 12345``, ``010203-12345``,
-``01.02.03 12345``, with ordinary or non-breaking spaces, hyphens or dots), anywhere in a text. It is refused
-only when its date part is plausible (D-numbers add 4 to the first digit; synthetic and H-numbers add 40 or
-80 to the month) and both mod-11 check digits hold, so an invalid checksum is not refused. In columns that
-hold identifiers, a ten-digit value is also checked with the leading zero a spreadsheet dropped. The number
-itself is never returned or echoed.
+``01.02.03 12345``, ``010203/12345``), the parts separated by up to three of: spaces of any kind, dots, hyphens
+and dashes, slashes, and invisible characters (zero-width spaces, NUL), anywhere in a text. It is refused only
+when its date part is plausible (D-numbers add 4 to the first digit; synthetic and H-numbers add 40 or 80 to
+the month) and both mod-11 check digits hold, so an invalid checksum is not refused; nor is a number written
+as a valid bank account number (``1503.12.19997``: four, two and five digits, checked by python-stdnum). In
+columns that hold identifiers, a ten-digit value is also checked with the leading zero a spreadsheet dropped.
+The number itself is never returned or echoed.
 """
 
 from __future__ import annotations
@@ -14,14 +16,33 @@ import re
 
 import numpy as np
 import pandas as pd
+from stdnum.no import kontonr
 
-__all__ = ["is_national_id", "contains_national_id", "text_has_national_id", "is_identity_like_column", "redact"]
+__all__ = [
+    "is_national_id",
+    "contains_national_id",
+    "text_has_national_id",
+    "is_identity_like_column",
+    "identity_key_paths",
+    "redact",
+    "IDENTITY_MESSAGE",
+]
+
+#: What a reader is told where an identity number was found (never the number).
+IDENTITY_MESSAGE = (
+    "holds what looks like a national identity number or D-number; personal identity numbers must never be "
+    "in input files (use pseudonymous ids)"
+)
 
 _W1 = np.array([3, 7, 6, 1, 8, 9, 4, 5, 2])
 _W2 = np.array([5, 4, 3, 2, 7, 6, 5, 4, 3, 2])
-_SEP = r"[\s.\-\u2009\u202f]?"  # \s includes the non-breaking space
+#: What people (and spreadsheets, and copy-paste) put between the parts: spaces of any kind (\s includes the
+#: non-breaking ones), dots, hyphens, dashes, minus, slashes, zero-width characters and NUL.
+_SEP = r"[\s.\-/\u2010-\u2015\u2212\u2009\u202f\u200b-\u200d\u2060\ufeff\x00]{0,3}"
 _CANDIDATE = re.compile(rf"(?<!\d)(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{2}}){_SEP}(\d{{5}})(?!\d)")
-_PREFILTER = r"\d{2}\D?\d{2}\D?\d{2}\D?\d{5}"
+_PREFILTER = r"\d{2}\D{0,3}\d{2}\D{0,3}\d{2}\D{0,3}\d{5}"
+#: A bank account number as it is written (four, two and five digits).
+_ACCOUNT = re.compile(r"^\d{4}[. ]\d{2}[. ]\d{5}$")
 _TEN_DIGITS = re.compile(r"^\s*(\d{10})(?:[.,]0+)?\s*$")
 _IDENTITY_COLUMN = re.compile(
     r"(^|_)(id|nr|no|fnr|dnr|hnr|ssn)($|_)|nummer|number|person|pasient|patient|f[øo]ds", re.IGNORECASE
@@ -63,7 +84,14 @@ def text_has_national_id(text: str) -> bool:
     >>> text_has_national_id("tlf 15057012321"), text_has_national_id("2020-02-03 07:30")
     (False, False)
     """
-    return any(is_national_id("".join(m.groups())) for m in _CANDIDATE.finditer(str(text)))
+    return any(_is_identity_match(m) for m in _CANDIDATE.finditer(str(text)))
+
+
+def _is_identity_match(m: re.Match) -> bool:
+    """A candidate that is an identity number, unless it is written as a valid bank account number."""
+    if not is_national_id("".join(m.groups())):
+        return False
+    return not (_ACCOUNT.match(m.group(0)) and kontonr.is_valid(m.group(0)))
 
 
 def is_identity_like_column(name: str) -> bool:
@@ -90,12 +118,32 @@ def contains_national_id(series: pd.Series, identity_like: bool = False) -> pd.S
     return out
 
 
+def identity_key_paths(data, prefix: str = "") -> list[str]:
+    """The dotted paths in ``data`` (YAML as read: mappings, lists, scalars) whose key or text holds an
+    identity number, e.g. ``changes[2].rationale`` (a key holding one is named by its position).
+
+    >>> identity_key_paths({"title": "ok", "changes": [{"by": "150570-12320"}], "150570 12320": 1})
+    ['changes[0].by', '[key 3]']
+    """
+    found = []
+    if isinstance(data, dict):
+        for n, (key, value) in enumerate(data.items(), start=1):
+            if text_has_national_id(str(key)):
+                found.append(f"{prefix}[key {n}]")
+                continue
+            found += identity_key_paths(value, f"{prefix}{key}.")
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            found += identity_key_paths(value, f"{prefix.rstrip('.')}[{i}].")
+    elif isinstance(data, str) and text_has_national_id(data):
+        found.append(prefix.rstrip("."))
+    return found
+
+
 def redact(text: str) -> str:
     """``text`` with every valid identity number (in any typed form) replaced by a placeholder.
 
     >>> redact("S1, 15.05.70 12320, tlf 15057012321")
     'S1, [identity number removed], tlf 15057012321'
     """
-    return _CANDIDATE.sub(
-        lambda m: "[identity number removed]" if is_national_id("".join(m.groups())) else m.group(0), str(text)
-    )
+    return _CANDIDATE.sub(lambda m: "[identity number removed]" if _is_identity_match(m) else m.group(0), str(text))

@@ -1,7 +1,8 @@
 """Reading a raw table file into text cells, refusing what is not a table before any value is interpreted.
 
-CSV files may be UTF-8 (with or without BOM) or, as Norwegian Excel exports often are, Windows-1252 (read with
-a notice); the separator is a comma or a semicolon. Excel files are read from their first sheet. Every file is
+CSV files may be UTF-8 (with or without BOM), UTF-16 with its byte-order mark, or, as Norwegian Excel exports
+often are, Windows-1252 (read with a notice); the separator is a comma or a semicolon. An Excel file must hold
+one sheet (every sheet, hidden ones too, is scanned first). Every file is
 checked for identity numbers in its name, its header and its cells first (never echoing them); then for the
 shape of a table: not empty, a header with distinct names, at least one data row, no row with more fields
 than the header (rows with fewer are padded with empty cells).
@@ -18,7 +19,12 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.common.errors import InputError, InputProblem, PrivacyError
-from ejournal_lib.common.identity_numbers import contains_national_id, is_identity_like_column, text_has_national_id
+from ejournal_lib.common.identity_numbers import (
+    IDENTITY_MESSAGE,
+    contains_national_id,
+    is_identity_like_column,
+    text_has_national_id,
+)
 
 __all__ = ["read_table_file", "identity_problems", "scan_file_for_identity_numbers", "TABLE_SUFFIXES"]
 
@@ -27,10 +33,7 @@ log = logging.getLogger(__name__)
 #: File suffixes read as tables.
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xlsm")
 
-_IDENTITY_MESSAGE = (
-    "holds what looks like a national identity number or D-number; personal identity numbers must never be "
-    "in input files (use pseudonymous ids)"
-)
+_IDENTITY_MESSAGE = IDENTITY_MESSAGE
 
 
 def identity_problems(df: pd.DataFrame, file: str) -> list[InputProblem]:
@@ -65,7 +68,8 @@ def scan_file_for_identity_numbers(path: Path) -> list[InputProblem]:
             for j in range(sheet.shape[1])
             for i in sheet.index[contains_national_id(sheet.iloc[:, j].fillna(""))]
         ]
-    text = path.read_bytes().decode("utf-8", errors="replace")
+    raw = path.read_bytes()
+    text = raw.decode("utf-16") if raw.startswith((b"\xff\xfe", b"\xfe\xff")) else raw.decode("utf-8", errors="replace")
     return [
         InputProblem(str(path), None, f"line {n}", _IDENTITY_MESSAGE, personal_data=True)
         for n, line in enumerate(text.splitlines(), start=1)
@@ -74,6 +78,11 @@ def scan_file_for_identity_numbers(path: Path) -> list[InputProblem]:
 
 
 def _decode(path: Path, raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte-order mark (Excel's "Unicode text")
+        return raw.decode("utf-16")
+    if b"\x00" in raw:
+        message = "holds NUL bytes: not a text table (UTF-16 without a byte-order mark?); save it as UTF-8 CSV"
+        raise InputError([InputProblem(str(path), None, None, message)])
     try:
         return raw.decode("utf-8-sig")  # strips a BOM if present
     except UnicodeDecodeError:
@@ -93,9 +102,24 @@ def _cell_text(value) -> str:
 def _rows(path: Path) -> list[list[str]]:
     if path.suffix.lower() in TABLE_SUFFIXES[1:]:
         try:
-            sheet = pd.read_excel(path, dtype=object, header=None)
+            sheets = pd.read_excel(path, dtype=object, header=None, sheet_name=None)  # every sheet, hidden too
         except Exception as exc:
             raise InputError([InputProblem(str(path), None, None, "not a readable Excel workbook")]) from exc
+        privacy = [
+            InputProblem(str(path), int(i) + 1, f"sheet {n + 1}, column {j + 1}", _IDENTITY_MESSAGE, personal_data=True)
+            for n, sheet in enumerate(sheets.values())
+            for j in range(sheet.shape[1])
+            for i in sheet.index[contains_national_id(sheet.iloc[:, j].map(_cell_text))]
+        ]
+        if privacy:
+            raise PrivacyError(privacy)
+        if len(sheets) > 1:
+            message = (
+                f"holds {len(sheets)} sheets (hidden ones counted); an input workbook holds one table in one sheet, "
+                "so that nothing in it goes unread: move the others to files of their own"
+            )
+            raise InputError([InputProblem(str(path), None, None, message)])
+        sheet = next(iter(sheets.values()))
         return [[_cell_text(v) for v in row] for row in sheet.itertuples(index=False)]
     text = _decode(path, path.read_bytes())
     first = text.lstrip().split("\n", 1)[0]

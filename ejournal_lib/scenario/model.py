@@ -15,7 +15,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_validator
 
-from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.common.errors import ConfigError, InputProblem, PrivacyError
+from ejournal_lib.common.identity_numbers import IDENTITY_MESSAGE, identity_key_paths
 from ejournal_lib.common.project import project_root
 from ejournal_lib.common.yaml_io import parse_yaml, read_yaml
 from ejournal_lib.scenario.actors import ActorMapping
@@ -315,6 +316,14 @@ def _cross_checks(s: Scenario, configs: dict) -> list[str]:
     return problems
 
 
+def _refuse_identity_numbers(data: dict, file: Path) -> None:
+    """Every text of a scenario or configuration file (keys, values, the paths it names) is scanned for
+    identity numbers before anything is checked or shown; the places are named, never the number."""
+    found = identity_key_paths(data)
+    if found:
+        raise PrivacyError([InputProblem(str(file), None, p, IDENTITY_MESSAGE, personal_data=True) for p in found])
+
+
 def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, root: Path | None = None) -> Scenario:
     """Read, check and type a scenario file and the configuration files it names.
 
@@ -335,6 +344,7 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, roo
         raise ConfigError(f"scenario file {path}: expected a mapping at the top level")
     if overrides:
         data = apply_overrides(data, overrides)
+    _refuse_identity_numbers(data, path)
     try:
         scenario = Scenario.model_validate(data, context={"root": root})
     except ValidationError as exc:
@@ -350,7 +360,9 @@ def load_scenario(path: str | Path, overrides: dict[str, Any] | None = None, roo
     for name, model in CONFIG_FILES.items():
         file = getattr(scenario.data, name)
         try:
-            configs[name] = model.model_validate(read_yaml(file, name.replace("_", " ")))
+            raw = read_yaml(file, name.replace("_", " "))
+            _refuse_identity_numbers(raw, file)
+            configs[name] = model.model_validate(raw)
         except ValidationError as exc:
             problems += [f"{scenario.relative(file)}: {p}" for p in format_problems(exc, model)]
         except ConfigError as exc:
