@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 
 from ejournal_lib.common.identity_numbers import redact
 
-__all__ = ["EjournalError", "InputProblem", "InputError", "PrivacyError", "ConfigError"]
+__all__ = ["EjournalError", "InputProblem", "InputError", "PrivacyError", "ConfigError", "os_problem"]
 
 
 class EjournalError(Exception):
@@ -81,3 +82,18 @@ class InputError(EjournalError):
 
 class PrivacyError(InputError):
     """Input holds what looks like personal data (e.g. a national identity number); it is refused outright."""
+
+
+def os_problem(exc: OSError) -> str:
+    """What went wrong with the file system, as the reader can act on it (no traceback)."""
+    where = exc.filename or "the output folder"
+    if exc.errno == errno.ENOSPC:
+        return (
+            f"the disk is full (writing {where}); nothing new was published, and what the run had written is "
+            "removed: free some space and run again"
+        )
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{where} cannot be written (read-only, or no permission): choose another output folder with --out"
+    if exc.errno == errno.ENOTDIR:
+        return f"{where}: a file is where a folder should be"
+    return f"{exc.strerror or exc}: {where}"

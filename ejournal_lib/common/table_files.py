@@ -121,7 +121,7 @@ def _rows(path: Path) -> list[list[str]]:
             raise InputError([InputProblem(str(path), None, None, message)])
         sheet = next(iter(sheets.values()))
         return [[_cell_text(v) for v in row] for row in sheet.itertuples(index=False)]
-    text = _decode(path, path.read_bytes())
+    text = _decode(path, path.read_bytes()).replace("\r\n", "\n").replace("\r", "\n")  # old Mac line ends too
     first = text.lstrip().split("\n", 1)[0]
     sep = ";" if first.count(";") > first.count(",") else ","
     return list(csv.reader(StringIO(text), delimiter=sep))

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ejournal_lib.common.errors import EjournalError, grouped_lines
+from ejournal_lib.common.errors import EjournalError, grouped_lines, os_problem
 from ejournal_lib.common.identity_numbers import redact
 from ejournal_lib.common.project import DEFAULT_SCENARIO
 from ejournal_lib.pipeline.paths import ProjectPaths
@@ -257,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     progress.setLevel(logging.INFO)
     signal.signal(signal.SIGTERM, _interrupt)  # a terminated run cleans up like Ctrl-C
     try:
+        if args.out is not None and args.out.exists() and not args.out.is_dir():
+            raise EjournalError(f"--out {args.out} is a file; name a folder (it is made if it does not exist)")
         paths = ProjectPaths.at(args.root, args.out)
         return args.func(args, paths)
     except KeyboardInterrupt:
@@ -267,6 +269,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except FileNotFoundError as exc:
         print(f"ejournal: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # disk full, a read-only folder, a file where a folder belongs
+        print(f"ejournal: error: {redact(os_problem(exc))}", file=sys.stderr)
         return 2
 
 

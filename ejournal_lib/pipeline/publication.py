@@ -171,15 +171,19 @@ class Staging:
             yield name, _place(self.paths, name, attribute), _place(self.published, name, attribute)
 
     def __enter__(self) -> Staging:
-        shutil.rmtree(self.dir, ignore_errors=True)
-        for name, staged, published in self._pairs():
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            if published.is_dir():
-                shutil.copytree(published, staged)
-            elif "." not in name:
-                staged.mkdir(parents=True, exist_ok=True)
-            elif published.is_file():
-                shutil.copy2(published, staged)
+        try:
+            shutil.rmtree(self.dir, ignore_errors=True)
+            for name, staged, published in self._pairs():
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                if published.is_dir():
+                    shutil.copytree(published, staged)
+                elif "." not in name:
+                    staged.mkdir(parents=True, exist_ok=True)
+                elif published.is_file():
+                    shutil.copy2(published, staged)
+        except BaseException:  # a full disk while copying, say: nothing of the run stays behind
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc) -> None:

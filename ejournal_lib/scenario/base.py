@@ -29,9 +29,10 @@ __all__ = [
 
 
 class StrictModel(BaseModel):
-    """Unknown keys are errors, values are not coerced between types, models are immutable."""
+    """Unknown keys are errors, values are not coerced between types, NaN and infinity are no numbers (YAML's
+    ``.nan``), models are immutable."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 #: A rate such as a discount rate or a tax cost: 0 ≤ r < 1.

@@ -9,7 +9,38 @@ import pandas as pd
 from ejournal_lib.common.errors import InputProblem
 from ejournal_lib.common.municipalities import nearest_code, suggest_2020_code
 
-__all__ = ["flag", "session_problems", "activity_problems", "overlap_problems"]
+__all__ = ["flag", "session_problems", "activity_problems", "overlap_problems", "local_instants", "LOCAL_TIME"]
+
+#: Registrations are in Norwegian local time: on daylight-saving days an hour is skipped or repeated.
+LOCAL_TIME = "Europe/Oslo"
+
+
+def local_instants(dates: pd.Series, clocks: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """The instants of the local ``dates`` at the ``clocks`` (times of day), and which of them did not exist
+    (the hour skipped when clocks go forward in March). A time in the hour repeated when clocks go back in
+    October is read as its first occurrence (summer time); durations across either change are the true ones.
+    """
+    naive = dates + clocks
+    local = naive.dt.tz_localize(LOCAL_TIME, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="NaT")
+    return local, naive.notna() & local.isna()
+
+
+def _skipped(frame: pd.DataFrame, mask: pd.Series, column: str) -> list[InputProblem]:
+    """A problem for each time in ``column`` that did not exist on its date."""
+    return [
+        InputProblem(
+            r["_file"],
+            int(r["_row"]),
+            column,
+            f"{r['date']:%Y-%m-%d} {_clock(r[column])} did not exist: clocks went forward an hour that night",
+        )
+        for r in frame[mask.to_numpy()].to_dict("records")
+    ]
+
+
+def _clock(delta: pd.Timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
 def flag(frame: pd.DataFrame, mask, column: str, message: str) -> list[InputProblem]:
@@ -42,8 +73,9 @@ def session_problems(
             near = nearest_code(code, valid_codes)
             msg = f"{code} is not a 2020 municipality code" + (f"; did you mean {near}?" if near else "")
         out += flag(sessions, codes == code, "municipality_code", msg)
-    sessions["start_at"] = sessions["date"] + sessions["start"]
-    sessions["end_at"] = sessions["date"] + sessions["end"]
+    sessions["start_at"], skipped_start = local_instants(sessions["date"], sessions["start"])
+    sessions["end_at"], skipped_end = local_instants(sessions["date"], sessions["end"])
+    out += _skipped(sessions, skipped_start, "start") + _skipped(sessions, skipped_end, "end")
     sessions["observed_minutes"] = (sessions["end_at"] - sessions["start_at"]).dt.total_seconds() / 60
     backwards = sessions["end_at"] <= sessions["start_at"]
     out += flag(sessions, backwards, "end", "end is not after start (register a night shift as two sessions)")
@@ -61,12 +93,13 @@ def activity_problems(acts: pd.DataFrame) -> list[InputProblem]:
     """Activities (joined with their session's ``s_start``/``s_end``) that end before they start, lie outside
     their session or overlap another activity of the same staff member. Adds ``start_at``, ``end_at``,
     ``minutes``."""
-    acts["start_at"] = acts["date"] + acts["start"]
-    acts["end_at"] = acts["date"] + acts["end"]
+    acts["start_at"], skipped_start = local_instants(acts["date"], acts["start"])
+    acts["end_at"], skipped_end = local_instants(acts["date"], acts["end"])
     acts["minutes"] = (acts["end_at"] - acts["start_at"]).dt.total_seconds() / 60
     backwards = acts["end_at"] <= acts["start_at"]
     outside = ~backwards & ((acts["start_at"] < acts["s_start"]) | (acts["end_at"] > acts["s_end"]))
-    out = flag(acts, backwards, "end", "end is not after start")
+    out = _skipped(acts, skipped_start, "start") + _skipped(acts, skipped_end, "end")
+    out += flag(acts, backwards, "end", "end is not after start")
     out += flag(acts, outside, "start", "activity lies outside its session ({s_start:%H:%M}–{s_end:%H:%M})")
     return sorted(out, key=lambda p: (p.file, p.row)) + overlap_problems(acts, "activity of the same staff member")
 

@@ -25,7 +25,7 @@ from ejournal_lib.common.municipalities import load_crosswalk, load_population
 from ejournal_lib.common.table_files import TABLE_SUFFIXES, read_table_file, scan_file_for_identity_numbers
 from ejournal_lib.common.validation import Column, TableSchema, validate_table
 from ejournal_lib.scenario.codebook import Codebook
-from ejournal_lib.timeuse.consistency import activity_problems, flag, overlap_problems, session_problems
+from ejournal_lib.timeuse.consistency import activity_problems, flag, local_instants, overlap_problems, session_problems
 
 __all__ = [
     "session_schema",
@@ -214,8 +214,8 @@ def load_timeuse(
         acts = acts.merge(codebook.activity_table, on="activity_code", how="left")
     if not samp.empty:
         samp = samp[samp["session_id"].isin(info.index)].join(info[design], on="session_id")
-        at = samp["date"] + samp["time"]
-        outside = (at < samp["start_at"]) | (at > samp["end_at"])
+        at, _ = local_instants(samp["date"], samp["time"])  # a skipped time is outside its session too
+        outside = at.isna() | (at < samp["start_at"]) | (at > samp["end_at"])
         problems += flag(samp, outside, "time", "observation time lies outside its session")
         samp = samp.merge(codebook.activity_table, on="activity_code", how="left")
     if problems:
