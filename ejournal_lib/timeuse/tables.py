@@ -212,32 +212,36 @@ def timeuse_tables(
 def limitations(days: pd.DataFrame, components: pd.DataFrame, pooled: pd.Series, k: int, given: bool) -> pd.DataFrame:
     """What the registrations cannot estimate, and why: one row per kind of estimate with its status
     (``ok``, ``not_estimable``, ``unreliable``), what there is (``have``) and what it needs (``need``), counted in
-    ``unit`` (municipalities, staff, fitted cells)."""
+    ``unit`` (municipalities, staff, fitted cells) and ``counted`` where (``most_in_cell``: the service and role
+    with the most; ``fewest_in_service``: the service with the fewest; ``in_all``)."""
     fitted = int((components.get("model_status", pd.Series(dtype=str)) == "fitted").sum())
     staff_per_cell = days.groupby(["service", "role"])["staff_id"].nunique()
     munis_per_cell = days.groupby(["service", "role"])["municipality_code"].nunique()
     munis_per_service = days.groupby("service")["municipality_code"].nunique()
 
-    def row(estimate, ok, have, need, unit, otherwise="not_estimable"):
-        return {"estimate": estimate, "status": "ok" if ok else otherwise, "have": have, "need": need, "unit": unit}
+    def row(estimate, ok, have, need, unit, counted, otherwise="not_estimable"):
+        status = "ok" if ok else otherwise
+        return {"estimate": estimate, "status": status, "have": have, "need": need, "unit": unit, "counted": counted}
 
     return pd.DataFrame(
         [
-            row("cells_published", (staff_per_cell >= k).any(), int(staff_per_cell.max()), k, "staff"),
+            row("cells_published", (staff_per_cell >= k).any(), int(staff_per_cell.max()), k, "staff", "most_in_cell"),
             row(
                 "variance_components",
                 fitted > 0,
                 int(munis_per_cell.max()),
                 MIN_MUNICIPALITIES_FOR_COMPONENTS,
                 "municipalities",
+                "most_in_cell",
             ),
-            row("design_planner", given or fitted > 0, fitted, 0 if given else 1, "fitted_cells"),
+            row("design_planner", given or fitted > 0, fitted, 0 if given else 1, "fitted_cells", "in_all"),
             row(
                 "intervals",
                 bool((munis_per_service >= MIN_MUNICIPALITIES_FOR_INTERVALS).all()),
                 int(munis_per_service.min()),
                 MIN_MUNICIPALITIES_FOR_INTERVALS,
                 "municipalities",
+                "fewest_in_service",
                 otherwise="unreliable",
             ),
         ]

@@ -34,6 +34,13 @@ def test_pilot_tables_state_their_limits(root, tmp_path):
     )
     limits = tables["timeuse_limitations"].set_index("estimate")
     assert limits.loc["variance_components", ["status", "have", "need"]].tolist() == ["not_estimable", 2, 3]
+    # each count says where it is counted: the most in a service and role, the fewest in a service
+    assert limits["counted"].to_dict() == {
+        "cells_published": "most_in_cell",
+        "variance_components": "most_in_cell",
+        "design_planner": "in_all",
+        "intervals": "fewest_in_service",
+    }
     assert limits.loc["design_planner", "status"] == "not_estimable"
     assert tables["timeuse_sample_size"].empty and tables["timeuse_precision"]["municipalities_needed"].isna().all()
     variances = {"var_municipality": 100.0, "var_staff": 400.0, "var_residual": 400.0}
