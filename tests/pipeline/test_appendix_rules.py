@@ -22,6 +22,7 @@ APPENDICES = ("baseline", "cba", "participation", "governance")
 CODE_TOKEN = re.compile(
     r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b|\b(?:True|False|nan|NaN|None)\b|\bC\(|\[T\.|\b(?:19|20)\d\d\.0\b"
     r"|\b\w+\.(?:csv|ya?ml|ipynb|json)\b"
+    r"|\b(?:statsmodels|MixedLM|REML|OLS|NLS|scipy|pandas|scenariofil\w*)\b"  # tools, not words of the analysis
 )
 MM = 72 / 25.4
 #: One-word codes of the label catalogue that are also bokmål words (or names) a reader may see.
