@@ -15,8 +15,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, PrivateAttr, ValidationError, model_validator
 
-from ejournal_lib.common.errors import ConfigError, InputProblem, PrivacyError
+from ejournal_lib.common.errors import ConfigError, InputError, InputProblem, PrivacyError
 from ejournal_lib.common.identity_numbers import IDENTITY_MESSAGE, identity_key_paths
+from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
 from ejournal_lib.common.project import project_root
 from ejournal_lib.common.yaml_io import parse_yaml, read_yaml
 from ejournal_lib.scenario.actors import ActorMapping
@@ -313,7 +314,28 @@ def _cross_checks(s: Scenario, configs: dict) -> list[str]:
                     problems.append(
                         f"{s.relative(s.data.change_log)}: change {c.id}: overlay names an unknown cba parameter: {exc}"
                     )
+    problems += _area_population_problems(s)
     return problems
+
+
+def _area_population_problems(s: Scenario) -> list[str]:
+    """The model's stated area population against the population file: the same area (outside Midt-Norge and
+    any further excluded municipality) must give the same number, or the model and the tables disagree."""
+    try:
+        population = load_population(s.data.population)
+        excluded = set(load_midt_norge(s.data.midt_norge)["municipality_code"])
+    except InputError:
+        return []  # the file's own problems are reported where it is read
+    excluded |= set(s.settings.extra_excluded_municipalities)
+    counted = int(outside_midt_norge(population, excluded)["population"].sum())
+    stated = s.cba.frame.area_population
+    if counted == stated:
+        return []
+    return [
+        f"cba.frame.area_population = {stated}: the population file ({s.relative(s.data.population)}) gives "
+        f"{counted} inhabitants in the analysis area; state the file's figure, or use the population file it "
+        "comes from"
+    ]
 
 
 def _refuse_identity_numbers(data: dict, file: Path) -> None:

@@ -36,3 +36,20 @@ def test_interactive_run_writes_to_scratch_and_leaves_the_publication_alone(tmp_
     assert "Interaktiv kjøring" in text and "data/scratch/ssd2020" in text
     # it read the published survey estimates: the break-even table has the survey rows
     assert "survey" in (scratch / "break_even.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow  # about 30 s: the governance notebook in a kernel, on a project with no publication
+def test_a_notebook_without_any_publication_computes_what_it_needs(tmp_path, root):
+    """Scratch mode on a fresh project: the governance appendix's upstream results come from the result graph,
+    so every rule criterion is assessed and no missing value reads as 0."""
+    import pandas as pd
+
+    copy_project(root, tmp_path, ["governance"])
+    nb = nbformat.read(tmp_path / "notebooks" / "governance.ipynb", as_version=4)
+    NotebookClient(
+        nb, kernel_name=kernel_name(), timeout=600, resources={"metadata": {"path": str(tmp_path)}}
+    ).execute()
+    stop_points = pd.read_csv(tmp_path / "data" / "scratch" / "ssd2020" / "stop_points.csv")
+    rules = stop_points[stop_points["type"] == "rule"]
+    assert len(rules) and not (rules["status"] == "not_assessable").any()
+    assert rules.loc[rules["criterion_id"] == "SP1-NNV", "value"].iloc[0] != 0

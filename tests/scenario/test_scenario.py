@@ -193,3 +193,18 @@ def test_every_scenario_input_has_its_kinds_of_data_status(scenario):
     assert all(label("data_basis", k) != k for k in DATA_KINDS)
     kinds = input_kinds(scenario)
     assert kinds["gp_survey"] == ("example",) and kinds["population"] == ("public_statistics",)
+
+
+def test_the_stated_area_population_must_be_the_population_files(root):
+    """4 633 640 live outside counties 15 and 50 on 1 January 2020 (data/raw/README.md); leaving Oslo out of the
+    area without changing the model's figure is refused, and so is a figure that differs from the file."""
+    import pandas as pd
+
+    pop = pd.read_csv(root / "data" / "raw" / "population_municipality_2020.csv", dtype={"municipality_code": str})
+    oslo = int(pop.loc[pop["municipality_code"] == "0301", "population"].iloc[0])
+    with pytest.raises(ConfigError, match=f"gives {4_633_640 - oslo} inhabitants"):
+        load_scenario(root / "config" / "ssd2020.yaml", {"settings.extra_excluded_municipalities": ["0301"]}, root=root)
+    changes = {"settings.extra_excluded_municipalities": ["0301"], "cba.frame.area_population": 4_633_640 - oslo}
+    assert load_scenario(root / "config" / "ssd2020.yaml", changes, root=root).cba.frame.area_population < 4_633_640
+    with pytest.raises(ConfigError, match="cba.frame.area_population = 4633641"):
+        load_scenario(root / "config" / "ssd2020.yaml", {"cba.frame.area_population": 4_633_641}, root=root)
