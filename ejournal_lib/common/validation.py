@@ -107,6 +107,12 @@ def _parse_clock(s: pd.Series) -> pd.Series:
     return clock
 
 
+def _date_forms(kind: str) -> str:
+    """The forms of a date (or date and time) the parser accepts, as the message lists them."""
+    clock = " HH:MM" if kind == "datetime" else ""
+    return f"YYYY-MM-DD{clock}, DD.MM.YYYY{clock} or an Excel date"
+
+
 def _pattern_message(col: Column, value: str) -> str:
     """What a code should look like, in words, with the likely code when a spreadsheet dropped a leading zero."""
     digits = re.fullmatch(r"\\d\{(\d+)\}", col.pattern or "")
@@ -169,8 +175,7 @@ def _coerce(df: pd.DataFrame, schema: TableSchema, file: str, problems: list[Inp
                         file,
                         i + 1,
                         col.name,
-                        f"expected a {col.kind} (YYYY-MM-DD"
-                        f"{' HH:MM' if col.kind == 'datetime' else ''}), got {str(s[i])[:40]!r}",
+                        f"expected a {col.kind} ({_date_forms(col.kind)}), got {str(s[i])[:40]!r}",
                     )
                 )
             out[col.name] = val

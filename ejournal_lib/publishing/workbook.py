@@ -37,6 +37,19 @@ _NUMBER_FORMATS = {
     "year": "0",
     "as_typed": "General",
 }
+#: The number format of a value by the unit its row states (a table with ``value`` and ``unit`` columns, such
+#: as the key figures: a share as a percentage, a year or a seed as a plain whole number).
+_UNIT_FORMATS = {
+    "mnok": "#,##0",
+    "mnok_per_year": "#,##0",
+    "nok": "#,##0",
+    "share": "0.0%",
+    "ratio": "0.00",
+    "year": "0",
+    "code": "0",
+    "count": "#,##0",
+    "number": "#,##0.##",
+}
 _HEADER = Font(bold=True, color="FFFFFF")
 _HEADER_FILL = PatternFill("solid", fgColor="14365D")
 _SYNTHETIC_TAB = "E39C37"
@@ -140,6 +153,15 @@ def _style(ws, frame: pd.DataFrame, formats: list[str] | None = None, wrap: bool
         ws.column_dimensions[get_column_letter(j)].width = min(max(10, longest + 2), 60)
 
 
+def _formats_by_unit(ws, frame: pd.DataFrame) -> None:
+    """Per row, the ``value`` column's number format from the row's ``unit`` (codes, before relabelling)."""
+    if not {"value", "unit"} <= set(frame.columns):
+        return
+    j = list(frame.columns).index("value") + 1
+    for i, unit in enumerate(frame["unit"], start=2):
+        ws.cell(row=i, column=j).number_format = _UNIT_FORMATS.get(str(unit), "General")
+
+
 def write_workbook(
     path: Path, processed: Path, tables: dict[str, str], prov: dict, titles: dict[str, str], files_in: str | None = None
 ) -> Path:
@@ -180,6 +202,7 @@ def write_workbook(
                 shown[t].to_excel(xl, sheet_name=sheet, index=False)
                 ws = xl.sheets[sheet]
                 _style(ws, shown[t], formats[t])
+                _formats_by_unit(ws, frames[t])
                 if _status(metas[t]) in ("example", "mixed"):
                     ws.sheet_properties.tabColor = _SYNTHETIC_TAB
                     ws["A1"].comment = Comment(f"{EXAMPLE_DATA_LABEL}: {metas[t].get('caption', '')}", "ejournal")

@@ -57,7 +57,7 @@ def test_all_problems_at_once(tmp_path):
     text = str(err.value)
     assert "row 2, column 'id': expected a value of the form S followed by digits, got 'X2'" in text
     assert "row 2, column 'minutes': expected a value ≥ 0" in text
-    assert "row 2, column 'day': expected a date" in text
+    assert "row 2, column 'day': expected a date (YYYY-MM-DD, DD.MM.YYYY or an Excel date)" in text
     assert "row 2, column 'kind': unknown value 'c'" in text
     assert "row 3, column 'id': duplicate key" in text
     assert len(err.value.problems) == 5

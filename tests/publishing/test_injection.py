@@ -75,3 +75,24 @@ def test_formula_text_is_text_in_the_workbook(tmp_path):
     cells = [c for row in ws.iter_rows() for c in row if c.value is not None]
     assert not [c.coordinate for c in cells if c.data_type == "f"]
     assert {str(c.value) for c in cells} >= set(PAYLOADS)
+
+
+def test_key_figures_in_the_workbook_are_formatted_by_their_unit(tmp_path):
+    """A probability as a percentage, a year and a seed as whole numbers, money with thousands (not every
+    value as #,##0.0)."""
+    from ejournal_lib.publishing.workbook import write_workbook
+    from tests.pipeline.helpers import workbook_sheets
+
+    processed = tmp_path / "processed"
+    summary = pd.DataFrame(
+        {
+            "metric": ["npv_mnok", "mc_prob_negative", "year_turning_positive", "seed"],
+            "value": [4500.4, 0.43, 2038.0, 20200301.0],
+            "unit": ["mnok", "share", "year", "code"],
+        }
+    )
+    write_table(summary, "cba_summary", processed, meta={"caption": "Nøkkeltall", "synthetic": False})
+    book = write_workbook(tmp_path / "t.xlsx", processed, {"cba_summary": "cba"}, {}, {"cba": "Analyse"})
+    ws = openpyxl.load_workbook(book)[workbook_sheets(book)["cba_summary"]]
+    column = [c.value for c in ws[1]].index("Verdi") + 1
+    assert [ws.cell(row=r, column=column).number_format for r in range(2, 6)] == ["#,##0", "0.0%", "0", "0"]
