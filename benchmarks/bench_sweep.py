@@ -34,7 +34,7 @@ def main() -> None:
     scenario = load_scenario(ROOT / "config" / "ssd2020.yaml", root=ROOT)
     vary = parse_vary(f"cba.frame.discount_rate=0.02:0.06:{args.points}")
     start = time.perf_counter()
-    table = sweep_table(scenario, [vary])
+    table, _ = sweep_table(scenario, [vary])
     sweep = time.perf_counter() - start
     with tempfile.TemporaryDirectory() as out:
         paths = ProjectPaths.at(ROOT, Path(out))

@@ -137,6 +137,8 @@ def _cmd_sweep(args, paths: ProjectPaths) -> int:
 
     report = run_sweep(paths, args.config, [parse_vary(v) for v in args.vary])
     print(f"{report.points} points in {report.seconds:.1f} s; sweep in {report.folder} ({report.workbook.name})")
+    for point in report.skipped:
+        print(f"  skipped (not a valid scenario): {point}")
     return 0
 
 

@@ -33,6 +33,7 @@ class SweepReport:
     chart: Path
     points: int
     seconds: float
+    skipped: tuple[str, ...] = ()
 
 
 def parse_vary(text: str) -> tuple[str, list]:
@@ -60,18 +61,28 @@ def parse_vary(text: str) -> tuple[str, list]:
     return path.strip(), parsed
 
 
-def sweep_table(scenario, varies: list[tuple[str, list]]) -> pd.DataFrame:
+def sweep_table(scenario, varies: list[tuple[str, list]]) -> tuple[pd.DataFrame, list[str]]:
     """Key figures (deterministic) at every combination of the varied values: one row per point, a column per
-    varied path (``value_1``, ``value_2``) and per key figure."""
+    varied path (``value_1``, ``value_2``) and per key figure; and the points that are not valid scenarios,
+    each as the values and the rule it breaks (skipped, not fatal). All points invalid is an error."""
     if not 1 <= len(varies) <= 2:
         raise ConfigError("a sweep varies one or two parameters")
-    rows = []
+    rows, skipped = [], []
     for combo in itertools.product(*[values for _, values in varies]):
-        kf = key_figures(scenario, {path: v for (path, _), v in zip(varies, combo)})
+        point = {path: v for (path, _), v in zip(varies, combo)}
+        try:
+            kf = key_figures(scenario, point)
+        except ConfigError as exc:
+            rule = str(exc).splitlines()[-1].strip(" -")
+            named = ", ".join(f"{p} = {v!r}" for p, v in point.items())
+            skipped.append(rule if rule.startswith(named) else f"{named}: {rule}")
+            continue
         row = {f"value_{i}": v for i, v in enumerate(combo, start=1)}
         row.update({k: getattr(kf, k) for k in KEY_FIGURES if k != "expected_npv_mnok"})
         rows.append(row)
-    return pd.DataFrame(rows)
+    if not rows:
+        raise ConfigError("no point of the sweep is a valid scenario:\n" + "\n".join(f"  - {s}" for s in skipped))
+    return pd.DataFrame(rows), skipped
 
 
 def _chart(table: pd.DataFrame, varies: list[tuple[str, list]]):
@@ -106,11 +117,11 @@ def run_sweep(paths: ProjectPaths, scenario_path, varies: list[tuple[str, list]]
     """Evaluate the sweep and write its table (CSV), chart (PNG) and workbook."""
     scenario = load_scenario(scenario_path, root=paths.root)
     start = time.perf_counter()
-    table = sweep_table(scenario, varies)
+    table, skipped = sweep_table(scenario, varies)
     seconds = time.perf_counter() - start
     paths = paths.for_scenario(scenario.name)
     name = "sweep_" + "_x_".join(p.split(".")[-1] for p, _ in varies)
-    folder = paths.reports / "sweeps" / name
+    folder = _new_folder(paths.reports / "sweeps", name)
     described = "; ".join(f"value_{i} = {p}" for i, (p, _) in enumerate(varies, start=1))
     write_table(table, "sweep", folder, meta={"caption": f"Nøkkeltall over {described}", "synthetic": False})
     chart = folder / "sweep.png"
@@ -128,4 +139,18 @@ def run_sweep(paths: ProjectPaths, scenario_path, varies: list[tuple[str, list]]
         {"sweep": f"Parametervariasjon: {described}"},
         files_in=str(folder.relative_to(paths.out)),
     )
-    return SweepReport(folder, table, workbook, chart, len(table), seconds)
+    if skipped:
+        (folder / "skipped.txt").write_text("\n".join(skipped) + "\n", encoding="utf-8")
+    return SweepReport(folder, table, workbook, chart, len(table), seconds, tuple(skipped))
+
+
+def _new_folder(parent: Path, name: str) -> Path:
+    """A folder of its own for this sweep (``name``, else ``name_2``, ``name_3``, …): no sweep overwrites another."""
+    for n in itertools.count(1):
+        folder = parent / (name if n == 1 else f"{name}_{n}")
+        try:
+            folder.mkdir(parents=True)
+            return folder
+        except FileExistsError:
+            continue
+    raise AssertionError("unreachable")

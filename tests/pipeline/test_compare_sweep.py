@@ -64,18 +64,27 @@ def test_parse_vary():
 
 
 def test_sweep_points_are_the_models_values(scenario):
-    one = sweep_table(scenario, [("cba.frame.discount_rate", [0.02, 0.04])])
+    one, skipped = sweep_table(scenario, [("cba.frame.discount_rate", [0.02, 0.04])])
+    assert skipped == []
     assert len(one) == 2 and one["npv_mnok"].iloc[1] == pytest.approx(key_figures(scenario).npv_mnok)
     assert one["npv_mnok"].iloc[0] > one["npv_mnok"].iloc[1]  # a lower rate weighs the later benefits more
-    two = sweep_table(
+    two, _ = sweep_table(
         scenario, [("cba.frame.discount_rate", [0.03, 0.04]), ("cba.participation.gp_final_share", [0.5, 0.7, 0.9])]
     )
     assert len(two) == 6
     point = two[(two["value_1"] == 0.03) & (two["value_2"] == 0.5)].iloc[0]
     expected = key_figures(scenario, {"cba.frame.discount_rate": 0.03, "cba.participation.gp_final_share": 0.5})
     assert point["npv_mnok"] == pytest.approx(expected.npv_mnok)
-    with pytest.raises(ConfigError, match="expected less than 1"):
+    with pytest.raises(ConfigError, match="(?s)no point of the sweep.*discount_rate = 3: expected less than 1"):
         sweep_table(scenario, [("cba.frame.discount_rate", [3])])
+
+
+def test_a_bad_point_is_listed_with_its_value_and_rule_and_skipped(scenario):
+    """gp_final_share 0.2 lies below the share that joins at go-live (30 %): that point is skipped, the others
+    are computed."""
+    table, skipped = sweep_table(scenario, [("cba.participation.gp_final_share", [0.2, 0.5, 0.7])])
+    assert table["value_1"].tolist() == [0.5, 0.7]
+    assert len(skipped) == 1 and skipped[0].startswith("cba.participation.gp_final_share = 0.2: ")
 
 
 def test_sweep_command_writes_table_chart_and_workbook(root, tmp_path, capsys):
@@ -83,3 +92,8 @@ def test_sweep_command_writes_table_chart_and_workbook(root, tmp_path, capsys):
     folder = tmp_path / "reports" / "ssd2020" / "sweeps" / "sweep_discount_rate"
     assert (folder / "sweep.csv").is_file() and (folder / "sweep.png").is_file() and (folder / "sweep.xlsx").is_file()
     assert "5 points" in capsys.readouterr().out
+    # a second sweep of the same parameter gets a folder of its own: the first is kept
+    first = (folder / "sweep.csv").read_bytes()
+    assert main(["sweep", "--vary", "cba.frame.discount_rate=0.03,0.04", "--out", str(tmp_path)]) == 0
+    assert (folder / "sweep.csv").read_bytes() == first
+    assert (folder.with_name("sweep_discount_rate_2") / "sweep.csv").is_file()
