@@ -134,3 +134,15 @@ def test_make_lab_opens_at_the_root_with_the_project_kernel_and_passes_options(r
     lab = next(line for line in out.splitlines() if "jupyter lab" in line)
     assert "--notebook-dir=." in lab and "--MappingKernelManager.default_kernel_name=ejournal" in lab
     assert lab.rstrip().endswith("--port 8890 --no-browser")
+
+
+def test_every_command_is_in_the_readme(root):
+    """Each ``ejournal`` subcommand is shown in the README with how to call it."""
+    import argparse
+
+    from ejournal_lib.pipeline.cli import build_parser
+
+    actions = [a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)]
+    commands = sorted(actions[0].choices)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert len(commands) >= 10 and [c for c in commands if f"ejournal {c}" not in readme] == []
