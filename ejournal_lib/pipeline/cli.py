@@ -142,6 +142,20 @@ def _cmd_sweep(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _cmd_solve(args, paths: ProjectPaths) -> int:
+    from ejournal_lib.results.what_if import solve
+    from ejournal_lib.scenario import load_scenario
+
+    figure, _, value = args.target.partition("=")
+    try:
+        target = float(value)
+    except ValueError:
+        raise EjournalError(f"--target {args.target!r}: expected FIGURE=VALUE, e.g. npv_mnok=0") from None
+    scenario = load_scenario(args.config, root=paths.root)
+    print(solve(scenario, args.vary, tuple(args.between), figure.strip(), target))
+    return 0
+
+
 def _cmd_clean(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.runner import clean_outputs
 
@@ -230,6 +244,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="a scenario path and its values (also FROM:TO:N for N evenly spaced values); once or twice",
     )
     sw.set_defaults(func=_cmd_sweep)
+
+    so = add("solve", help="goal-seek: the value of one input at which a key figure reaches a target")
+    so.add_argument("--config", default=DEFAULT_SCENARIO, help="scenario file or name")
+    so.add_argument("--vary", required=True, metavar="PATH", help="the numeric input to solve for (a dotted path)")
+    so.add_argument("--between", nargs=2, type=float, required=True, metavar=("LO", "HI"), help="the bracket searched")
+    so.add_argument("--target", default="npv_mnok=0", metavar="FIGURE=VALUE", help="default npv_mnok=0")
+    so.set_defaults(func=_cmd_solve)
 
     graph = add("graph", help="draw the result graph (its topics and nodes) as a picture")
     graph.add_argument("--to", type=Path, help="image file (default docs/result-graph.png)")

@@ -20,7 +20,7 @@ import pandas as pd
 from ejournal_lib.results.graph import result_graph
 from ejournal_lib.scenario import Scenario
 
-__all__ = ["KeyFigures", "key_figures", "KEY_FIGURES"]
+__all__ = ["KeyFigures", "key_figures", "KEY_FIGURES", "Solution", "solve"]
 
 #: The key figures, in the order tables show them (codes; words in the label catalogue's ``metric`` domain).
 KEY_FIGURES = (
@@ -85,3 +85,57 @@ def key_figures(
         expected_npv_mnok=float(graph.get("expected_values")["npv"]) if expected else float("nan"),
         by_effect=by_effect,
     )
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The value of ``path`` at which ``figure`` reaches ``target``, the bracket searched and the evaluations."""
+
+    path: str
+    value: float
+    figure: str
+    target: float
+    bracket: tuple[float, float]
+    evaluations: int
+
+    def __str__(self) -> str:
+        lo, hi = self.bracket
+        return (
+            f"{self.path} = {self.value:.6g} gives {self.figure} = {self.target:g} "
+            f"(searched {lo:g} to {hi:g}, {self.evaluations} evaluations)"
+        )
+
+
+def solve(
+    scenario: Scenario | str | Path,
+    path: str,
+    between: tuple[float, float],
+    figure: str = "npv_mnok",
+    target: float = 0.0,
+    overrides: dict | None = None,
+) -> Solution:
+    """Goal-seek: the value of the numeric input ``path`` (a dotted path) in ``between`` at which key figure
+    ``figure`` equals ``target``, by Brent's method (``scipy.optimize.brentq``) on the key figures, every point
+    checked like the scenario file. A ConfigError, with the figure at both ends, when the bracket holds no
+    root; an invalid point names its value and the rule it breaks."""
+    from scipy.optimize import brentq
+
+    from ejournal_lib.common.errors import ConfigError
+
+    if figure not in KEY_FIGURES or figure == "expected_npv_mnok":
+        raise ConfigError(f"unknown key figure {figure!r}; valid: {', '.join(KEY_FIGURES[:-1])}")
+    calls = {"n": 0}
+
+    def gap(x: float) -> float:
+        calls["n"] += 1
+        return getattr(key_figures(scenario, {**(overrides or {}), path: float(x)}), figure) - target
+
+    lo, hi = (float(b) for b in between)
+    at_lo, at_hi = gap(lo), gap(hi)
+    if at_lo * at_hi > 0:
+        raise ConfigError(
+            f"{figure} does not reach {target:g} for {path} between {lo:g} and {hi:g}: it is {at_lo + target:.6g} "
+            f"at {lo:g} and {at_hi + target:.6g} at {hi:g}; widen the bracket (--between), or the target is out of reach"
+        )
+    value = lo if at_lo == 0 else hi if at_hi == 0 else brentq(gap, lo, hi, xtol=1e-10, rtol=1e-12)
+    return Solution(path, float(value), figure, target, (lo, hi), calls["n"])

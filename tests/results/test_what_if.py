@@ -50,3 +50,32 @@ def test_overrides_are_checked_and_change_what_they_should(scenario):
         key_figures(scenario, {"cba.frame.discount_rate": 3})
     with pytest.raises(ConfigError, match="unknown financing key"):
         key_figures(scenario, {"settings.financing_key": "nobody"})
+
+
+def test_goal_seek_finds_the_rate_where_the_value_is_zero(root, scenario):
+    """The internal rate of the base case: at the solved discount rate the independent implementation's net
+    present value is zero too."""
+    from ejournal_lib.results.what_if import solve
+
+    found = solve(scenario, "cba.frame.discount_rate", (0.0, 0.2))
+    assert 0.04 < found.value < 0.2 and found.bracket == (0.0, 0.2) and found.evaluations > 2
+    assert reference_npv(root, scenario.cba, {"frame.discount_rate": found.value}) == pytest.approx(0, abs=0.01)
+    assert str(found).startswith("cba.frame.discount_rate = 0.06")
+
+
+def test_goal_seek_says_when_the_bracket_holds_no_root(scenario):
+    from ejournal_lib.results.what_if import solve
+
+    with pytest.raises(ConfigError, match=r"does not reach 0 .* between 0 and 0.05: it is 18\d{3}\.\d+ at 0"):
+        solve(scenario, "cba.frame.discount_rate", (0.0, 0.05))
+    with pytest.raises(ConfigError, match="unknown key figure"):
+        solve(scenario, "cba.frame.discount_rate", (0.0, 0.2), figure="npv")
+
+
+def test_solve_command(capsys):
+    from ejournal_lib.pipeline.cli import main
+
+    assert main(["solve", "--vary", "cba.frame.discount_rate", "--between", "0", "0.2"]) == 0
+    assert "gives npv_mnok = 0" in capsys.readouterr().out
+    assert main(["solve", "--vary", "cba.frame.discount_rate", "--between", "0", "0.2", "--target", "npv"]) == 2
+    assert "expected FIGURE=VALUE" in capsys.readouterr().err
