@@ -26,6 +26,7 @@ def change_log_table(log: ChangeLog) -> pd.DataFrame:
                 "status_date": last.date.isoformat(),
                 "decided_by": last.by,
                 "history": "; ".join(f"{s.status} {s.date.isoformat()} ({s.by})" for s in c.status_history),
+                "history_kind": log.history_kind(c),
                 "description": c.description,
                 "rationale": c.rationale,
                 "overlay": "; ".join(f"{k}: {v.from_} → {v.to}" for k, v in (c.overlay or {}).items()),

@@ -65,6 +65,8 @@ class Change(StrictModel):
     status_history: list[StatusStep] = Field(min_length=1)
     overlay: dict[str, OverlayValue] | None = None
     overlay_note: str | None = None
+    #: Whether the dates and deciders of its steps are documented or illustrative (default: the file's word).
+    history_kind: Literal["documented", "illustrative"] | None = None
 
     @model_validator(mode="after")
     def _history(self):
@@ -93,6 +95,10 @@ class ChangeLog(StrictModel):
     source: str
     illustrative_history: bool = False  # dates and deciders of the steps are illustrative, not documented
     changes: list[Change]
+
+    def history_kind(self, change: Change) -> str:
+        """``documented`` or ``illustrative``: the change's own word, else the file's."""
+        return change.history_kind or ("illustrative" if self.illustrative_history else "documented")
 
     @model_validator(mode="after")
     def _unique(self):

@@ -215,3 +215,15 @@ def test_cost_estimate_reproduces_the_frames(inputs):
         assert t.loc[item, "p85_mnok"] == pytest.approx(items.loc[item, "p85_mnok"], rel=0.005)
     # independent items: the P85 of the sum is below the sum of the P85s
     assert t.loc["total", "p85_mnok"] < items["p85_mnok"].sum()
+
+
+def test_a_change_may_say_its_own_history_is_documented(scenario):
+    """The file's «illustrative» flag is the default; a change with a real date and decider says so itself."""
+    from ejournal_lib.governance.change_log import change_log_table
+    from ejournal_lib.scenario.governance import ChangeLog
+
+    raw = scenario.change_log.model_dump(by_alias=True)
+    raw["changes"][0]["history_kind"] = "documented"
+    table = change_log_table(ChangeLog.model_validate(raw)).set_index("change_id")["history_kind"]
+    first = raw["changes"][0]["id"]
+    assert table[first] == "documented" and set(table.drop(first)) == {"illustrative"}

@@ -26,7 +26,7 @@ CODE_TOKEN = re.compile(
 )
 MM = 72 / 25.4
 #: One-word codes of the label catalogue that are also bokmål words (or names) a reader may see.
-BOKMAL_HOMOGRAPHS = {"all", "beta", "data", "gamma", "lognormal", "plausible", "start", "total"}
+BOKMAL_HOMOGRAPHS = {"all", "beta", "data", "gamma", "illustrative", "lognormal", "plausible", "start", "total"}
 
 
 def one_word_codes() -> set[str]:

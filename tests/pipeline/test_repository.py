@@ -146,3 +146,13 @@ def test_every_command_is_in_the_readme(root):
     commands = sorted(actions[0].choices)
     readme = (root / "README.md").read_text(encoding="utf-8")
     assert len(commands) >= 10 and [c for c in commands if f"ejournal {c}" not in readme] == []
+
+
+def test_the_analysts_own_data_folder_is_ignored_by_git(root, tmp_path):
+    """``data/local/`` (the analyst's own files, README «Registering data») is never committed."""
+    import subprocess
+
+    ignored = subprocess.run(
+        ["git", "check-ignore", "-q", "data/local/pilot/timeuse_sessions.csv"], cwd=root, check=False
+    )
+    assert ignored.returncode == 0
