@@ -23,6 +23,7 @@ __all__ = [
     "fmt_mnok",
     "fmt_nok_amount",
     "fmt_date",
+    "fmt_short_date",
     "fmt_value",
     "fmt_by_unit",
     "fmt_setting",
@@ -75,6 +76,14 @@ def fmt_nok_amount(value_nok, decimals: int = 1) -> str:
     if abs(v) >= 1e6:
         return f"{fmt_number(v / 1e6, decimals)} mill. kr"
     return f"{fmt_number(v, 0)} kr"
+
+
+def fmt_short_date(value) -> str:
+    """A date as Norwegian tables write it: ``fmt_short_date("2020-01-01") == '1.1.2020'``."""
+    if _missing(value) or value == "":
+        return ""
+    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return format_date(d, format="d.M.y", locale="nb")
 
 
 def fmt_date(value) -> str:

@@ -180,8 +180,9 @@ def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps
 _PUBLIC_STATUS_COLORS = {"signed": "#2e6f9e", "declined": "#c8553d", "unknown": "#e39c37", "not_named": "#c9c9c9"}
 
 
-def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int | None = None):
-    """Bars: the largest municipalities by population, coloured by their status in public sources."""
+def ranked_municipalities(ranking: pd.DataFrame, population_date: str, top: int = 40, target_rank: int | None = None):
+    """Bars: the largest municipalities by population (counted on ``population_date``, as readers write it),
+    coloured by their status in public sources."""
     t = ranking.head(top)
     fig, ax = new_figure(10, 4.6)
     x = np.arange(len(t))
@@ -196,7 +197,7 @@ def ranked_municipalities(ranking: pd.DataFrame, top: int = 40, target_rank: int
             ax.axvline(target_rank - 0.5, color="#c8553d", ls="--", label=words("largest_reach_half", n=target_rank))
         )
     ax.set_xticks(x, t["municipality_name"], rotation=70, ha="right", fontsize=8)
-    ax.set_ylabel(words("population_thousands"))
+    ax.set_ylabel(words("population_thousands", date=population_date))
     ax.set_title(words("largest_title", n=top))
     ax.legend(handles=handles, fontsize=8)
     return fig

@@ -4,6 +4,8 @@ returns; its parameters are the nodes it depends on (Apache Hamilton's conventio
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from ejournal_lib.cba.actors import public_shares
@@ -45,6 +47,15 @@ INPUT_NODES = {
 def population(scenario: Scenario) -> pd.DataFrame:
     """Population per 2020 municipality (Statistics Norway, 1 January 2020)."""
     return load_population(scenario.data.population)
+
+
+def population_date(population: pd.DataFrame) -> dt.date:
+    """The date the population file counts (SSB: 1 January of its year); every text that names it reads it
+    here, so that a newer file changes the words too."""
+    dates = sorted(set(pd.to_datetime(population["reference_date"]).dt.date))
+    if len(dates) != 1:
+        raise ValueError(f"the population file counts on {len(dates)} dates; expected one")
+    return dates[0]
 
 
 def midt_norge_codes(scenario: Scenario) -> frozenset:

@@ -288,3 +288,19 @@ def test_the_store_never_unpickles_a_file_it_did_not_sign(small, tmp_path):
     # what the graph writes, it reads back (signed by this user), and the value is the same
     again = ResultGraph(small.scenario, store).get("area")
     pd.testing.assert_frame_equal(again, area)
+
+
+def test_the_population_date_comes_from_the_population_file(tmp_path):
+    """The words «1.1.2020» are the file's reference date: a file counted a year later says 1.1.2021."""
+    import datetime as dt
+
+    from ejournal_lib.common.formatting import fmt_short_date
+
+    assert fmt_short_date(result_graph("config/ssd2020.yaml").get("population_date")) == "1.1.2020"
+    later = pd.read_csv(ROOT / "data" / "raw" / "population_municipality_2020.csv", dtype=str)
+    later["reference_date"], later["year"] = "2021-01-01", "2021"
+    path = tmp_path / "population.csv"
+    later.to_csv(path, index=False)
+    graph = result_graph("config/ssd2020.yaml", {"data.population": str(path)})
+    assert graph.get("population_date") == dt.date(2021, 1, 1)
+    assert fmt_short_date(graph.get("population_date")) == "1.1.2021"
