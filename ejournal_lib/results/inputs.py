@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+from hamilton.function_modifiers import extract_fields
 
 from ejournal_lib.cba.actors import public_shares
 from ejournal_lib.cba.calibration import scenario_inputs
@@ -94,36 +95,20 @@ def data_input_kinds(scenario: Scenario) -> dict[str, tuple[str, ...]]:
     return input_kinds(scenario)
 
 
-def actor_mapping(scenario: Scenario) -> ActorMapping:
-    """Who gains and who pays each effect (``config/actor_mapping.yaml``)."""
-    return scenario.actor_mapping
+#: The configuration files the scenario names, each an input node of its own (so that lineage reaches the
+#: file a node rests on): node name → (its type, the scenario's attribute that holds it, loaded and checked).
+CONFIGURATION_NODES = {
+    "actor_mapping": (ActorMapping, "actor_mapping"),  # who gains and who pays each effect
+    "timeuse_codebook": (Codebook, "codebook"),  # the activity codes of the time-use measurements
+    "change_log_config": (ChangeLog, "change_log"),  # changes, status history, overlays as written
+    "stop_point_config": (StopPointConfig, "stop_points"),  # stop points, dates and criteria
+    "goal_config": (GoalRegister, "goals"),  # the steering document's goals, indicators, targets
+    "benefit_plan": (BenefitPlan, "benefit_plan"),  # the benefit realisation plan
+    "non_priced_assessment": (NonPricedEffects, "non_priced_effects"),  # the plus-minus assessment
+}
 
 
-def timeuse_codebook(scenario: Scenario) -> Codebook:
-    """The activity codebook of the time-use measurements."""
-    return scenario.codebook
-
-
-def change_log_config(scenario: Scenario) -> ChangeLog:
-    """The change log as written (changes, status history, overlays)."""
-    return scenario.change_log
-
-
-def stop_point_config(scenario: Scenario) -> StopPointConfig:
-    """The stop points, their dates and criteria (``config/stop_points.yaml``)."""
-    return scenario.stop_points
-
-
-def goal_config(scenario: Scenario) -> GoalRegister:
-    """The goals of the steering document with indicators and targets."""
-    return scenario.goals
-
-
-def benefit_plan(scenario: Scenario) -> BenefitPlan:
-    """The benefit realisation plan (indicators, targets, owners)."""
-    return scenario.benefit_plan
-
-
-def non_priced_assessment(scenario: Scenario) -> NonPricedEffects:
-    """The plus-minus assessment of the effects not priced."""
-    return scenario.non_priced_effects
+@extract_fields({name: kind for name, (kind, _) in CONFIGURATION_NODES.items()})
+def configuration_results(scenario: Scenario) -> dict:
+    """The scenario's configuration files, as loaded and checked with it, one node each."""
+    return {name: getattr(scenario, attribute) for name, (_, attribute) in CONFIGURATION_NODES.items()}
