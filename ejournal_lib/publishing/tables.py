@@ -156,12 +156,11 @@ def publish_result(results, name: str, processed_dir: str | Path, *, caption: st
     the kinds of data it rests on are said under it; it is marked synthetic when every row rests on synthetic
     example data; where rows rest on different kinds, a ``data_basis`` column (shown) says which, and the caption
     says so when only some rows are synthetic."""
+    from ejournal_lib.results import lineage
     from ejournal_lib.results.lineage import EXAMPLE
-    from ejournal_lib.scenario.data_kinds import DATA_KINDS
 
     df = results.get(name)
     rows = results.row_data_kinds(name)
-    found = {k for joined in rows for k in joined.split(",") if k}
     if rows.nunique() > 1 and "data_basis" not in df.columns:  # else the table's own column already says it
         df = df.assign(data_basis=rows.to_numpy())
         columns = [*columns, "data_basis"] if columns is not None else None
@@ -177,7 +176,7 @@ def publish_result(results, name: str, processed_dir: str | Path, *, caption: st
         columns=columns,
         synthetic=bool(len(rows) and example.all()),
         data_status="mixed" if mixed else None,
-        data_kinds=tuple(k for k in DATA_KINDS if k in found),
+        data_kinds=lineage.ordered(lineage.kinds_in(rows)),
         **kwargs,
     )
 

@@ -11,7 +11,6 @@ from ejournal_lib.common.labels import label
 from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
-from ejournal_lib.scenario.data_kinds import DATA_KINDS
 
 #: Public commitment bases that bind a municipality. The 2020 intention declarations (KS's count and the
 #: municipalities named in public sources) did not: a municipality could sign and still stay out.
@@ -23,13 +22,7 @@ TOP_SENSITIVITIES = 3
 
 def _row(conclusion: str, sentence: str, condition: str, kinds) -> dict:
     """One conclusion; ``kinds``: the kinds of data status it rests on (codes, in any order)."""
-    basis = ",".join(k for k in DATA_KINDS if k in set(kinds))
-    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_basis": basis}
-
-
-def _split(bases) -> set[str]:
-    """The kinds in a column of joined codes."""
-    return {k for b in bases for k in str(b).split(",") if k}
+    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_basis": lineage.joined(kinds)}
 
 
 def commitment_conclusion(
@@ -69,7 +62,7 @@ def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict
     rows = lineage.row_kinds("cba_sensitivity", cba_sensitivity, data_input_kinds)
     used = rows[table.index[table["sensitivity"].isin(top.index)]]  # the rows the ranking rests on
     condition = "; ".join(f"{s}: max |delta| {v:.0f}" for s, v in top.items())
-    return _row("sensitivity_top", sentence, condition, _split(used))
+    return _row("sensitivity_top", sentence, condition, lineage.kinds_in(used))
 
 
 def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
@@ -84,7 +77,7 @@ def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario
     ]
     sentence = label("conclusion", "coverage_criteria").format(criteria=fmt_list(parts))
     condition = "; ".join(f"{c}: {s}" for c, s in zip(rules["criterion_id"], rules["status"]))
-    return _row("coverage_stop_points", sentence, condition, _split(rules["data_basis"]))
+    return _row("coverage_stop_points", sentence, condition, lineage.kinds_in(rules["data_basis"]))
 
 
 def non_priced_conclusion(cba_non_priced: pd.DataFrame, data_input_kinds: dict) -> dict:

@@ -21,7 +21,6 @@ from ejournal_lib.governance.goals import goal_register as build_goal_register
 from ejournal_lib.governance.stop_points import evaluate_stop_points, timeline_table
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
-from ejournal_lib.scenario.data_kinds import DATA_KINDS
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
 from ejournal_lib.timeuse.data import TimeUseData
 
@@ -138,11 +137,7 @@ def _rows_kinds(table: str, where: dict, rule_tables: dict, input_kinds: dict) -
     rows = pd.Series(True, index=df.index)
     for column, value in where.items():
         rows &= df[column].astype(str) == str(value)
-    return {k for joined in lineage.row_kinds(table, df, input_kinds)[rows] for k in joined.split(",") if k}
-
-
-def _joined(found: set[str]) -> str:
-    return ",".join(k for k in DATA_KINDS if k in found)
+    return lineage.kinds_in(lineage.row_kinds(table, df, input_kinds)[rows])
 
 
 def stop_points(
@@ -163,7 +158,7 @@ def stop_points(
         found = rule | _rows_kinds(c.table, c.where, rule_tables, data_input_kinds)
         if c.threshold_from is not None:
             found |= _rows_kinds(c.threshold_from.table, c.threshold_from.where, rule_tables, data_input_kinds)
-        basis.append(_joined(found))
+        basis.append(lineage.joined(found))
     return table.assign(data_basis=basis)
 
 
@@ -174,7 +169,11 @@ def goal_register(rule_tables: dict, goal_config: GoalRegister, data_input_kinds
     goals = build_goal_register(goal_config, rule_tables)
     own = lineage.kinds("goal_config", data_input_kinds)
     goals["data_basis"] = [
-        (_joined(set(lineage.kinds(src.split(".")[0], data_input_kinds))) if state == "measured" else _joined(set(own)))
+        (
+            lineage.joined(set(lineage.kinds(src.split(".")[0], data_input_kinds)))
+            if state == "measured"
+            else lineage.joined(set(own))
+        )
         if state in ("measured", "given")
         else None
         for state, src in zip(goals["baseline_status"], goals["baseline_source"])

@@ -27,7 +27,7 @@ import pandas as pd
 from ejournal_lib.common.project import user_cache_dir
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario, load_scenario
-from ejournal_lib.scenario.data_kinds import DATA_KINDS, example_inputs, input_kinds
+from ejournal_lib.scenario.data_kinds import example_inputs, input_kinds
 
 __all__ = ["ResultGraph", "result_graph", "result"]
 
@@ -132,8 +132,7 @@ class ResultGraph:
         value = self.get(name)
         if not isinstance(value, pd.DataFrame):
             return lineage.kinds(name, input_kinds(self.scenario))
-        found = {k for joined in self.row_data_kinds(name) for k in joined.split(",") if k}
-        return tuple(k for k in DATA_KINDS if k in found)
+        return lineage.ordered(lineage.kinds_in(self.row_data_kinds(name)))
 
     def data_status(self, name: str) -> str:
         """``example`` when ``name`` rests on any synthetic example input (:meth:`data_kinds`), else ``public``."""

@@ -26,6 +26,9 @@ __all__ = [
     "upstream",
     "data_inputs",
     "kinds",
+    "ordered",
+    "joined",
+    "kinds_in",
     "status",
     "row_kinds",
     "row_status",
@@ -93,11 +96,26 @@ def data_inputs(name: str, without: frozenset = frozenset()) -> set[str]:
     return {key for node, keys in INPUT_NODES.items() if node in lineage for key in keys}
 
 
+def ordered(kinds) -> tuple[str, ...]:
+    """``kinds`` (codes, in any order) in the order of :data:`~ejournal_lib.scenario.data_kinds.DATA_KINDS`."""
+    found = set(kinds)
+    return tuple(k for k in DATA_KINDS if k in found)
+
+
+def joined(kinds) -> str:
+    """``kinds`` as a table cell holds them: ordered codes joined by ","."""
+    return ",".join(ordered(kinds))
+
+
+def kinds_in(cells) -> set[str]:
+    """Every kind in a column of joined codes (empty and missing cells hold none)."""
+    return {k for cell in cells if isinstance(cell, str) for k in cell.split(",") if k}
+
+
 def kinds(name: str, input_kinds: dict[str, tuple[str, ...]], without: frozenset = frozenset()) -> tuple[str, ...]:
     """The kinds of data status of the inputs ``name`` rests on (``input_kinds``: input → its kinds), in the
     order of :data:`~ejournal_lib.scenario.data_kinds.DATA_KINDS`."""
-    found = {k for key in data_inputs(name, without) for k in input_kinds.get(key, ())}
-    return tuple(k for k in DATA_KINDS if k in found)
+    return ordered(k for key in data_inputs(name, without) for k in input_kinds.get(key, ()))
 
 
 def status(name: str, input_kinds: dict[str, tuple[str, ...]], without: frozenset = frozenset()) -> str:
@@ -120,7 +138,7 @@ def row_kinds(name: str, table: pd.DataFrame, input_kinds: dict[str, tuple[str, 
                 extra = set(kinds(branch, input_kinds))
                 for i in (table[column] == value).to_numpy().nonzero()[0]:
                     rows[i] |= extra
-    return pd.Series([",".join(k for k in DATA_KINDS if k in r) for r in rows], index=table.index, dtype=object)
+    return pd.Series([joined(r) for r in rows], index=table.index, dtype=object)
 
 
 def row_status(name: str, table: pd.DataFrame, input_kinds: dict[str, tuple[str, ...]]) -> pd.Series:
