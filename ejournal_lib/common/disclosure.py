@@ -5,9 +5,10 @@ The rules (stated for readers in ``docs/disclosure.md``):
 * **Threshold**: a cell is published only if at least ``k`` distinct staff members contribute (``k`` ≥ 5).
 * **Primary suppression**: a cell under the threshold is suppressed.
 * **Secondary suppression**: when a published total is split into parts (a service by municipality, a
-  service by role), the suppressed parts together must also reach ``k`` staff, or else the total minus the
-  published parts would give them back; the smallest published part is suppressed until they do. A part
-  that covers exactly the same staff-days as a cell of another split shares its fate.
+  service by role), no set of finest cells (municipality × role) under ``k`` staff may follow from the
+  published cells by sums and differences; while one does, the smallest published part whose loss closes it is
+  suppressed. The smallest such set is a minimum cut in the graph of published parts (:class:`_Parts`), so the
+  audit is polynomial (1,000 small cells well under a second: ``benchmarks/bench_disclosure.py``).
 * **What a suppressed cell shows**: nothing but its key and the ``suppressed`` flag; every value, interval,
   share, count, margin or other column derived from it is emptied. No figure draws individuals.
 
@@ -21,6 +22,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
 __all__ = ["MIN_THRESHOLD", "check_threshold", "protect_hierarchy", "apply_suppression"]
 
@@ -87,51 +90,118 @@ def _members(f: pd.DataFrame, total: list[str], t) -> pd.Index:
 
 
 def _protect_group(atoms: pd.DataFrame, cells: dict, members: dict, keys: dict, k: int) -> None:
-    """Secondary suppression within one total: while a small set is derivable, hide the smallest published
-    part whose loss makes it underivable (else the smallest part)."""
-    incidence = {
-        (name, i): np.logical_and.reduce([atoms[c] == cells[name].loc[i, c] for c in key]).astype(float)
-        for name, key in keys.items()
-        for i in members[name]
-    }
+    """Secondary suppression within one published total: while a set of finest cells covering 1..k-1 persons
+    can be derived (:meth:`_Parts.small_set`), hide the smallest published part whose loss makes that set
+    underivable (else the smallest part)."""
+    splits = [name for name in keys if name != "total"]
+    if len(splits) > 2:
+        raise ValueError("the disclosure audit handles a total with one or two splits")
+    # each finest cell's part in each split; a split with a single hidden part stands in for a missing second
+    position = [
+        atoms[keys[name]].merge(cells[name].loc[members[name], keys[name]].reset_index(), how="left")["index"]
+        for name in splits
+    ]
+    rows, cols = position[0].to_numpy(), position[1].to_numpy() if len(splits) > 1 else np.full(len(atoms), -1)
+    weights, scale = _person_weights(atoms["persons"].tolist())
 
-    def shown(excluding=None) -> list:
-        return [c for c in incidence if c != excluding and not cells[c[0]].loc[c[1], "suppressed"]]
+    def parts(hide=None) -> _Parts:
+        shown = [
+            {i for i in members[name] if not cells[name].loc[i, "suppressed"] and (name, i) != hide} for name in splits
+        ]
+        return _Parts(rows, cols, shown[0], shown[1] if len(splits) > 1 else set())
 
-    persons = atoms["persons"].tolist()
-    while (small := _small_derivable_set(persons, [incidence[c] for c in shown()], k)) is not None:
-        parts = sorted((c for c in shown() if c[0] != "total"), key=lambda c: (cells[c[0]].loc[c[1], "n_persons"], c))
-        choice = next((c for c in parts if not _in_span(small, [incidence[o] for o in shown(c)])), parts[0])
+    while (small := parts().small_set(weights, k * scale)) is not None:
+        candidates = sorted(
+            ((name, i) for name in splits for i in members[name] if not cells[name].loc[i, "suppressed"]),
+            key=lambda c: (cells[c[0]].loc[c[1], "n_persons"], c),
+        )
+        if not candidates:  # only the total is published, and it has k persons or more
+            return
+        choice = next((c for c in candidates if not parts(hide=c).derivable(small)), candidates[0])
         cells[choice[0]].loc[choice[1], ["suppressed", "reason"]] = [True, "secondary"]
 
 
-def _in_span(v: np.ndarray, vectors: list[np.ndarray]) -> bool:
-    """Whether ``v`` is a linear combination of ``vectors`` (what sums and differences of them give)."""
-    if not vectors:
-        return not v.any()
-    a = np.column_stack(vectors)
-    coef = np.linalg.lstsq(a, v, rcond=None)[0]
-    return bool(np.allclose(a @ coef, v, atol=1e-8))
+def _person_weights(persons: list[frozenset]) -> tuple[np.ndarray, int]:
+    """Each finest cell's persons as whole numbers: a person in m cells counts 1/m in each (scaled by the least
+    common multiple of the m's), so a set of cells never weighs more than the persons it covers."""
+    count: dict = {}
+    for cell in persons:
+        for p in cell:
+            count[p] = count.get(p, 0) + 1
+    scale = int(np.lcm.reduce(np.array(sorted(set(count.values())) or [1], dtype=np.int64)))
+    return np.array([sum(scale // count[p] for p in cell) for cell in persons], dtype=np.int64), scale
 
 
-def _small_derivable_set(persons: list[frozenset], published: list[np.ndarray], k: int) -> np.ndarray | None:
-    """The first set of finest cells (an indicator) covering 1..k-1 persons that the published cells give."""
-    order = sorted((i for i in range(len(persons)) if len(persons[i]) < k), key=lambda i: (len(persons[i]), i))
+class _Parts:
+    """The published parts of one total as a bipartite graph, for the audit of sums and differences.
 
-    def search(start: int, chosen: list[int], covered: frozenset):
-        for j in range(start, len(order)):
-            now = covered | persons[order[j]]
-            if len(now) >= k:
+    A node for each published part of the first split (rows) and of the second (columns), one node for all
+    hidden rows together and one for all hidden columns; each finest cell is an edge from its column to its row.
+    A set of finest cells is derivable from the published cells (the total, rows and columns, by sums and
+    differences) exactly when its indicator is a potential difference p(row) - p(column) over the edges: the
+    hidden rows share one coefficient (the total less the published rows), the hidden columns none. The
+    derivable sets that are minimal are therefore directed cuts (node sets S with no edge from a column in S to a
+    row outside S: the cut cells go from columns outside S to rows in S), and the smallest one is a minimum cut,
+    found with a maximum flow per pair of nodes: polynomial, not a search over subsets.
+    """
+
+    def __init__(self, rows: np.ndarray, cols: np.ndarray, shown_rows: set, shown_cols: set):
+        row_node = {r: n for n, r in enumerate(sorted(shown_rows))}
+        col_node = {c: len(row_node) + 1 + n for n, c in enumerate(sorted(shown_cols))}
+        hidden_row, hidden_col = len(row_node), len(row_node) + 1 + len(col_node)
+        self.n = hidden_col + 1
+        self.head = np.array([row_node.get(r, hidden_row) for r in rows], dtype=np.int64)
+        self.tail = np.array([col_node.get(c, hidden_col) for c in cols], dtype=np.int64)
+
+    def small_set(self, weights: np.ndarray, limit: int) -> np.ndarray | None:
+        """The finest cells (a 0/1 indicator) of the lightest derivable set, if it weighs less than ``limit``."""
+        pairs, edge = np.unique(np.column_stack([self.head, self.tail]), axis=0, return_inverse=True)
+        weight = np.bincount(edge.ravel(), weights=weights, minlength=len(pairs)).astype(np.int64)
+        infinite = int(weight.sum()) + 1  # an edge from a column in S to a row outside S: no cut of finite sums
+        capacity = csr_array(
+            (
+                np.concatenate([weight, np.full(len(pairs), infinite)]),
+                (np.concatenate([pairs[:, 0], pairs[:, 1]]), np.concatenate([pairs[:, 1], pairs[:, 0]])),
+            ),
+            shape=(self.n, self.n),
+        ).astype(np.int32)
+        best = None
+        n_parts, label = connected_components(capacity, directed=False)
+        for component in range(n_parts):
+            nodes = np.flatnonzero(label == component)
+            for other in nodes[1:]:
+                for source, sink in ((nodes[0], other), (other, nodes[0])):
+                    result = maximum_flow(capacity, int(source), int(sink))
+                    if result.flow_value < infinite and (best is None or result.flow_value < best[0]):
+                        best = (result.flow_value, int(source), capacity - result.flow)
+        if best is None or best[0] >= limit:
+            return None
+        residual = best[2]
+        residual.data[residual.data < 0] = 0
+        residual.eliminate_zeros()
+        inside = np.zeros(self.n, dtype=bool)
+        inside[breadth_first_order(residual, best[1], directed=True, return_predecessors=False)] = True
+        return (inside[self.head] & ~inside[self.tail]).astype(float)
+
+    def derivable(self, cells: np.ndarray) -> bool:
+        """Whether the sum over the finest cells ``cells`` (a 0/1 indicator) follows from the published cells:
+        whether node potentials give every edge its value."""
+        potential = np.full(self.n, np.nan)
+        adjacency: dict[int, list[tuple[int, float]]] = {}
+        for h, t, v in zip(self.head, self.tail, cells):
+            adjacency.setdefault(int(t), []).append((int(h), v))
+            adjacency.setdefault(int(h), []).append((int(t), -v))
+        for root in adjacency:
+            if not np.isnan(potential[root]):
                 continue
-            v = np.zeros(len(persons))
-            v[[*chosen, order[j]]] = 1.0
-            if _in_span(v, published):
-                return v
-            if (found := search(j + 1, [*chosen, order[j]], now)) is not None:
-                return found
-        return None
-
-    return search(0, [], frozenset())
+            potential[root], stack = 0.0, [root]
+            while stack:
+                node = stack.pop()
+                for other, step in adjacency[node]:
+                    if np.isnan(potential[other]):
+                        potential[other] = potential[node] + step
+                        stack.append(other)
+        return bool(np.allclose(potential[self.head] - potential[self.tail], cells))
 
 
 def apply_suppression(

@@ -106,6 +106,52 @@ def test_random_hierarchies_resist_the_attacker(seed):
     assert attack(u, published_sets(u, d), 5) == []
 
 
+def in_span(v, vectors):
+    """Whether ``v`` is a sum or difference of ``vectors`` (least squares, independent of the audit's cuts)."""
+    a = np.column_stack(vectors)
+    return bool(np.allclose(a @ np.linalg.lstsq(a, v, rcond=None)[0], v, atol=1e-8))
+
+
+def derivable_small_sets(u, decisions, k):
+    """Every set of finest cells covering 1..k-1 persons whose sum follows from the published cells, by trying
+    every subset (brute force)."""
+    atoms = u.groupby(["service", "muni", "role"])["staff_id"].agg(frozenset).reset_index()
+    published = []
+    for name, key in {"total": ["service"], **SPLITS}.items():
+        for _, r in decisions[name][~decisions[name]["suppressed"]].iterrows():
+            published.append(np.logical_and.reduce([atoms[c] == r[c] for c in key]).astype(float))
+    found = []
+    for size in range(1, len(atoms) + 1):
+        for subset in itertools.combinations(range(len(atoms)), size):
+            covered = frozenset().union(*atoms["staff_id"].iloc[list(subset)])
+            if len(covered) < k:
+                v = np.zeros(len(atoms))
+                v[list(subset)] = 1.0
+                if published and in_span(v, published):
+                    found.append(subset)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_no_subset_of_small_cells_is_derivable_brute_force(seed):
+    rng = np.random.default_rng(1000 + seed)
+    spec = [(m, r, int(n)) for m in "vwxyz"[: rng.integers(2, 5)] for r in "abc" if (n := rng.integers(0, 6)) > 0]
+    u = units(spec[:11])
+    if seed % 2:  # some staff members work in two roles of their municipality
+        u.loc[u.sample(frac=0.2, random_state=seed).index, "role"] = "c"
+    d = protect_hierarchy(u, ["service"], SPLITS, 5)
+    assert derivable_small_sets(u, d, 5) == []
+
+
+def test_the_audit_handles_many_small_cells():
+    # 1,000 finest cells of one staff member each (200 municipalities × 5 roles): every municipality and role
+    # has 5 staff or more and no set under 5 follows from them; a search over subsets never ends here
+    cell = np.arange(1000)
+    u = pd.DataFrame({"service": "s", "muni": cell // 5, "role": cell % 5, "staff_id": cell})
+    d = protect_hierarchy(u, ["service"], SPLITS, 5)
+    assert not d["muni"]["suppressed"].any() and not d["role"]["suppressed"].any()
+
+
 def test_apply_suppression_empties_every_derived_column_and_fails_safe():
     table = pd.DataFrame(
         {
