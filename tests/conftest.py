@@ -23,6 +23,19 @@ def scenario_file(dest: Path, overrides: dict | None = None, *, small: bool = Tr
     return dest
 
 
+@pytest.fixture(scope="session", autouse=True)
+def disclosure_registries(tmp_path_factory):
+    """Every project's disclosure registry in a folder of the test session, never the developer's own (what a
+    developer published would otherwise hide services in tests that compute other registrations)."""
+    import os
+
+    from ejournal_lib.common.disclosure_registry import HOME_VARIABLE
+
+    os.environ[HOME_VARIABLE] = str(tmp_path_factory.mktemp("disclosure"))
+    yield
+    os.environ.pop(HOME_VARIABLE, None)
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT

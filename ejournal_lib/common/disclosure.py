@@ -18,14 +18,23 @@ table that shows the cell, so that all tables (and all formats) agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import breadth_first_order, connected_components, maximum_flow
 
-__all__ = ["MIN_THRESHOLD", "check_threshold", "protect_hierarchy", "apply_suppression"]
+__all__ = [
+    "MIN_THRESHOLD",
+    "Block",
+    "check_threshold",
+    "protect_hierarchy",
+    "published_blocks",
+    "against_earlier",
+    "apply_suppression",
+]
 
 #: The lowest suppression threshold the toolkit accepts (Statistics Norway practice for counts of persons).
 MIN_THRESHOLD = 5
@@ -202,6 +211,56 @@ class _Parts:
                         potential[other] = potential[node] + step
                         stack.append(other)
         return bool(np.allclose(potential[self.head] - potential[self.tail], cells))
+
+
+@dataclass(frozen=True)
+class Block:
+    """What one publication shows of one total (a service): the units it counts and, for each published
+    cell, the units inside it (units as ids: keyed hashes of staff-days in the registry)."""
+
+    units: frozenset
+    published: frozenset  # of frozensets of units
+
+
+def published_blocks(
+    units: pd.DataFrame, cells: dict[str, pd.DataFrame], total: list[str], splits: dict[str, list[str]], unit: str
+) -> dict:
+    """Per total (its key value), the :class:`Block` a publication shows, from the unit records (with the id
+    column ``unit``) and the decisions of :func:`protect_hierarchy`; suppressed totals show nothing."""
+    keys = {"total": total, **splits}
+    blocks = {}
+    for value, group in units.groupby(total):
+        t = value[0] if len(total) == 1 else value  # the key's value, as hide_totals takes it
+        cells_shown = []
+        for name, key in keys.items():
+            shown = cells[name].loc[~cells[name]["suppressed"], key]
+            inside = group.merge(shown, on=key)  # units of published cells of this total
+            cells_shown += [frozenset(g[unit]) for _, g in inside.groupby(key)]
+        if cells_shown:
+            blocks[t] = Block(frozenset(group[unit]), frozenset(cells_shown))
+    return blocks
+
+
+def against_earlier(blocks: dict, earlier: Sequence[Block]) -> set:
+    """The totals whose :class:`Block` an earlier publication's blocks would let a reader difference: a total
+    is safe beside an earlier block only if they share no unit, or count the same units and it publishes no
+    cell the earlier did not. Any other overlap (a municipality, a staff member or a day more or less, a
+    changed registration, another suppression pattern) could give back cells under the threshold."""
+    return {
+        t
+        for t, b in blocks.items()
+        for e in earlier
+        if b.units & e.units and not (b.units == e.units and b.published <= e.published)
+    }
+
+
+def hide_totals(cells: dict[str, pd.DataFrame], total: list[str], totals: set, reason: str) -> None:
+    """Suppress each total in ``totals`` (values of the ``total`` key) and every cell of its splits."""
+    for f in cells.values():
+        key = f[total].apply(tuple, axis=1) if len(total) > 1 else f[total[0]]
+        hit = key.isin(totals) & ~f["suppressed"]
+        f.loc[hit, "suppressed"] = True
+        f.loc[hit, "reason"] = reason
 
 
 def apply_suppression(

@@ -200,7 +200,7 @@ def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
     from ejournal_lib.publishing.data_status import example_inputs
     from ejournal_lib.results import result_graph
 
-    results = result_graph(p.scenario, store=results_store(paths.processed))  # the run's values, computed once
+    results = result_graph(p.scenario, store=results_store(paths))  # the run's values, computed once
     data, midt_norge = results.get("municipality_factsheet_data", "midt_norge_codes").values()
     selected = check_codes(codes, data, set(midt_norge)) if codes else list(data["municipality_code"])
     data_path = write_table(data, "municipality_factsheet_data", paths.processed)

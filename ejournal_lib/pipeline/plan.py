@@ -72,12 +72,13 @@ def notebook_parameters(p: Plan, name: str) -> dict:
     if "processed_dir" in spec.parameters:
         params["processed_dir"] = str(p.paths.processed)
     if "results_store" in spec.parameters:
-        params["results_store"] = str(results_store(p.paths.processed))
+        params["results_store"] = str(results_store(p.paths))
     return params
 
 
-def results_store(processed: Path) -> Path:
+def results_store(paths: ProjectPaths) -> Path:
     """Where the result-graph values of the last run that executed a notebook are kept, so that every notebook
     of a run, and the factsheets after it, compute a node at most once. The runner empties it before the first
-    notebook it executes; a run that reuses every notebook keeps it (its inputs are unchanged)."""
-    return processed / ".results"
+    notebook it executes; a run that reuses every notebook keeps it (its inputs are unchanged). It is in the
+    runner's state, never among the published tables: it holds the registrations themselves."""
+    return paths.state / "results"

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from ejournal_lib.common.disclosure_registry import DisclosureRegistry
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.pipeline import cache
 from ejournal_lib.pipeline.execute import execute_notebook
@@ -35,6 +36,8 @@ from ejournal_lib.pipeline.provenance import library_hash, scenario_input_hashes
 from ejournal_lib.pipeline.publication import PUBLICATIONS, RunLock, Staging, remove_stale_scratch, repair_publication
 from ejournal_lib.publishing.data_status import example_inputs
 from ejournal_lib.publishing.workbook import write_workbook
+from ejournal_lib.results.baseline import BASELINE_TABLES
+from ejournal_lib.results.graph import ResultGraph
 from ejournal_lib.scenario.model import CONFIG_FILES
 
 __all__ = ["NotebookResult", "RunReport", "run_pipeline", "failure_summary", "clean_outputs"]
@@ -94,6 +97,7 @@ def run_pipeline(
             report = _run_notebooks(replace(p, paths=staging.paths), staging.sockets, jobs, force, progress_bar)
             report.paths = paths
             if report.ok:
+                _register_disclosure(p, staging.paths, paths.out)
                 staging.publish()
                 report.manifest_path = paths.reports / "manifest.json"
                 report.workbook_path = paths.reports / "tabeller.xlsx"
@@ -103,6 +107,16 @@ def run_pipeline(
                 for r, path in zip(failed, kept):
                     r.executed_path = str(path)
     return report
+
+
+def _register_disclosure(p: Plan, staged: ProjectPaths, out: Path) -> None:
+    """Record in the project's disclosure registry what the publication about to be made shows of the
+    time-use registrations (before it is published; see :mod:`ejournal_lib.common.disclosure_registry`)."""
+    if not any(t in BASELINE_TABLES for spec in p.specs.values() for t in spec.writes):
+        return
+    graph = ResultGraph(p.scenario, results_store(staged))  # the run's values; computed only if absent
+    blocks, registry = graph.get("timeuse_published_blocks", "disclosure_registry").values()
+    registry.record(p.scenario.name, out, blocks)
 
 
 def _refuse_taken_name(paths: ProjectPaths, scenario) -> None:
@@ -203,7 +217,7 @@ def _run_notebooks(p: Plan, sockets: Path, jobs: int, force: bool, progress_bar:
                 }
             )
         if jobs_in_wave and not store_emptied:  # a notebook runs: inputs changed, earlier values may be stale
-            shutil.rmtree(results_store(paths.processed), ignore_errors=True)
+            shutil.rmtree(results_store(paths), ignore_errors=True)
             store_emptied = True
         for job in jobs_in_wave:
             progress.info("[%d/%d] %s: kjører …", job["index"], total, job["name"])
@@ -250,8 +264,9 @@ def failure_summary(report: RunReport) -> str:
 
 
 def clean_outputs(paths: ProjectPaths) -> None:
-    """Remove everything the pipeline produced (processed tables and reports of every scenario); raw data is
-    untouched. Refused while a run writes to any of them."""
+    """Remove everything the pipeline produced (processed tables and reports of every scenario) and withdraw its
+    publications from the disclosure registry; raw data is untouched. Refused while a run writes to any of
+    them."""
     base = replace(paths, scenario=None)
     scenarios = sorted(d for d in base.reports.glob("*") if d.is_dir())
     locks = [RunLock(d) for d in scenarios]
@@ -260,6 +275,7 @@ def clean_outputs(paths: ProjectPaths) -> None:
             lock.__enter__()
         _remove_children(base.processed, base.reports)
         shutil.rmtree(base.out / PUBLICATIONS, ignore_errors=True)
+        DisclosureRegistry.read(base.root).forget(base.out)  # its publications are withdrawn
     finally:
         for lock in locks:
             lock.__exit__(None, None, None)

@@ -6,6 +6,7 @@ import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
 from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.common.disclosure_registry import DisclosureRegistry
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.timeuse.data import TimeUseData, load_scenario_timeuse
@@ -31,11 +32,24 @@ def timeuse_data(scenario: Scenario) -> TimeUseData:
     return load_scenario_timeuse(scenario).only_services(scenario.baseline.services)
 
 
-@extract_fields({name: pd.DataFrame for name in BASELINE_TABLES} | {"timeuse_pooled_components": pd.Series})
+def disclosure_registry(scenario: Scenario) -> DisclosureRegistry:
+    """What the project's earlier publications showed of the registrations (keyed hashes), as it stands now."""
+    return DisclosureRegistry.read(scenario.root)
+
+
+@extract_fields(
+    {name: pd.DataFrame for name in BASELINE_TABLES}
+    | {"timeuse_pooled_components": pd.Series, "timeuse_published_blocks": list}
+)
 def baseline_results(
-    timeuse_data: TimeUseData, timeuse_codebook: Codebook, cba_inputs: CBAInputs, scenario: Scenario
+    timeuse_data: TimeUseData,
+    timeuse_codebook: Codebook,
+    cba_inputs: CBAInputs,
+    scenario: Scenario,
+    disclosure_registry: DisclosureRegistry,
 ) -> dict:
-    """Every table of the baseline appendix, small cells suppressed (see :func:`timeuse_tables`); the 2020
+    """Every table of the baseline appendix, small cells suppressed (see :func:`timeuse_tables`), also where an
+    earlier publication of the project would let a reader difference them (``disclosure_registry``); the 2020
     method's time savings per service (``cba_inputs``) are what the measurements are set against."""
     settings, frame = scenario.baseline, cba_inputs.frame
     tables = timeuse_tables(
@@ -55,9 +69,11 @@ def baseline_results(
         planner_variances=settings.planner_variances,
         design=(settings.design_staff_per_municipality, settings.design_days_per_staff),
         power=settings.power,
+        registry=disclosure_registry,
     )
     tables["timeuse_pooled_components"] = tables.pop("_pooled_components")
-    return {name: tables[name] for name in (*BASELINE_TABLES, "timeuse_pooled_components")}
+    tables["timeuse_published_blocks"] = tables.pop("_published_blocks")
+    return {name: tables[name] for name in (*BASELINE_TABLES, "timeuse_pooled_components", "timeuse_published_blocks")}
 
 
 def timeuse_work_sampling_sample_size() -> pd.DataFrame:

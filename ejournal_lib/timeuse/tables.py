@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ejournal_lib.common.disclosure import apply_suppression, protect_hierarchy
+from ejournal_lib.common.disclosure import (
+    against_earlier,
+    apply_suppression,
+    hide_totals,
+    protect_hierarchy,
+    published_blocks,
+)
+from ejournal_lib.common.disclosure_registry import DisclosureRegistry
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.timeuse.data import TimeUseData
 from ejournal_lib.timeuse.estimation import (
@@ -74,11 +81,15 @@ def timeuse_tables(
     design: tuple[int, int],
     power: float,
     planner_variances: dict | None = None,
-) -> dict[str, pd.DataFrame | pd.Series]:
+    registry: DisclosureRegistry | None = None,
+) -> dict:
     """Minutes per day, verification against the assumed savings, variance components, design planner,
     work sampling and national extrapolation. Cells based on fewer than ``k`` staff are suppressed, and
     further cells where a service total minus its published municipality or role cells would give them back
-    (:func:`~ejournal_lib.common.disclosure.protect_hierarchy`); one decision per cell for every table.
+    (:func:`~ejournal_lib.common.disclosure.protect_hierarchy`); one decision per cell for every table. With a
+    ``registry``, a service whose registrations overlap, but differ from, those an earlier publication of the
+    project showed is hidden whole (:func:`~ejournal_lib.common.disclosure.against_earlier`), and the blocks
+    this publication shows are returned (``_published_blocks``) for the registry.
 
     The planner uses ``planner_variances`` (var_municipality, var_staff, var_residual) when given, else the
     mean of the variance components estimated from these data (the pilot); ``design`` (staff per
@@ -176,9 +187,16 @@ def timeuse_tables(
             work_sampling_margin(max(min(p, 0.999), 0.001), n, z)
             for p, n in zip(sampling["proportion"], sampling["n_observations"])
         ]
-    cells = protect_hierarchy(
-        days, ["service"], {"role": ["service", "role"], "municipality": ["municipality_code", "service"]}, k
-    )
+    splits = {"role": ["service", "role"], "municipality": ["municipality_code", "service"]}
+    cells = protect_hierarchy(days, ["service"], splits, k)
+    blocks: dict = {}
+    hidden: set = set()
+    if registry is not None:  # beside what earlier publications of the project showed
+        units = days.assign(unit=registry.unit_ids(_registrations(data, days)))
+        blocks = published_blocks(units, cells, ["service"], splits, "unit")
+        hidden = against_earlier(blocks, registry.blocks)
+        hide_totals(cells, ["service"], hidden, "earlier_publication")
+        blocks = {t: b for t, b in blocks.items() if t not in hidden}
     service_cells, role_cells, municipality_cells = cells["total"], cells["role"], cells["municipality"]
     return {
         "timeuse_minutes_per_day": apply_suppression(per_cell, role_cells, ["service", "role"], ["activity_group"]),
@@ -205,15 +223,46 @@ def timeuse_tables(
             power=power,
         ),
         "_pooled_components": pooled,
-        "timeuse_limitations": limitations(days, components, pooled, k, bool(planner_variances)),
+        "_published_blocks": list(blocks.values()),
+        "timeuse_limitations": limitations(
+            days,
+            components,
+            pooled,
+            k,
+            bool(planner_variances),
+            None if registry is None else (len(blocks), len(hidden)),
+        ),
     }
 
 
-def limitations(days: pd.DataFrame, components: pd.DataFrame, pooled: pd.Series, k: int, given: bool) -> pd.DataFrame:
+def _registrations(data: TimeUseData, days: pd.DataFrame) -> pd.DataFrame:
+    """Each staff-day's whole registration, one row per row of ``days``: the session without its id, the
+    minutes per activity group and the work-sampling moments per activity (what a publication could show)."""
+    session = data.sessions.set_index("session_id").drop(columns=["observer_id"], errors="ignore")
+    moments = (
+        data.sampling.groupby(["session_id", "activity_code"]).size().unstack(fill_value=0)
+        if len(data.sampling)
+        else pd.DataFrame(index=session.index)
+    )
+    minutes = days.set_index("session_id").drop(columns=session.columns, errors="ignore")
+    whole = session.join(minutes.add_prefix("minutes:")).join(moments.add_prefix("moments:")).fillna(0)
+    return whole.reindex(days["session_id"]).reset_index(drop=True)
+
+
+def limitations(
+    days: pd.DataFrame,
+    components: pd.DataFrame,
+    pooled: pd.Series,
+    k: int,
+    given: bool,
+    beside_earlier: tuple[int, int] | None = None,
+) -> pd.DataFrame:
     """What the registrations cannot estimate, and why: one row per kind of estimate with its status
     (``ok``, ``not_estimable``, ``unreliable``), what there is (``have``) and what it needs (``need``), counted in
-    ``unit`` (municipalities, staff, fitted cells) and ``counted`` where (``most_in_cell``: the service and role
-    with the most; ``fewest_in_service``: the service with the fewest; ``in_all``)."""
+    ``unit`` (municipalities, staff, fitted cells, services) and ``counted`` where (``most_in_cell``: the service
+    and role with the most; ``fewest_in_service``: the service with the fewest; ``in_all``). ``beside_earlier``
+    (services shown, services hidden because an earlier publication showed overlapping registrations) adds a
+    row when the run checked the project's earlier publications."""
     fitted = int((components.get("model_status", pd.Series(dtype=str)) == "fitted").sum())
     staff_per_cell = days.groupby(["service", "role"])["staff_id"].nunique()
     munis_per_cell = days.groupby(["service", "role"])["municipality_code"].nunique()
@@ -245,4 +294,9 @@ def limitations(days: pd.DataFrame, components: pd.DataFrame, pooled: pd.Series,
                 otherwise="unreliable",
             ),
         ]
+        + (
+            [row("beside_earlier", not beside_earlier[1], beside_earlier[0], sum(beside_earlier), "services", "in_all")]
+            if beside_earlier is not None
+            else []
+        )
     )

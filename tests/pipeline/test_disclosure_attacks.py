@@ -178,3 +178,22 @@ def test_html_appendix_shows_no_planted_cell(planted_run):
     for r in assistants:
         cells = re.findall(r"<td[^>]*>(.*?)</td>", r, flags=re.S)
         assert all("–" in c or not re.search(r"\d", c) for c in cells), r
+
+
+def test_the_publication_is_on_record_in_the_registry(planted_run):
+    """What the run published of the registrations is kept in the project's disclosure registry (keyed hashes),
+    so that a later publication is checked against it (tests/common/test_disclosure_across_publications.py)."""
+    from ejournal_lib.common.disclosure_registry import DisclosureRegistry
+    from ejournal_lib.results import result_graph
+    from ejournal_lib.scenario import load_scenario
+
+    paths, days = planted_run
+    kept = DisclosureRegistry.read(paths.root).blocks
+    shown = result_graph(load_scenario(paths.root / "config" / "ssd2020.yaml", root=paths.root)).get(
+        "timeuse_published_blocks"
+    )
+    assert (
+        set(kept) == set(shown)
+        and len(kept) == csv(paths, "timeuse_addressable_by_service")["suppressed"].eq(False).sum()
+    )
+    assert not any(days["staff_id"].iloc[0] in u or days["session_id"].iloc[0] in u for b in kept for u in b.units)

@@ -37,7 +37,8 @@ def test_every_table_the_pipeline_publishes_is_the_graphs_node(pipeline_run, tmp
     paths, report = pipeline_run
     processed = paths.for_scenario("ssd2020").processed
     graph = result_graph(
-        load_scenario(paths.root / "config" / "ssd2020.yaml", root=paths.root), store=results_store(processed)
+        load_scenario(paths.root / "config" / "ssd2020.yaml", root=paths.root),
+        store=results_store(paths.for_scenario("ssd2020")),
     )
     nodes = [n for n in graph.nodes if (processed / f"{n}.csv").is_file()]
     assert len(nodes) >= 50, nodes
@@ -199,7 +200,7 @@ def test_every_net_present_value_and_break_even_in_the_summaries_is_a_key_figure
     from ejournal_lib.pipeline.plan import results_store
 
     paths, _ = pipeline_run
-    store = results_store(paths.for_scenario("ssd2020").processed)
+    store = results_store(paths.for_scenario("ssd2020"))
     kf = result_graph(load_scenario(paths.root / "config" / "ssd2020.yaml", root=paths.root), store=store).get(
         "key_figures"
     )

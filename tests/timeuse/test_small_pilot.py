@@ -40,7 +40,10 @@ def test_pilot_tables_state_their_limits(root, tmp_path):
         "variance_components": "most_in_cell",
         "design_planner": "in_all",
         "intervals": "fewest_in_service",
+        "beside_earlier": "in_all",  # services shown beside earlier publications: nothing published before
     }
+    beside = limits.loc["beside_earlier"]
+    assert beside["status"] == "ok" and beside["have"] == beside["need"]  # no service hidden
     assert limits.loc["design_planner", "status"] == "not_estimable"
     assert tables["timeuse_sample_size"].empty and tables["timeuse_precision"]["municipalities_needed"].isna().all()
     variances = {"var_municipality": 100.0, "var_staff": 400.0, "var_residual": 400.0}
