@@ -145,3 +145,13 @@ def test_a_scenario_without_one_staff_member_gives_back_nothing(project):
     assert got.dropna().empty
     assert list(without_registry.dropna().index) == [service]
     assert np.isclose(without_registry[service], left_out_means(data, keep)[service])
+
+
+def test_compare_and_sweep_show_nothing_from_the_registrations():
+    """The claim in docs/disclosure.md: compare and sweep read key figures and effects, none of which rests on
+    the time-use registrations, so only the baseline appendix and the factsheets (on record) show their cells."""
+    from ejournal_lib.results import lineage
+
+    for node in ("key_figures", "base_case_key_figures", "cba_effects", "expected_values", "cba_summary"):
+        assert "timeuse_data" not in lineage.upstream(node), node
+    assert "timeuse_data" in lineage.upstream("municipality_factsheet_data")
