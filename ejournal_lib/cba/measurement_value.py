@@ -86,6 +86,13 @@ def evppi_table(net_benefit: np.ndarray, groups: dict[str, np.ndarray], n_se: in
     return out
 
 
+def fitted_components(components: pd.DataFrame) -> pd.DataFrame:
+    """The baseline's variance components a study's precision can rest on: fitted, published (not suppressed)
+    and with a positive mean."""
+    fitted = components[(components["model_status"] == "fitted") & ~components["suppressed"].astype(bool)]
+    return fitted[fitted["mean"] > 0].copy()
+
+
 def study_sampling_variance(
     components: pd.DataFrame, services: list[str], staff_per_municipality: int, days_per_staff: int
 ) -> pd.DataFrame:
@@ -93,8 +100,7 @@ def study_sampling_variance(
     one municipality with K staff × D days contributes, from the baseline's fitted variance components (roles
     of a service averaged). A service the baseline could not fit gets the median of the fitted services
     (``source``: ``measured`` or ``median_of_measured``)."""
-    fitted = components[(components["model_status"] == "fitted") & ~components["suppressed"].astype(bool)].copy()
-    fitted = fitted[fitted["mean"] > 0]
+    fitted = fitted_components(components)
     fitted["relative_variance"] = (
         variance_of_mean(
             fitted["var_municipality"],
@@ -198,7 +204,7 @@ def value_of_information_tables(
     ]
     evsi = pd.DataFrame(columns=EVSI_COLUMNS)
     precision = pd.DataFrame(columns=PRECISION_COLUMNS)
-    if components is not None and (components["model_status"] == "fitted").any():
+    if components is not None and len(fitted_components(components)):
         services = list(inputs.service_table.index)
         rel = study_sampling_variance(components, services, staff_per_municipality, days_per_staff)
         table = {x.input: x for x in uncertain_inputs(inputs)}

@@ -28,10 +28,12 @@ def baseline_summary(
     timeuse_vs_assumption: pd.DataFrame,
     timeuse_precision: pd.DataFrame,
     timeuse_national: pd.DataFrame,
+    timeuse_limitations: pd.DataFrame,
 ) -> pd.DataFrame:
     """What the baseline appendix opens with: the measurement's size, the range of addressable time, the
     assumed saving against it, what the precision can verify, the municipalities a decision-grade study needs,
-    the national extrapolation (of the services not suppressed) and how many services are suppressed."""
+    the national extrapolation (of the services not suppressed) and how many services are suppressed, of them
+    how many because an earlier publication showed overlapping registrations."""
     s = timeuse_data.sessions
     rows: list[tuple] = [
         ("staff_days", len(s)),
@@ -60,6 +62,11 @@ def baseline_summary(
         ]
         rows += [(f"verdict_{v}", n, v) for v, n in checked["verdict"].value_counts().items()]
     rows += [("services_suppressed", int(vs["suppressed"].astype(bool).sum())), ("services_checked", len(vs))]
+    beside = timeuse_limitations.set_index("estimate")
+    if "beside_earlier" in beside.index:
+        rows += [
+            ("services_hidden_by_earlier", beside.loc["beside_earlier", "need"] - beside.loc["beside_earlier", "have"])
+        ]
     prec = timeuse_precision[~timeuse_precision["suppressed"].astype(bool)].dropna(subset=["detectable_change"])
     if len(prec):
         worst = prec.sort_values("detectable_change").iloc[-1]

@@ -268,3 +268,13 @@ def test_adverse_events_have_no_value_in_the_2020_reading_and_do_when_uncertain(
         assert np.array_equal(sim[effect], base[effect])
     assert sim["harms_health_costs"].std() > base["harms_health_costs"].std()
     assert sim["harms_health_costs"].mean() == pytest.approx(base["harms_health_costs"].mean(), rel=0.01)
+
+
+def test_no_study_value_when_every_fitted_component_is_suppressed(model, components):
+    """Components the baseline fitted but could not publish (small cells, or hidden beside an earlier
+    publication) give the study no precision: the tables say so, nothing fails."""
+    inputs, nb, draws = model
+    hidden = components.assign(suppressed=True)
+    tables = value_of_information_tables(inputs, nb, draws, hidden, 4, 3, 1)
+    assert tables["voi_evsi"].empty and tables["voi_study_precision"].empty
+    assert not value_of_information_tables(inputs, nb, draws, components, 4, 3, 1)["voi_evsi"].empty
