@@ -276,5 +276,4 @@ def test_no_study_value_when_every_fitted_component_is_suppressed(model, compone
     inputs, nb, draws = model
     hidden = components.assign(suppressed=True)
     tables = value_of_information_tables(inputs, nb, draws, hidden, 4, 3, 1)
-    assert tables["voi_evsi"].empty and tables["voi_study_precision"].empty
-    assert not value_of_information_tables(inputs, nb, draws, components, 4, 3, 1)["voi_evsi"].empty
+    assert tables["voi_evsi"].empty and tables["voi_study_precision"].empty  # with them: the EVSI tests above
