@@ -58,8 +58,6 @@ def baseline_results(
         cba_inputs.service_table,
         frame.hours_per_fte,
         frame.working_days_per_year,
-        n_boot=settings.n_boot,
-        seed=scenario.settings.seed,
         level=settings.confidence_level,
         k=scenario.settings.suppression_threshold,
         plausible_max=settings.plausible_max,

@@ -64,9 +64,8 @@ def baseline_summary(
     rows += [("services_suppressed", int(vs["suppressed"].astype(bool).sum())), ("services_checked", len(vs))]
     beside = timeuse_limitations.set_index("estimate")
     if "beside_earlier" in beside.index:
-        rows += [
-            ("services_hidden_by_earlier", beside.loc["beside_earlier", "need"] - beside.loc["beside_earlier", "have"])
-        ]
+        counts = beside.loc["beside_earlier", ["need", "have"]].astype(int)
+        rows += [("services_hidden_by_earlier", counts["need"] - counts["have"])]
     prec = timeuse_precision[~timeuse_precision["suppressed"].astype(bool)].dropna(subset=["detectable_change"])
     if len(prec):
         worst = prec.sort_values("detectable_change").iloc[-1]

@@ -133,7 +133,6 @@ class Baseline(StrictModel):
     services: list[Code] = []
     study_period: Annotated[list[dt.date], Field(min_length=2, max_length=2)]  # first and last date
     confidence_level: Annotated[float, Field(gt=0.5, lt=1)]
-    n_boot: Annotated[int, Field(ge=100, le=100_000)]
     plausible_max: Share
     questionable_max: Share
     margin_minutes: Positive

@@ -96,10 +96,12 @@ def precision_table(
 ) -> pd.DataFrame:
     """Per service: the baseline interval's half-width, the smallest change a before/after comparison of two
     measurements as precise as this one detects (two-sided ``level``, ``power``):
-    (z₁₋α/₂ + z_power) · √2 · SE with SE = half-width / z₁₋α/₂, whether that is at most the saving to verify,
-    and the municipalities a measurement needs (with the given staff and days per municipality) for it to be.
-    In the example, by hand: factor = (1.960 + 0.842)·√2/1.960 = 2.021, detectable = 2.021 · 20 = 40.4;
-    a margin of 20/2.021 = 9.89 needs M = ⌈(100 + 400/4 + 400/12) · (1.960/9.89)²⌉ = ⌈9.16⌉ = 10.
+    (z₁₋α/₂ + z_power) · √2 · SE with SE = half-width / t (the interval's t with n_municipalities − 1 degrees
+    of freedom, :func:`~ejournal_lib.timeuse.estimation.mean_interval`), whether that is at most the saving to
+    verify, and the municipalities a measurement needs (with the given staff and days per municipality) for it
+    to be. In the example, by hand: SE = 20/t₅ = 20/2.571 = 7.78, detectable = (1.960 + 0.842)·√2·7.78 = 30.8;
+    a margin of 20·1.960/((1.960 + 0.842)·√2) = 9.89 needs M = ⌈(100 + 400/4 + 400/12) · (1.960/9.89)²⌉ =
+    ⌈9.16⌉ = 10.
 
     ``by_service`` has service, ci_low, ci_high, n_municipalities and ``suppressed``; ``savings`` the assumed
     minutes saved per day by service. Suppressed services get no figures.
@@ -107,7 +109,7 @@ def precision_table(
     >>> t = pd.DataFrame({"service": ["a"], "ci_low": [80.0], "ci_high": [120.0], "n_municipalities": [6], "suppressed": [False]})
     >>> r = precision_table(t, pd.Series({"a": 20.0}), 100.0, 400.0, 400.0, 4, 3).iloc[0]
     >>> float(r["half_width"]), round(float(r["detectable_change"]), 1), bool(r["can_verify"]), int(r["municipalities_needed"])
-    (20.0, 40.4, False, 10)
+    (20.0, 30.8, False, 10)
     """
     z = stats.norm.ppf(0.5 + level / 2)
     z_power = stats.norm.ppf(power)
@@ -118,7 +120,9 @@ def precision_table(
         low, high = float(r.ci_low), float(r.ci_high)  # type: ignore[arg-type]  # itertuples loses dtypes
         hidden = bool(r.suppressed) or math.isnan(low)
         half = float("nan") if hidden else (high - low) / 2
-        detectable = half * factor
+        m = 0 if hidden else int(r.n_municipalities)  # type: ignore[arg-type]  # itertuples loses dtypes
+        t = float(stats.t.ppf(0.5 + level / 2, m - 1)) if m > 1 else float("nan")
+        detectable = (z + z_power) * math.sqrt(2) * half / t
         needed = (
             municipalities_needed(
                 saving / factor, var_municipality, var_staff, var_day, staff_per_municipality, days_per_staff, level

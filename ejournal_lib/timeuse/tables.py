@@ -16,7 +16,7 @@ from ejournal_lib.common.disclosure_registry import DisclosureRegistry
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.timeuse.data import TimeUseData
 from ejournal_lib.timeuse.estimation import (
-    bootstrap_mean,
+    mean_interval,
     minutes_per_day,
     national_extrapolation,
     staff_day_minutes,
@@ -70,8 +70,6 @@ def timeuse_tables(
     hours_per_fte: float,
     working_days: float,
     *,
-    n_boot: int,
-    seed: int,
     level: float,
     k: int,
     plausible_max: float,
@@ -101,12 +99,12 @@ def timeuse_tables(
             days[g] = 0.0
     addr = _addressable_days(data)
     days[ADDRESSABLE] = addr.set_index("session_id").reindex(days["session_id"])[ADDRESSABLE].fillna(0.0).to_numpy()
-    per_cell = minutes_per_day(days, groups + [ADDRESSABLE], n_boot=n_boot, seed=seed, level=level)
+    per_cell = minutes_per_day(days, groups + [ADDRESSABLE], level=level)
 
     # addressable minutes per service (roles pooled as observed)
     rows = []
     for service, d in days.groupby("service"):
-        b = bootstrap_mean(d[ADDRESSABLE].to_numpy(), d["municipality_code"], d["staff_id"], n_boot, seed, level)
+        b = mean_interval(d[ADDRESSABLE].to_numpy(), d["municipality_code"], d["staff_id"], level)
         rows.append(
             {
                 "service": service,

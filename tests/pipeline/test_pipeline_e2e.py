@@ -172,7 +172,11 @@ def test_baseline_tables_have_intervals_and_suppression(run):
     assert wb["Minutter per dag"].dtype == float  # numeric in the workbook too
     assert wb[wb["Ansatte"] < 5]["Minutter per dag"].isna().all() and (wb[wb["Ansatte"] < 5]["Prikket"] == "Ja").all()
     html = (paths.appendices / "baseline.html").read_text(encoding="utf-8")
-    assert "er syntetiske eksempeldata" in html and "(eksempeldata)" in html and "klyngebootstrap" in html
+    assert (
+        "er syntetiske eksempeldata" in html
+        and "(eksempeldata)" in html
+        and "t-intervall fra kommunenes summer" in html
+    )
 
 
 def test_participation_tables(run):

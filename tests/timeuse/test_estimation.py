@@ -5,9 +5,8 @@ import pandas as pd
 import pytest
 
 from ejournal_lib.timeuse.estimation import (
-    bootstrap_mean,
-    cluster_bootstrap_weights,
     design_effect,
+    mean_interval,
     minutes_per_day,
     naive_mean_interval,
     national_extrapolation,
@@ -57,44 +56,38 @@ def test_staff_day_minutes_by_hand():
     )
     days = staff_day_minutes(acts, sessions).set_index("session_id")
     assert days.loc["a", "doc"] == 15 and days.loc["b", "doc"] == 0 and days.loc["b", "care"] == 200
-    table = minutes_per_day(days.reset_index(), ["doc", "care"], n_boot=50, seed=1, level=0.95).set_index(
-        "activity_group"
-    )
+    table = minutes_per_day(days.reset_index(), ["doc", "care"], level=0.95).set_index("activity_group")
     # mean minutes: doc (15 + 0) / 2 = 7.5; share of time: 15 / 300 = 0.05 (ratio estimator)
     assert table.loc["doc", "minutes_per_day"] == pytest.approx(7.5)
     assert table.loc["doc", "share_of_time"] == pytest.approx(0.05)
     assert table.loc["doc", ["n_staff_days", "n_staff", "n_municipalities"]].tolist() == [2, 2, 1]
 
 
-def test_bootstrap_weights_follow_the_two_stage_design():
-    muni = np.array(["A", "A", "A", "B", "B", "C"])
-    staff = np.array(["1", "1", "2", "3", "4", "5"])
-    w = cluster_bootstrap_weights(muni, staff, 2000, np.random.default_rng(0))
-    # days of the same staff member always share a weight
-    assert np.array_equal(w[:, 0], w[:, 1])
-    # each replicate draws 3 municipalities; a drawn municipality brings as many staff as it has
-    staff_w = w[:, [0, 2, 3, 4, 5]]
-    staff_per_muni = np.array([2, 2, 2, 2, 1])  # staff 1,2 in A; 3,4 in B; 5 in C
-    assert np.allclose((staff_w / staff_per_muni).sum(axis=1), 3)
-    # every staff member is drawn once on average
-    assert staff_w.mean(axis=0) == pytest.approx([1, 1, 1, 1, 1], abs=0.1)
+def test_mean_interval_by_hand():
+    v = np.array([1.0, 3.0, 2.0, 6.0])
+    munis, staff = ["a", "a", "b", "b"], ["1", "2", "3", "4"]
+    r = mean_interval(v, munis, staff)
+    # totals a 4, b 8 over 2 days each: mean 3; residual totals -2, 2: SE² = 2/1 · 8 / 16 = 1
+    assert (r["estimate"], r["se"], r["df"]) == (pytest.approx(3.0), pytest.approx(1.0), 1)
+    assert r["ci_high"] == pytest.approx(3 + 12.7062, abs=1e-4)  # t(1) = 12.7062
+    ratio = mean_interval(v, munis, staff, denominator=np.array([4.0, 4.0, 2.0, 2.0]))
+    # θ = 12 / 12 = 1; residual totals 4 - 8, 8 - 4: SE² = 2 · 32 / 144, SE = 8 / 12
+    assert (ratio["estimate"], ratio["se"]) == (pytest.approx(1.0), pytest.approx(8 / 12))
+    assert np.isnan(mean_interval(v, ["a"] * 4, staff)["ci_low"])  # one municipality: no interval
+    with pytest.raises(ValueError, match="two municipalities"):
+        mean_interval(v, munis, ["1", "1", "1", "2"])
 
 
-def test_bootstrap_mean_point_and_ratio():
-    v = np.array([1.0, 2.0, 3.0, 6.0])
-    r = bootstrap_mean(v, ["a", "a", "b", "b"], ["1", "2", "3", "4"], n_boot=200, seed=1, level=0.95)
-    assert r["estimate"] == pytest.approx(3.0)
-    assert r["ci_low"] <= 3.0 <= r["ci_high"]
-    rr = bootstrap_mean(
-        v,
-        ["a", "a", "b", "b"],
-        ["1", "2", "3", "4"],
-        n_boot=200,
-        seed=1,
-        level=0.95,
-        denominator=np.array([2, 2, 2, 6.0]),
-    )
-    assert rr["estimate"] == pytest.approx(12 / 12)
+def test_mean_interval_matches_statsmodels_cluster_robust_ols():
+    import statsmodels.api as sm
+
+    rng = np.random.default_rng(3)
+    y, muni, staff = simulate_clustered(rng, n_muni=7)
+    r = mean_interval(y, muni, staff)
+    groups = pd.factorize(muni)[0]
+    fit = sm.OLS(y, np.ones(len(y))).fit(cov_type="cluster", cov_kwds={"groups": groups}, use_t=True)
+    assert r["se"] == pytest.approx(fit.bse[0], rel=1e-10)  # CR1 with one regressor: G/(G-1)
+    assert [r["ci_low"], r["ci_high"]] == pytest.approx(list(fit.conf_int()[0]), rel=1e-10)
 
 
 def test_variance_components_reproduce_lme4_on_pastes():
@@ -172,18 +165,18 @@ def simulate_clustered(rng, n_muni=20, n_staff=3, n_days=3, mu=100.0, sd_m=20.0,
     return y, muni.astype(str), staff.astype(str)
 
 
-def test_cluster_bootstrap_covers_about_95_percent_and_naive_does_not():
-    """300 simulated data sets with strong municipality effects; true mean 100."""
+def test_cluster_interval_covers_about_95_percent_and_naive_does_not():
+    """300 simulated data sets with strong municipality effects; true mean 100 (the full study: test_coverage)."""
     rng = np.random.default_rng(2020)
     cluster_hits = naive_hits = 0
     n_sim = 300
-    for i in range(n_sim):
+    for _ in range(n_sim):
         y, muni, staff = simulate_clustered(rng)
-        b = bootstrap_mean(y, muni, staff, n_boot=400, seed=i, level=0.95)
+        b = mean_interval(y, muni, staff, 0.95)
         cluster_hits += b["ci_low"] <= 100 <= b["ci_high"]
         _, lo, hi = naive_mean_interval(y)
         naive_hits += lo <= 100 <= hi
-    assert 0.88 <= cluster_hits / n_sim <= 0.99
+    assert 0.91 <= cluster_hits / n_sim <= 0.98
     assert naive_hits / n_sim < 0.75
 
 
