@@ -8,10 +8,12 @@ Per draw the model's yearly streams are split between actors by the actor mappin
 * ``brief`` – the 2020 brief: the state pays the programme's record solution at P50 (its cost with every
   overrun multiplier at 1) and the interaction solutions in full; municipalities pay the rest, so any
   deviation of the programme's record solution from P50 (the release of the P85 reserve) falls on them;
-* ``overrun_guarantee`` – as ``brief``, but the state carries the total investment above P50 up to P85 (the
-  sum of the items' P85);
+* ``overrun_guarantee`` – as ``brief``, but the state carries the municipalities' own investment cost (what
+  they bear under the financing key and the brief, present value) above its median (P50) across the draws, up
+  to its P85 (:func:`guarantee_payment`); the interaction solutions, which the state pays in full already, are
+  not covered again;
 * ``price_cap`` – as ``brief``, but what is passed on to the municipalities through the price is capped at
-  ``price_cap_share`` of the base operation cost; the state pays the rest;
+  ``price_cap_share`` of the base case's operation cost; the state pays the rest;
 * ``benefit_price`` – as ``brief``, but ``benefit_price_share`` of the municipal service price follows the
   realised freed time (the municipalities' time savings in the draw over their expected value); the state
   takes the difference.
@@ -29,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ejournal_lib.cba.actors import actor_shares
-from ejournal_lib.cba.curves import Draws
+from ejournal_lib.cba.curves import Draws, deterministic_draws
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.distributions import summarise_draws
 from ejournal_lib.cba.engine import CASH_EFFECTS, YearlySink, evaluate
@@ -43,6 +45,7 @@ __all__ = [
     "risk_sharing_table",
     "worst_year_table",
     "guarantee_cost",
+    "guarantee_payment",
     "guarantee_by_correlation",
     "municipal_risk",
     "state_cost_table",
@@ -66,6 +69,7 @@ class RiskDraws:
     municipal_by_population: dict[str, np.ndarray]
     municipal_by_procurement: np.ndarray
     guarantee_cost: np.ndarray  # what the overrun guarantee costs the state, per draw (MNOK, PV, ≥ 0)
+    municipal_investment_cost: np.ndarray  # the investment the municipalities bear under the brief (MNOK, PV)
 
 
 def _shares(mapping, effect: str, service: str, financing_key: str, benefit_split: dict) -> dict[str, float]:
@@ -73,10 +77,32 @@ def _shares(mapping, effect: str, service: str, financing_key: str, benefit_spli
     return benefit_split if rule == "benefit_share" else rule
 
 
+def guarantee_payment(municipal_cost: np.ndarray) -> np.ndarray:
+    """What the overrun guarantee pays the municipalities in each draw: their investment cost (PV, > 0: cost)
+    above its median (P50) across the draws, up to its P85; nothing where it is at or below the median.
+
+    >>> guarantee_payment(np.array([10.0, 20.0, 30.0, 40.0, 50.0])).tolist()
+    [0.0, 0.0, 0.0, 10.0, 14.0]
+    """
+    p50, p85 = np.quantile(municipal_cost, [0.5, 0.85])
+    return np.clip(municipal_cost - p50, 0.0, p85 - p50)
+
+
 def _chunk(
-    inputs: CBAInputs, draws: Draws, mapping, financing_key, public_share, benefit_split, d, muni_time_mean, cfg
+    inputs: CBAInputs,
+    draws: Draws,
+    mapping,
+    financing_key,
+    public_share,
+    benefit_split,
+    d,
+    muni_time_mean,
+    cfg,
+    op_base,
 ):
-    """One chunk of draws → yearly (n, T) streams per actor and rule, reduced to PVs and worst years."""
+    """One chunk of draws → yearly (n, T) streams per actor and rule, reduced to PVs and worst years; and, for
+    the guarantee (settled over all draws in :func:`simulate_risk`), the brief's yearly cash of the state and
+    the municipalities and the municipalities' investment stream."""
     sink = YearlySink()
     evaluate(inputs, draws, sink, public_share)
     n, T = draws.n, len(inputs.years)
@@ -102,7 +128,6 @@ def _chunk(
     v = {s: inv[:, inv_services.index(s), :] for s in items}  # value (negative: cost) per item and year
     mult = {s: draws.investment[:, items.index(s)][:, None] for s in items}
     at_p50 = {s: v[s] / mult[s] for s in items}  # the same item with its overrun multiplier at 1
-    p85_factor = (inputs.investment_table["p85_mnok"] / inputs.investment_table["p50_mnok"]).to_dict()
     op = sink.streams["operation"][1][:, 0, :]
 
     # (a) the brief: the state pays the record solution at P50; the deviation is the municipalities'
@@ -113,22 +138,14 @@ def _chunk(
     brief["municipalities"] += deviation
 
     rules = {"brief": brief}
-    # (b) the state carries the total investment above P50 up to P85
-    total_v = sum(v.values())
-    total_p50 = sum(at_p50.values())
-    total_p85 = sum(at_p50[s] * p85_factor[s] for s in items)
     pv = lambda x: x @ d  # noqa: E731 - present value of (n, T) streams
-    overrun = pv(total_p50) - pv(total_v)  # > 0: costs above P50
-    carried = np.clip(overrun, 0.0, pv(total_p50) - pv(total_p85))
-    fraction = np.divide(carried, overrun, out=np.zeros_like(overrun), where=overrun > 0)[:, None]
-    guarantee = fraction * (total_p50 - total_v)  # yearly amounts the state takes over (positive)
-    rules["overrun_guarantee"] = {
-        "state": brief["state"] - guarantee,
-        "municipalities": brief["municipalities"] + guarantee,
-    }
-    # (c) the pass-through of overruns to the municipalities is capped at a share of the base operation cost
+    # (b) the municipalities' own investment (negative: cost) under the brief, for the guarantee
+    muni_investment = deviation + sum(
+        _shares(mapping, "investment", s, financing_key, benefit_split).get("municipalities", 0.0) * v[s] for s in items
+    )
+    # (c) the pass-through of overruns to the municipalities is capped at a share of the base case's operation
     passed = -pv(deviation)  # > 0: overrun passed on
-    cap = cfg.price_cap_share * -pv(op.mean(axis=0, keepdims=True))[0]
+    cap = cfg.price_cap_share * op_base
     over = np.clip(passed - cap, 0.0, None)
     part = np.divide(over, passed, out=np.zeros_like(passed), where=passed > 0)[:, None]
     relief = -part * deviation  # positive: what the state takes over
@@ -140,7 +157,7 @@ def _chunk(
     rules["benefit_price"] = {"state": brief["state"] + shift, "municipalities": brief["municipalities"] - shift}
 
     out = {}
-    for rule, transfer in rules.items():
+    for rule, transfer in rules.items():  # the guarantee is settled over all draws in simulate_risk
         npv_r = {a: pv(yearly[a] + transfer.get(a, 0.0)) for a in actors}
         cash_r = {a: cash[a] + transfer.get(a, 0.0) for a in actors}
         out[rule] = (
@@ -150,7 +167,8 @@ def _chunk(
             pv(cash["municipalities"] + transfer["municipalities"] - procurement),
         )
     total = pv(sum(yearly.values()))
-    return out, total, pv(procurement), pv(guarantee)
+    guarantee_basis = {a: cash[a] + brief[a] for a in ("state", "municipalities")} | {"investment": muni_investment}
+    return out, total, pv(procurement), guarantee_basis
 
 
 def simulate_risk(
@@ -172,28 +190,51 @@ def simulate_risk(
     d = discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
     by_service = _expected_time_by_actor(inputs, mapping, financing_key, public_share)
     benefit_split = _benefit_split(inputs, mapping, financing_key, public_share)
-    parts, totals, procurement, guarantee = [], [], [], []
+    base = YearlySink()
+    evaluate(inputs, deterministic_draws(inputs), base, public_share)
+    op_base = float(-(base.streams["operation"][1][0, 0, :] @ d))  # the base case's operation cost (PV)
+    parts, totals, procurement, basis = [], [], [], []
     for start in range(0, n, chunk):
         sl = slice(start, min(start + chunk, n))
         sub = draws.rows(sl)
         out, total, proc, guar = _chunk(
-            inputs, sub, mapping, financing_key, public_share, benefit_split, d, by_service, cfg
+            inputs, sub, mapping, financing_key, public_share, benefit_split, d, by_service, cfg, op_base
         )
         parts.append(out)
         totals.append(total)
         procurement.append(proc)
-        guarantee.append(guar)
-    rules = [r for r in RULES if r in cfg.rules]
+        basis.append(guar)
     join = lambda k, r: pd.concat([p[r][k] for p in parts], ignore_index=True)  # noqa: E731
+    results = {r: [join(k, r) for k in range(3)] + [np.concatenate([p[r][3] for p in parts])] for r in parts[0]}
+    stack = {k: np.concatenate([b[k] for b in basis]) for k in basis[0]}
+    cost = -(stack["investment"] @ d)  # the municipalities' investment cost per draw (PV, > 0)
+    payment = guarantee_payment(cost)
+    results["overrun_guarantee"] = _with_guarantee(results["brief"], stack, cost, payment)
+    rules = [r for r in RULES if r in cfg.rules]
     return RiskDraws(
-        npv={r: join(0, r) for r in rules},
-        cash={r: join(1, r) for r in rules},
-        worst_year={r: join(2, r) for r in rules},
+        npv={r: results[r][0] for r in rules},
+        cash={r: results[r][1] for r in rules},
+        worst_year={r: results[r][2] for r in rules},
         total_npv=np.concatenate(totals),
-        municipal_by_population={r: np.concatenate([p[r][3] for p in parts]) for r in rules},
+        municipal_by_population={r: results[r][3] for r in rules},
         municipal_by_procurement=np.concatenate(procurement),
-        guarantee_cost=np.concatenate(guarantee),
+        guarantee_cost=payment,
+        municipal_investment_cost=cost,
     )
+
+
+def _with_guarantee(brief: list, basis: dict, cost: np.ndarray, payment: np.ndarray) -> list:
+    """The brief's net present values, cash, worst years and municipal cash with the guarantee's payment moved
+    from the state to the municipalities, spread over the years as their investment is."""
+    npv, cash, worst, municipal = (x.copy() for x in brief)
+    fraction = np.divide(payment, cost, out=np.zeros_like(cost), where=cost > 0)[:, None]
+    transfer = -fraction * basis["investment"]  # yearly amounts the state takes over (≥ 0)
+    for frame in (npv, cash):
+        frame["state"] -= payment
+        frame["municipalities"] += payment
+    worst["state"] = (basis["state"] - transfer).min(axis=1)
+    worst["municipalities"] = (basis["municipalities"] + transfer).min(axis=1)
+    return [npv, cash, worst, municipal + payment]
 
 
 def _expected_time_by_actor(inputs, mapping, financing_key, public_share) -> float:
@@ -224,8 +265,9 @@ def _benefit_split(inputs, mapping, financing_key, public_share) -> dict[str, fl
 
 
 def risk_sharing_table(risk: RiskDraws) -> pd.DataFrame:
-    """rule, actor, measure (``npv`` or ``cash``), mean, p10, p50, p85, p90, prob_negative; a ``total`` actor
-    row per rule and measure."""
+    """rule, actor, measure (``npv`` or ``cash``), mean, p10, p85_cost, p50, p90, prob_negative; a ``total``
+    actor row per rule and measure. The values are gains (a cost is negative), so the P85 of a cost is the
+    value's 15th percentile (``p85_cost``: the pessimistic side, worse only in 15 % of the draws)."""
     rows = []
     for rule in risk.npv:
         for measure, frame in (("npv", risk.npv[rule]), ("cash", risk.cash[rule])):
@@ -237,7 +279,11 @@ def risk_sharing_table(risk: RiskDraws) -> pd.DataFrame:
                         "rule": rule,
                         "actor": actor,
                         "measure": measure,
-                        **{k: s[k] for k in ("mean", "p10", "p50", "p85", "p90")},
+                        "mean": s["mean"],
+                        "p10": s["p10"],
+                        "p85_cost": float(np.quantile(values, 0.15)),
+                        "p50": s["p50"],
+                        "p90": s["p90"],
                         "prob_negative": float((values < 0).mean()),
                     }
                 )

@@ -4,9 +4,11 @@
 cumulative adopters N(t−1): n(t) = a + b·N(t−1) + c·N(t−1)², with m = (−b − √(b² − 4ac)) / 2c, p = a/m and
 q = −c·m (standard errors by the delta method). ``method="nls"`` is Srinivasan & Mason's (1986) non-linear
 least squares on n(t) = m·[F(t) − F(t−1)], F(t) = (1 − e^{−(p+q)t}) / (1 + (q/p)·e^{−(p+q)t}).
-A negative p is flagged (``p_negative``), never silently returned as if it were valid. What limits a fit is
-recorded as codes in ``BassFit.warnings`` (words in the label catalogue, domain ``fit_warning``) and logged in
-English (:data:`FIT_WARNINGS`).
+A negative p is flagged (``p_negative``), never silently returned as if it were valid; a market potential on
+its lower bound (what is already observed) or below it is not identified, and a fit with a parameter on a
+bound reports no standard errors (the Jacobian's covariance assumes an interior optimum). What limits a fit is
+recorded as codes in ``BassFit.warnings`` and ``LogisticFit.warnings`` (words in the label catalogue, domain
+``fit_warning``) and logged in English (:data:`FIT_WARNINGS`).
 """
 
 from __future__ import annotations
@@ -46,7 +48,32 @@ FIT_WARNINGS = {
     ),
     "too_few_periods": "the Bass model needs at least 3 periods",
     "not_converged": "the Bass NLS fit did not converge",
+    "market_potential_at_bound": (
+        "the market potential sits on its lower bound (what is already observed): it is not identified from this "
+        "series, and no standard error is given"
+    ),
+    "parameter_at_bound": "a parameter sits on a bound of the fit: no standard error is given",
+    "market_potential_below_observed": (
+        "the regression's market potential is below what is already observed: it is not identified from this series"
+    ),
 }
+#: A fitted value within this relative distance of a bound is on it.
+BOUND_TOLERANCE = 1e-3
+
+
+def _on_bounds(x, lower, upper) -> list[bool]:
+    """Per parameter: whether ``x`` lies on (within :data:`BOUND_TOLERANCE` of) its lower or upper bound."""
+    return [
+        any(np.isfinite(b) and abs(v - b) <= BOUND_TOLERANCE * max(abs(b), 1e-6) for b in (lo, hi))
+        for v, lo, hi in zip(x, lower, upper)
+    ]
+
+
+def _bound_warnings(on_bound: list[bool]) -> list[str]:
+    """The codes for parameters on a bound (the first is the market potential)."""
+    return (["market_potential_at_bound"] if on_bound[0] else []) + (
+        ["parameter_at_bound"] if any(on_bound[1:]) else []
+    )
 
 
 class AdoptionFitError(ValueError):
@@ -170,6 +197,8 @@ def _fit_bass_ols(n: np.ndarray) -> BassFit:
     )
     if len(n) <= 3:
         fit.warn("se_undefined_saturated")
+    if m < n.sum():  # fewer than have already adopted: the regression does not identify the potential
+        fit.warn("market_potential_below_observed")
     return _flag(fit)
 
 
@@ -187,6 +216,7 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
     def jac(theta):
         return bass_new_jacobian(T, *theta)
 
+    lower, upper = [total * 0.999, -0.5, -1.0], [np.inf, 1.0, 3.0]
     best = None
     for s in starts:
         try:
@@ -194,7 +224,7 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
                 resid,
                 s,
                 jac=jac,
-                bounds=([total * 0.999, -0.5, -1.0], [np.inf, 1.0, 3.0]),
+                bounds=(lower, upper),
                 x_scale=[max(total, 1e-9), 0.01, 0.1],
                 method="trf",
             )
@@ -219,6 +249,10 @@ def _fit_bass_nls(n: np.ndarray, start: tuple[float, float, float] | None = None
             warnings.append("se_undefined_singular")
     else:
         warnings.append("se_undefined_saturated")
+    at_bound = _bound_warnings(_on_bounds(best.x, lower, upper))
+    if at_bound:  # the Jacobian's covariance assumes an interior optimum
+        warnings += at_bound
+        se = [float("nan")] * 3
     fit = BassFit("nls", float(m), float(p), float(q), se_m=se[0], se_p=se[1], se_q=se[2], n_obs=T, residual_sd=sd)
     for code in warnings:
         fit.warn(code)
@@ -261,6 +295,7 @@ class LogisticFit:
     se: tuple[float, float, float]
     residual_sd: float
     n_obs: int
+    warnings: list[str] = field(default_factory=list)  # codes of FIT_WARNINGS
 
 
 def logistic_cumulative(t, m: float, k: float, t0: float) -> np.ndarray:
@@ -274,14 +309,24 @@ def fit_logistic(cumulative, t=None) -> LogisticFit:
     if len(y) < 4:
         raise ValueError("logistic growth needs at least 4 observations")
     p0 = [max(y[-1] * 1.5, 1e-9), 1.0 / max(np.ptp(t), 1.0) * 4, float(np.median(t))]
-    popt, pcov = optimize.curve_fit(
-        logistic_cumulative, t, y, p0=p0, bounds=([y[-1] * 0.999, 1e-6, -np.inf], [np.inf, 50.0, np.inf]), maxfev=20000
-    )
+    lower, upper = [y[-1] * 0.999, 1e-6, -np.inf], [np.inf, 50.0, np.inf]
+    popt, pcov = optimize.curve_fit(logistic_cumulative, t, y, p0=p0, bounds=(lower, upper), maxfev=20000)
     resid = y - logistic_cumulative(t, *popt)
     dof = max(len(y) - 3, 1)
-    se_m, se_k, se_t0 = (float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(pcov))
+    se = tuple(float(np.sqrt(v)) if v >= 0 else float("nan") for v in np.diag(pcov))
+    warnings = _bound_warnings(_on_bounds(popt, lower, upper))
+    for code in warnings:
+        log.warning("logistic fit: %s", FIT_WARNINGS[code])
     m, k, t0 = map(float, popt)
-    return LogisticFit(m, k, t0, se=(se_m, se_k, se_t0), residual_sd=float(np.sqrt(resid @ resid / dof)), n_obs=len(y))
+    return LogisticFit(
+        m,
+        k,
+        t0,
+        se=(float("nan"),) * 3 if warnings else se,  # type: ignore[arg-type]
+        residual_sd=float(np.sqrt(resid @ resid / dof)),
+        n_obs=len(y),
+        warnings=warnings,
+    )
 
 
 def bootstrap_forecast(
@@ -313,16 +358,21 @@ def bootstrap_forecast(
     sd = fit.residual_sd if np.isfinite(fit.residual_sd) else 0.0
     sims = np.empty((n_boot, len(periods)))
     kept = 0
-    for _ in range(n_boot):  # one refit per replicate (each is an optimisation, not a vectorisable formula)
-        fake = np.clip(mean_path + rng.normal(0.0, sd, T), 0.0, None)
-        try:
-            f = fit_bass(fake, "nls", start=(fit.m, max(fit.p, 1e-4), fit.q))
-        except ValueError:
-            continue
-        if f.p <= 0 or not np.isfinite(f.m):
-            continue
-        sims[kept] = from_observed(bass_cumulative(periods, f.m, f.p, f.q))
-        kept += 1
+    level = log.level
+    log.setLevel(logging.ERROR)  # a replicate's fit warnings are not the fit's: the fit's are logged once above
+    try:
+        for _ in range(n_boot):  # one refit per replicate (each is an optimisation, not a vectorisable formula)
+            fake = np.clip(mean_path + rng.normal(0.0, sd, T), 0.0, None)
+            try:
+                f = fit_bass(fake, "nls", start=(fit.m, max(fit.p, 1e-4), fit.q))
+            except ValueError:
+                continue
+            if f.p <= 0 or not np.isfinite(f.m):
+                continue
+            sims[kept] = from_observed(bass_cumulative(periods, f.m, f.p, f.q))
+            kept += 1
+    finally:
+        log.setLevel(level)
     sims = sims[:kept]
     qs = np.quantile(sims, levels, axis=0) if kept else np.full((len(levels), len(periods)), np.nan)
     final = observed + max(fit.m - float(bass_cumulative(np.array([T]), fit.m, fit.p, fit.q)[0]), 0.0)

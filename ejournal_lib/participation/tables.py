@@ -151,6 +151,7 @@ def adoption_fits(series: pd.DataFrame) -> dict[str, pd.DataFrame]:
                 "se_t0": lf.se[2],
                 "residual_sd": lf.residual_sd,
                 "n_obs": lf.n_obs,
+                "warnings": ",".join(lf.warnings),
             }
         )
     return {"bass_fit": pd.DataFrame(fits), "logistic_fit": pd.DataFrame(logistic_rows)}

@@ -92,10 +92,12 @@ def participation_summary(
     intentions_aggregate: IntentionsAggregate,
     participation_consequences: pd.DataFrame,
     gp_survey_estimates: pd.DataFrame,
+    bass_fit: pd.DataFrame,
 ) -> pd.DataFrame:
     """What the participation appendix opens with: the municipalities public sources name, by status (the
     declined and unknown by name in ``detail``), whether all of Agder signed, the survey's GP shares, the
-    break-even share under the stated GP assumption against KS's count, and the forecast's share in 2030."""
+    break-even share under the stated GP assumption against KS's count, the forecast's share in 2030, and
+    whether the forecast's fit (Bass NLS on the population share) identifies the market potential."""
     counts = public_status["public_status"].value_counts()
     names = {s: ", ".join(sorted(g["municipality_name"])) for s, g in public_status.groupby("public_status")}
     agder = public_status[public_status["municipality_code"].str.startswith(AGDER_PREFIX)]
@@ -116,8 +118,16 @@ def participation_summary(
         ("ks_share", intentions_aggregate.population_share),
         ("ks_share_at_or_above_break_even", int(pd.notna(be) and intentions_aggregate.population_share >= be)),
         ("forecast_share_2030", cons.loc["commitments_bass", "municipal_share_2030"]),
+        ("forecast_potential_identified", int(not _not_identified(bass_fit, "population_share", "nls"))),
     ]
     return _table(rows)
+
+
+def _not_identified(bass_fit: pd.DataFrame, series: str, method: str) -> bool:
+    """Whether that fit's market potential is on its bound or below what is observed (not identified)."""
+    row = bass_fit[(bass_fit["series"] == series) & (bass_fit["method"] == method)]
+    codes = set(",".join(row["warnings"].fillna("")).split(","))
+    return bool(codes & {"market_potential_at_bound", "market_potential_below_observed"})
 
 
 def baseline_study_recommendation(voi_evsi: pd.DataFrame) -> dict:

@@ -10,6 +10,7 @@ from ejournal_lib.cba.risk_sharing import (
     RULES,
     RiskDraws,
     guarantee_cost,
+    guarantee_payment,
     municipal_risk,
     risk_sharing_table,
     simulate_risk,
@@ -43,7 +44,7 @@ def test_rules_only_move_who_pays(risk):
         moved = (risk.npv[rule] - base_npv).abs().max()
         assert moved.drop(["state", "municipalities"]).max() < 1e-9  # only the state and the municipalities
     table = risk_sharing_table(risk)
-    totals = table[table["actor"] == "total"].groupby("measure")[["mean", "p10", "p50", "p85", "p90"]]
+    totals = table[table["actor"] == "total"].groupby("measure")[["mean", "p10", "p85_cost", "p50", "p90"]]
     assert ((totals.max() - totals.min()).abs() < 1e-6).all().all()
 
 
@@ -59,22 +60,48 @@ def test_summaries_are_the_quantiles_of_a_hand_built_two_actor_case():
         municipal_by_population={"brief": np.zeros(10)},
         municipal_by_procurement=np.zeros(10),
         guarantee_cost=np.zeros(10),
+        municipal_investment_cost=np.zeros(10),
     )
     t = risk_sharing_table(draws).set_index(["measure", "actor"]).loc["npv"]
-    # linear interpolation between order statistics: P10 of 1..10 = 1 + 0.1·9 = 1.9, P85 = 1 + 0.85·9 = 8.65
-    assert t.loc["state", ["mean", "p10", "p50", "p85", "p90"]].tolist() == pytest.approx([5.5, 1.9, 5.5, 8.65, 9.1])
+    # linear interpolation between order statistics: P10 of 1..10 = 1 + 0.1·9 = 1.9; the P85 of a cost is the
+    # value's 15th percentile, 1 + 0.15·9 = 2.35 (the pessimistic side)
+    cols = ["mean", "p10", "p85_cost", "p50", "p90"]
+    assert t.loc["state", cols].tolist() == pytest.approx([5.5, 1.9, 2.35, 5.5, 9.1])
     assert t.loc["municipalities", "prob_negative"] == 1.0 and t.loc["state", "prob_negative"] == 0.0
     assert t.loc["total", ["mean", "p10", "p90"]].tolist() == [0.0, 0.0, 0.0]
 
 
-def test_guarantee_is_bounded_by_what_it_covers(scenario, risk):
-    items = scenario.cba.investment_table
-    cover = ((items["p85_mnok"] - items["p50_mnok"]) / (1 + scenario.cba.frame.vat_rate)).sum()  # undiscounted
-    assert (risk.guarantee_cost >= 0).all() and (risk.guarantee_cost <= cover).all()
-    assert (risk.guarantee_cost == 0).any() and (risk.guarantee_cost > 0).any()
-    cost = state_cost_table(risk).set_index("rule")
-    assert cost.loc["brief", "expected_mnok"] == 0.0
-    assert cost.loc["overrun_guarantee", "expected_mnok"] == pytest.approx(guarantee_cost(risk)["mean"])
+def test_the_guarantee_pays_the_municipalities_overrun_above_its_median_once(risk):
+    cost, paid = risk.municipal_investment_cost, risk.guarantee_cost
+    p50, p85 = np.quantile(cost, [0.5, 0.85])
+    assert (paid >= 0).all() and (paid <= np.clip(cost - p50, 0, None) + 1e-9).all() and paid.max() <= p85 - p50 + 1e-9
+    assert (paid > 0).mean() == pytest.approx((cost > p50).mean()) == pytest.approx(0.5, abs=0.001)  # the median
+    gain = risk.cash["overrun_guarantee"]["municipalities"] - risk.cash["brief"]["municipalities"]
+    # never paid for a cost they did not bear: nothing unless their own investment cost is above its median
+    assert np.allclose(gain, paid) and (gain[cost <= p50] == 0).all()
+    table = state_cost_table(risk).set_index("rule")
+    assert table.loc["brief", "expected_mnok"] == 0.0
+    assert table.loc["overrun_guarantee", "expected_mnok"] == pytest.approx(guarantee_cost(risk)["mean"])
+    assert guarantee_payment(np.array([10.0, 20.0, 30.0, 40.0, 50.0])).tolist() == [0, 0, 0, 10, 14]  # by hand
+
+
+def test_the_interaction_solutions_overruns_are_not_covered_again(scenario, public_share):
+    """The state pays the interaction solutions in full under the brief: their overrun must not move the
+    guarantee's payment (before, the guarantee covered the total investment and paid it a second time)."""
+    import dataclasses
+
+    from ejournal_lib.cba.uncertainty import sample_draws
+
+    cba = scenario.cba
+    draws = sample_draws(cba, 2000, 3)
+    column = list(cba.investment_table.index).index("interaction_step1")
+    doubled = draws.investment.copy()
+    doubled[:, column] *= 2.0
+    args = (cba, scenario.actor_mapping, scenario.settings.financing_key, public_share, 2000, 3, cba.risk_sharing)
+    plain = simulate_risk(*args, draws=draws)
+    costly = simulate_risk(*args, draws=dataclasses.replace(draws, investment=doubled))
+    assert not np.allclose(costly.total_npv, plain.total_npv)  # the interaction solutions did cost more
+    assert np.allclose(costly.guarantee_cost, plain.guarantee_cost)
 
 
 def test_correlation_of_one_moves_items_together():

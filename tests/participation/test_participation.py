@@ -208,6 +208,41 @@ def test_negative_p_is_flagged():
     assert label("fit_warning", "negative_p") in relabel(pd.DataFrame([row]), "participation_bass_fit")["Merknad"][0]
 
 
+# the example data's quarterly new population shares: they fall off sharply after a jump, so an unconstrained
+# fit puts the market potential below what has already committed
+FALLING = np.array([0.0746, 0.2482, 0.0593, 0.0784, 0.0762, 0.0531, 0.0272, 0.0265])
+
+
+def test_a_fit_on_its_bound_says_so_and_gives_no_standard_error():
+    from scipy import optimize
+
+    # independent check: without bounds the least-squares potential is below the observed total
+    free = optimize.least_squares(lambda th: bass_new(8, *th) - FALLING, [0.8, 0.05, 0.3], method="lm")
+    assert free.x[0] < FALLING.sum()
+    fit = fit_bass(FALLING, "nls")
+    assert fit.m == pytest.approx(0.999 * FALLING.sum(), rel=2e-3)  # on its lower bound
+    assert "market_potential_at_bound" in fit.warnings and np.isnan([fit.se_m, fit.se_p, fit.se_q]).all()
+    logistic = fit_logistic(np.cumsum(FALLING))
+    assert "market_potential_at_bound" in logistic.warnings and np.isnan(logistic.se).all()
+    # an interior fit (simulated Bass data, potential well above the observed) is not flagged
+    healthy = fit_bass(bass_new(20, 300.0, 0.015, 0.38) + np.random.default_rng(11).normal(0, 0.8, 20), "nls")
+    assert not {"market_potential_at_bound", "parameter_at_bound"} & set(healthy.warnings)
+    assert np.isfinite([healthy.se_m, healthy.se_p, healthy.se_q]).all()
+
+
+def test_a_regression_potential_below_the_observed_is_flagged():
+    # n(t) = 5 + 0.5·N(t−1) − 0.02·N(t−1)² has its root at m = (0.5 + √(0.25 + 0.4)) / 0.04 = 32.7; floored at
+    # 0.5 new adopters a quarter the series runs on to 33.3, past it, and the regression puts m near 33.0
+    n = [5.0]
+    for _ in range(7):
+        N = sum(n)
+        n.append(max(5 + 0.5 * N - 0.02 * N * N, 0.5))
+    fit = fit_bass(n, "ols")
+    assert fit.m == pytest.approx(33.0, abs=0.5) and fit.m < sum(n) == pytest.approx(33.27, abs=0.01)
+    assert "market_potential_below_observed" in fit.warnings
+    assert "market_potential_below_observed" not in fit_bass([5, 8, 9, 10, 12], "ols").warnings  # m ≈ 102 > 44
+
+
 def test_adoption_series_checks():
     with pytest.raises(ValueError, match="declared cumulative but falls at position 2"):
         check_adoption_series([1, 3, 2], cumulative=True)

@@ -268,7 +268,7 @@ def test_risk_sharing_in_appendix_and_workbook(run):
     risk = table(paths, "risk_sharing")
     assert set(risk["rule"]) == {"brief", "overrun_guarantee", "price_cap", "benefit_price"}
     assert set(risk["measure"]) == {"npv", "cash"} and "total" in set(risk["actor"])
-    assert list(risk.columns) == ["rule", "actor", "measure", "mean", "p10", "p50", "p85", "p90", "prob_negative"]
+    assert list(risk.columns) == ["rule", "actor", "measure", "mean", "p10", "p85_cost", "p50", "p90", "prob_negative"]
     html = (paths.appendices / "cba.html").read_text(encoding="utf-8")
     assert "Risikodeling: hvem bærer usikkerheten" in html and "Overskridelsesgarantien koster staten" in html
     sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
