@@ -25,11 +25,18 @@ import pandas as pd
 from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.uncertainty import uncertain_inputs
-from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian
+from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian_curves
 from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.timeuse.survey_design import variance_of_mean
 
-__all__ = ["parameter_groups", "evppi_table", "study_sampling_variance", "evsi_table", "study_recommendation"]
+__all__ = [
+    "parameter_groups",
+    "evppi_table",
+    "study_sampling_variance",
+    "evsi_table",
+    "evsi_tables",
+    "study_recommendation",
+]
 
 EVSI_COLUMNS = [
     "municipalities",
@@ -66,20 +73,47 @@ def parameter_groups(inputs: CBAInputs, draws: Draws) -> dict[str, np.ndarray]:
     return groups
 
 
+#: Batches of draws for the Monte Carlo part of the EVPPI's standard error.
+MC_BATCHES = 10
+
+
 def evppi_table(net_benefit: np.ndarray, groups: dict[str, np.ndarray], n_se: int = 100, seed: int = 1):
     """EVPI and, per group, EVPPI with its standard error, the regression's R² and the share of EVPI
-    (MNOK per decision). A group whose inputs are all certain has EVPPI 0 (status ``no_uncertainty``)."""
+    (MNOK per decision). A group whose inputs are all certain has EVPPI 0 (status ``no_uncertainty``).
+
+    The standard error has two parts: ``se_mnok`` the regression's (its coefficients redrawn ``n_se`` times,
+    the draws held fixed), ``se_mc_mnok`` the draws' own (the EVPPI of :data:`MC_BATCHES` consecutive batches
+    of the draws: their standard deviation over √batches, an estimate of how much the value moves with
+    another seed)."""
     total = evpi(net_benefit)
+    batches = np.array_split(np.arange(len(net_benefit)), MC_BATCHES)
     rows = []
     for code, x in groups.items():
         varying = x[:, np.ptp(x, axis=0) > 0]
         if varying.shape[1] == 0:
             rows.append(
-                {"group": code, "evppi_mnok": 0.0, "se_mnok": 0.0, "r_squared": 0.0, "status": "no_uncertainty"}
+                {
+                    "group": code,
+                    "evppi_mnok": 0.0,
+                    "se_mnok": 0.0,
+                    "se_mc_mnok": 0.0,
+                    "r_squared": 0.0,
+                    "status": "no_uncertainty",
+                }
             )
             continue
         r = evppi(net_benefit, varying, n_se=n_se, seed=seed)
-        rows.append({"group": code, "evppi_mnok": r.evppi, "se_mnok": r.se, "r_squared": r.r_squared, "status": "ok"})
+        per_batch = [evppi(net_benefit[b], varying[b], n_se=0).evppi for b in batches]
+        rows.append(
+            {
+                "group": code,
+                "evppi_mnok": r.evppi,
+                "se_mnok": r.se,
+                "se_mc_mnok": float(np.std(per_batch, ddof=1) / np.sqrt(MC_BATCHES)),
+                "r_squared": r.r_squared,
+                "status": "ok",
+            }
+        )
     out = pd.DataFrame(rows)
     out["share_of_evpi"] = out["evppi_mnok"] / total if total > 0 else 0.0
     out.attrs["evpi_mnok"] = total
@@ -133,6 +167,47 @@ def _study_cost_mnok(n, inputs: CBAInputs, staff_days_per_municipality: int) -> 
     return nominal / 1e6 * factor
 
 
+#: The informed shares φ the study's recommendation is also shown at (beside the scenario's).
+SENSITIVITY_SHARES = (0.25, 0.5, 0.75, 1.0)
+SENSITIVITY_COLUMNS = ["informed_share", "scenario_value", "decision", "municipalities", "evsi_mnok", "engs_mnok"]
+
+
+def _evsi_curves(
+    net_benefit, inputs: CBAInputs, draws: Draws, relative_variance, staff_per_municipality, days_per_staff, shares
+) -> dict[float, pd.DataFrame]:
+    """Per informed share: EVSI, cost and ENGS of a study of every whole n from the scenario's smallest to its
+    largest study size (one regression for all)."""
+    voi = inputs.value_of_information
+    table = {x.input: x for x in uncertain_inputs(inputs)}
+    services = list(inputs.service_table.index)
+    prior = np.array([float(table[f"time:{s}"].dist.var()) for s in services])
+    per_muni = relative_variance.set_index("service").loc[services, "relative_variance_per_municipality"]
+    grid = np.array(voi.study_municipalities)
+    every = np.arange(grid.min(), grid.max() + 1)
+    curves = evsi_gaussian_curves(net_benefit, draws.time, prior, [per_muni.to_numpy() / n for n in every], shares)
+    staff_days = len(services) * staff_per_municipality * days_per_staff
+    cost = _study_cost_mnok(every, inputs, staff_days)
+    return {
+        share: pd.DataFrame(
+            {
+                "municipalities": every,
+                "staff_days": every * staff_days,
+                "evsi_mnok": curve,
+                "study_cost_mnok": cost,
+                "engs_mnok": np.asarray(curve) - cost,
+            }
+        )
+        for share, curve in zip(shares, curves)
+    }
+
+
+def _curve_table(at_share: pd.DataFrame, full: pd.DataFrame, grid) -> pd.DataFrame:
+    out = at_share.assign(evsi_full_mnok=full["evsi_mnok"].to_numpy())
+    best = int(out["engs_mnok"].to_numpy().argmax())
+    out["optimal"] = (np.arange(len(out)) == best) & (out["engs_mnok"] > 0)
+    return out[out["municipalities"].isin(grid) | out["optimal"]].reset_index(drop=True)[EVSI_COLUMNS]
+
+
 def evsi_table(
     net_benefit: np.ndarray,
     inputs: CBAInputs,
@@ -141,31 +216,42 @@ def evsi_table(
     staff_per_municipality: int,
     days_per_staff: int,
 ) -> pd.DataFrame:
-    """EVSI of a baseline study of n municipalities for each n of the scenario's grid (all services, K staff ×
-    D days each), at the scenario's informed share and at φ = 1; the study cost in present value; ENGS."""
+    """EVSI of a baseline study of n municipalities (all services, K staff × D days each), at the scenario's
+    informed share and at φ = 1; the study cost in present value; ENGS. Computed for every whole n from the
+    scenario's smallest to its largest study size: the rows are the scenario's grid of n and the best n
+    (``optimal``: the n that maximises ENGS over all whole numbers in that range, when ENGS is positive)."""
+    return evsi_tables(net_benefit, inputs, draws, relative_variance, staff_per_municipality, days_per_staff)[0]
+
+
+def evsi_tables(
+    net_benefit: np.ndarray,
+    inputs: CBAInputs,
+    draws: Draws,
+    relative_variance: pd.DataFrame,
+    staff_per_municipality: int,
+    days_per_staff: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """:func:`evsi_table`, and how the recommendation moves with the informed share φ
+    (:data:`SENSITIVITY_SHARES` and the scenario's): per φ, the decision, the best n, its EVSI and ENGS."""
     voi = inputs.value_of_information
-    table = {x.input: x for x in uncertain_inputs(inputs)}
-    services = list(inputs.service_table.index)
-    prior = np.array([float(table[f"time:{s}"].dist.var()) for s in services])
-    per_muni = relative_variance.set_index("service").loc[services, "relative_variance_per_municipality"]
-    grid = np.array(voi.study_municipalities)
-    studies = [per_muni.to_numpy() / n for n in grid]
-    evsi = evsi_gaussian(net_benefit, draws.time, prior, studies, voi.baseline_informed_share)
-    upper = evsi_gaussian(net_benefit, draws.time, prior, studies, 1.0)
-    staff_days = len(services) * staff_per_municipality * days_per_staff
-    cost = _study_cost_mnok(grid, inputs, staff_days)
-    out = pd.DataFrame(
-        {  # the columns of EVSI_COLUMNS
-            "municipalities": grid,
-            "staff_days": grid * staff_days,
-            "evsi_mnok": evsi,
-            "evsi_full_mnok": upper,
-            "study_cost_mnok": cost,
-        }
-    )
-    out["engs_mnok"] = out["evsi_mnok"] - out["study_cost_mnok"]
-    out["optimal"] = out["engs_mnok"].eq(out["engs_mnok"].max()) & (out["engs_mnok"] > 0)
-    return out
+    phi = float(voi.baseline_informed_share)
+    shares = sorted({phi, 1.0, *SENSITIVITY_SHARES})
+    curves = _evsi_curves(net_benefit, inputs, draws, relative_variance, staff_per_municipality, days_per_staff, shares)
+    table = _curve_table(curves[phi], curves[1.0], voi.study_municipalities)
+    rows = []
+    for share in shares:
+        rec = study_recommendation(curves[share])
+        rows.append(
+            {
+                "informed_share": share,
+                "scenario_value": share == phi,
+                "decision": rec["decision"],
+                "municipalities": rec["municipalities"],
+                "evsi_mnok": rec["evsi_mnok"],
+                "engs_mnok": rec["engs_mnok"],
+            }
+        )
+    return table, pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
 
 
 def study_recommendation(evsi: pd.DataFrame) -> dict:
@@ -192,8 +278,9 @@ def value_of_information_tables(
     days_per_staff: int,
     seed: int,
 ) -> dict[str, pd.DataFrame]:
-    """The appendix's tables: ``voi_evppi`` (per group), ``voi_evsi`` and ``voi_study_precision`` (no rows when
-    the baseline has no fitted variance components), and ``voi_summary`` (metric, value, unit)."""
+    """The appendix's tables: ``voi_evppi`` (per group), ``voi_evsi``, ``voi_study_precision`` and
+    ``voi_study_sensitivity`` (no rows when the baseline has no fitted variance components), and
+    ``voi_summary`` (metric, value, unit)."""
     voi = inputs.value_of_information
     evppi = evppi_table(net_benefit, parameter_groups(inputs, draws), voi.n_se, seed)
     evpi_value = evppi.attrs["evpi_mnok"]
@@ -203,6 +290,7 @@ def value_of_information_tables(
         ("evpi_mnok", evpi_value, "mnok"),
     ]
     evsi = pd.DataFrame(columns=EVSI_COLUMNS)
+    sensitivity = pd.DataFrame(columns=SENSITIVITY_COLUMNS)
     precision = pd.DataFrame(columns=PRECISION_COLUMNS)
     if components is not None and len(fitted_components(components)):
         services = list(inputs.service_table.index)
@@ -212,7 +300,7 @@ def value_of_information_tables(
             prior_sd=[float(np.sqrt(table[f"time:{s}"].dist.var())) for s in services],
             study_sd_per_municipality=np.sqrt(rel["relative_variance_per_municipality"]),
         )[PRECISION_COLUMNS]
-        evsi = evsi_table(net_benefit, inputs, draws, rel, staff_per_municipality, days_per_staff)
+        evsi, sensitivity = evsi_tables(net_benefit, inputs, draws, rel, staff_per_municipality, days_per_staff)
         rec = study_recommendation(evsi)
         summary += [
             ("study_staff_days_per_municipality", len(services) * staff_per_municipality * days_per_staff, "count"),
@@ -226,4 +314,5 @@ def value_of_information_tables(
         "voi_evppi": evppi.rename(columns={"group": "parameter_group"}),
         "voi_evsi": evsi,
         "voi_study_precision": precision,
+        "voi_study_sensitivity": sensitivity,
     }

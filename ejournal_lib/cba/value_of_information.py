@@ -28,7 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import interpolate
 
-__all__ = ["evpi", "evppi", "EVPPIResult", "evsi_gaussian", "additive_fit"]
+__all__ = ["evpi", "evppi", "EVPPIResult", "evsi_gaussian", "evsi_gaussian_curves", "additive_fit"]
 
 
 def _incremental(net_benefit) -> np.ndarray:
@@ -145,8 +145,17 @@ def evsi_gaussian(
     with a sampling variance, by the Gaussian approximation: each parameter's fitted component g_j is replaced
     by its preposterior mean E[g_j] + c_j (g_j − E[g_j]) with c_j = √(φ_j · φ_j v_j / (φ_j v_j + s_j)), v_j the
     prior and s_j the sampling variance of the parameter (infinite: not measured), φ_j the share of v_j the
-    study can inform (1: all of it). ``sampling_variances`` is a list of studies (one array of s_j each); the
-    regression is fitted once. Returns one EVSI per study."""
+    study can inform (1: all of it). This is exact when the informed part is Gaussian and adds to the rest
+    (X = A + R, A ~ N(·, φv)): the preposterior mean of X then has variance (φv)² / (φv + s).
+    ``sampling_variances`` is a list of studies (one array of s_j each); the regression is fitted once.
+    Returns one EVSI per study (:func:`evsi_gaussian_curves` for several informed shares at once)."""
+    return evsi_gaussian_curves(net_benefit, params, prior_variance, sampling_variances, [informed_share], knots)[0]
+
+
+def evsi_gaussian_curves(
+    net_benefit, params, prior_variance, sampling_variances, informed_shares, knots: int = 6
+) -> list[list[float]]:
+    """:func:`evsi_gaussian` for each of ``informed_shares`` (one EVSI per study for each), on one fit."""
     nb = _incremental(net_benefit)
     y = nb[:, 1] - nb[:, 0]
     params = np.asarray(params, dtype=float)
@@ -154,20 +163,26 @@ def evsi_gaussian(
         params = params[:, None]
     _, X, beta, _, slices = additive_fit(y, params, knots)
     parts = [X[:, sl] @ beta[sl] for sl in slices]
-    centred = [p - p.mean() for p in parts]
+    centred = np.column_stack([p - p.mean() for p in parts])  # (n, p)
     level = beta[0] + sum(p.mean() for p in parts)
     v = np.atleast_1d(np.asarray(prior_variance, float))
-    phi = np.broadcast_to(np.asarray(informed_share, float), v.shape)
-    if np.any((phi <= 0) | (phi > 1)):
-        raise ValueError("informed_share must be in (0, 1]")
-    informed = phi * v
     cap = evpi(nb)
-    out = []
-    for s in sampling_variances:
-        s = np.broadcast_to(np.asarray(s, float), v.shape)
-        finite = np.isfinite(s) & (v > 0)
-        ratio = np.where(finite, informed / (informed + np.where(finite, s, 1.0)), 0.0)
-        shrink = np.sqrt(phi * ratio)
-        g = level + sum(c * part for c, part in zip(shrink, centred))
-        out.append(max(min(_value(g), cap), 0.0))
-    return out
+    curves = []
+    for share in informed_shares:
+        phi = np.broadcast_to(np.asarray(share, float), v.shape)
+        if np.any((phi <= 0) | (phi > 1)):
+            raise ValueError("informed_share must be in (0, 1]")
+        informed = phi * v
+        shrinks = []
+        for s in sampling_variances:
+            s = np.broadcast_to(np.asarray(s, float), v.shape)
+            finite = np.isfinite(s) & (v > 0)
+            ratio = np.where(finite, informed / (informed + np.where(finite, s, 1.0)), 0.0)
+            shrinks.append(np.sqrt(phi * ratio))
+        out: list[float] = []
+        for block in np.array_split(np.array(shrinks), max(1, len(shrinks) // 16)):  # 16 studies at a time
+            g = level + centred @ block.T  # (n, studies)
+            values = np.maximum(g, 0.0).mean(axis=0) - np.maximum(g.mean(axis=0), 0.0)
+            out += [max(min(float(x), cap), 0.0) for x in values]
+        curves.append(out)
+    return curves

@@ -250,7 +250,7 @@ def risk_results(
     )
 
 
-VOI_TABLES = ("voi_summary", "voi_evppi", "voi_evsi", "voi_study_precision")
+VOI_TABLES = ("voi_summary", "voi_evppi", "voi_evsi", "voi_study_precision", "voi_study_sensitivity")
 
 
 @extract_fields({name: pd.DataFrame for name in VOI_TABLES})

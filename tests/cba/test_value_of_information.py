@@ -8,12 +8,13 @@ from scipy import stats
 
 from ejournal_lib.cba.measurement_value import (
     evsi_table,
+    evsi_tables,
     parameter_groups,
     study_recommendation,
     study_sampling_variance,
     value_of_information_tables,
 )
-from ejournal_lib.cba.uncertainty import sample_draws, simulate
+from ejournal_lib.cba.uncertainty import sample_draws, simulate, uncertain_inputs
 from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian
 
 N = 100_000
@@ -140,10 +141,12 @@ def test_evsi_matches_the_closed_form_and_is_ordered(linear):
     assert values[-1] <= evppi(nb, x[:, 0], n_se=0).evppi + 0.01
 
 
-def test_evsi_with_a_partly_informable_parameter():
-    # X = A + R with A ~ N(0, φ), R ~ N(0, 1 − φ); the study measures A with sampling variance s
+@pytest.mark.parametrize("phi", [0.4, 0.5])  # 0.5: the scenario's reading
+def test_evsi_with_a_partly_informable_parameter(phi):
+    # X = A + R with A ~ N(0, φ), R ~ N(0, 1 − φ); the study measures A with sampling variance s: the exact
+    # Bayesian preposterior mean of X is normal with variance φ² / (φ + s)
     rng = np.random.default_rng(4)
-    phi, s, mu = 0.4, 0.1, 0.5
+    s, mu = 0.1, 0.5
     x = rng.normal(0, np.sqrt(phi), N) + rng.normal(0, np.sqrt(1 - phi), N)
     nb = mu + 2.0 * x
     (value,) = evsi_gaussian(nb, x, 1.0, [s], informed_share=phi)
@@ -277,3 +280,48 @@ def test_no_study_value_when_every_fitted_component_is_suppressed(model, compone
     hidden = components.assign(suppressed=True)
     tables = value_of_information_tables(inputs, nb, draws, hidden, 4, 3, 1)
     assert tables["voi_evsi"].empty and tables["voi_study_precision"].empty  # with them: the EVSI tests above
+
+
+def test_the_evppi_monte_carlo_error_matches_the_spread_between_seeds():
+    """se_mc_mnok (batches of one sample) against the standard deviation of the EVPPI over 30 seeds."""
+    from ejournal_lib.cba.measurement_value import evppi_table
+
+    def sample(seed, n=20_000):
+        rng = np.random.default_rng(seed)
+        x = rng.normal(0, 1, n)
+        return 0.2 + x + rng.normal(0, 2.0, n), {"x": x[:, None]}
+
+    values = [evppi_table(*sample(seed), n_se=0)["evppi_mnok"].iloc[0] for seed in range(30)]
+    between = float(np.std(values, ddof=1))
+    table = evppi_table(*sample(99), n_se=50)
+    within = float(table["se_mc_mnok"].iloc[0])
+    assert 0.5 * between < within < 2.0 * between
+
+
+def test_the_recommended_study_is_the_best_whole_number(model, components):
+    inputs, nb, draws = model
+    rel = study_sampling_variance(components, list(inputs.service_table.index), 4, 3)
+    curve, sensitivity = evsi_tables(nb, inputs, draws, rel, 4, 3)
+    rec = study_recommendation(curve)
+    # brute force over every whole number in the grid's range
+    services = list(inputs.service_table.index)
+    table = {x.input: x for x in uncertain_inputs(inputs)}
+    prior = np.array([float(table[f"time:{s}"].dist.var()) for s in services])
+    grid = inputs.value_of_information.study_municipalities
+    every = range(min(grid), max(grid) + 1)
+    per = rel.set_index("service").loc[services, "relative_variance_per_municipality"].to_numpy()
+    phi = inputs.value_of_information.baseline_informed_share
+    evsi = evsi_gaussian(nb, draws.time, prior, [per / n for n in every], phi)
+    cost = [study_cost for study_cost in _costs(inputs, every)]
+    best = list(every)[int(np.argmax(np.array(evsi) - np.array(cost)))]
+    assert rec["municipalities"] == best and best in set(curve["municipalities"])
+    # the sensitivity: the scenario's row is the recommendation; more of the variance in the level, more value
+    row = sensitivity.set_index("informed_share").loc[phi]
+    assert row["municipalities"] == best and bool(row["scenario_value"])
+    assert sensitivity["evsi_mnok"].is_monotonic_increasing
+
+
+def _costs(inputs, every):
+    from ejournal_lib.cba.measurement_value import _study_cost_mnok
+
+    return _study_cost_mnok(np.array(list(every)), inputs, len(inputs.service_table) * 4 * 3)

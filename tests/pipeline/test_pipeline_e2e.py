@@ -291,4 +291,4 @@ def test_value_of_information_in_appendix_and_workbook(run):
     assert f"Anbefaling: mål tidsbruken i {n} kommuner før KS2" in html
     assert "Verdien av en nullpunktsmåling og hva den koster (eksempeldata)" in html  # the curve is marked
     sheets = workbook_sheets(paths.reports / "tabeller.xlsx")
-    assert {"voi_evppi", "voi_evsi", "voi_study_precision"} <= set(sheets)
+    assert {"voi_evppi", "voi_evsi", "voi_study_precision", "voi_study_sensitivity"} <= set(sheets)
