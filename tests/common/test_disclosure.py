@@ -132,7 +132,7 @@ def derivable_small_sets(u, decisions, k):
     return found
 
 
-@pytest.mark.parametrize("seed", range(40))
+@pytest.mark.parametrize("seed", range(24))
 def test_no_subset_of_small_cells_is_derivable_brute_force(seed):
     rng = np.random.default_rng(1000 + seed)
     spec = [(m, r, int(n)) for m in "vwxyz"[: rng.integers(2, 5)] for r in "abc" if (n := rng.integers(0, 6)) > 0]
