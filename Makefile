@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 JOBS   ?= 2
 LAB_ARGS ?=
 
-.PHONY: help setup appendices factsheets test test-fast test-slow lint lock lab list clean benchmark benchmark-compare
+.PHONY: help setup appendices factsheets test test-fast test-slow lint lock lab list clean benchmark benchmark-compare docs
 .DEFAULT_GOAL := help
 
 help: ## List the targets
@@ -46,6 +46,10 @@ lint: setup ## ruff (lint and format check) over the library, tests, benchmarks 
 lock: ## Update requirements.lock from the ranges in pyproject.toml (exact versions with hashes)
 	$(BIN)/uv pip compile pyproject.toml --extra test --extra dev --extra build --generate-hashes \
 		--python-version 3.11 --python-platform x86_64-unknown-linux-gnu --upgrade -o requirements.lock
+
+docs: setup ## The API reference from the library's docstrings (pdoc), in build/api/index.html
+	$(BIN)/pdoc --docformat restructuredtext -o build/api ejournal_lib $$($(BIN)/python -c "import pkgutil, ejournal_lib as e; \
+		print(*(m.name for m in pkgutil.walk_packages(e.__path__, 'ejournal_lib.')))")
 
 lab: setup ## JupyterLab at the project root with the project kernel (extra options: LAB_ARGS="--port 8890")
 	$(BIN)/jupyter lab --notebook-dir=. --MappingKernelManager.default_kernel_name=ejournal $(LAB_ARGS)

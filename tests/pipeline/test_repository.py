@@ -148,6 +148,28 @@ def test_every_command_is_in_the_readme(root):
     assert len(commands) >= 10 and [c for c in commands if f"ejournal {c}" not in readme] == []
 
 
+def test_every_make_target_is_in_the_readme(root):
+    """Each target of the Makefile's help is named in the README (``make docs`` included)."""
+    import re
+
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    targets = re.findall(r"^([a-z-]+):.*## ", makefile, flags=re.M)
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    assert "docs" in targets and [t for t in targets if f"make {t}" not in readme] == []
+
+
+def test_every_module_of_the_library_says_what_it_is(root):
+    """The API reference (``make docs``) is built from docstrings: every package and module has one."""
+    import importlib
+    import pkgutil
+
+    import ejournal_lib
+
+    names = [m.name for m in pkgutil.walk_packages(ejournal_lib.__path__, "ejournal_lib.")]
+    missing = [n for n in names if not (importlib.import_module(n).__doc__ or "").strip()]
+    assert len(names) > 80 and missing == []
+
+
 def test_the_analysts_own_data_folder_is_ignored_by_git(root, tmp_path):
     """``data/local/`` (the analyst's own files, README «Registering data») is never committed."""
     import subprocess
