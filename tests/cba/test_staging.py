@@ -1,0 +1,61 @@
+"""The value of the option to stop (issue 24): closed forms with Gaussian signals, a semi-analytic nested
+computation for two stop points, and the bounds every value must respect."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from ejournal_lib.cba.staging import option_value, stop_point_values
+from ejournal_lib.cba.value_of_information import evpi
+
+N = 200_000
+
+
+def positive_part(mu, sd):
+    """E[max(0, X)] for X ~ N(μ, σ²): σφ(μ/σ) + μΦ(μ/σ)."""
+    return sd * stats.norm.pdf(mu / sd) + mu * stats.norm.cdf(mu / sd)
+
+
+@pytest.mark.parametrize("mu, a", [(-0.5, 1.0), (0.3, 0.6), (-2.0, 1.5)])
+def test_one_stop_point_matches_the_closed_form(mu, a):
+    # C = μ + a·Z + W; at the stop point Z is known, so E[C | Z] = μ + a·Z ~ N(μ, a²)
+    rng = np.random.default_rng(7)
+    z = rng.normal(size=N)
+    c = mu + a * z + rng.normal(size=N)
+    expected = positive_part(mu, a) - max(mu, 0.0)
+    assert option_value(c, z) == pytest.approx(expected, abs=0.01)
+
+
+def test_nothing_observed_is_worth_nothing_and_no_option_beats_perfect_information():
+    rng = np.random.default_rng(3)
+    z, w = rng.normal(size=(2, N))
+    c = -0.2 + z * w + 0.5 * z  # non-linear in what is observed
+    assert option_value(c, None) == 0.0 and option_value(c, np.ones(N)) == 0.0
+    assert 0.0 < option_value(c, z) <= evpi(c)
+    assert option_value(c, np.column_stack([z, w])) == pytest.approx(evpi(c), abs=0.01)  # all of it observed
+
+
+def test_two_stop_points_match_a_nested_computation():
+    # SP1 knows Z1 and commits k1 to reach SP2; SP2 knows Z1 and Z2; what follows SP2 is worth m + Z1 + Z2 + W
+    rng = np.random.default_rng(11)
+    k1, m, s1, s2 = 0.3, -0.2, 1.0, 0.8
+    z1, z2, w = rng.normal(0, s1, N), rng.normal(0, s2, N), rng.normal(0, 1.0, N)
+    table = stop_point_values(
+        [("SP1", np.full(N, -k1), z1), ("SP2", m + z1 + z2 + w, np.column_stack([z1, z2]))]
+    ).set_index("stop_point")
+    # exact: at SP2 continue iff m + Z1 + Z2 > 0, so E[value at SP2 | Z1] = E[max(0, m + Z1 + Z2) | Z1];
+    # at SP1 continue iff that exceeds k1; by quadrature over Z1
+    nodes, weights = np.polynomial.hermite_e.hermegauss(80)
+    at_sp2 = positive_part(m + s1 * nodes, s2)
+    exact = float((weights * np.maximum(at_sp2 - k1, 0.0)).sum() / weights.sum())
+    assert table.attrs["with_stops_mnok"] == pytest.approx(exact, abs=0.01)
+    assert table.attrs["committed_mnok"] == pytest.approx(m - k1, abs=0.01)
+    # SP1 stops where E[value at SP2 | Z1] < k1: below the Z1 that solves E[max(0, m + Z1 + Z2) | Z1] = k1
+    from scipy.optimize import brentq
+
+    threshold = brentq(lambda z: positive_part(m + z, s2) - k1, -10, 10)
+    assert table.loc["SP1", "prob_stop"] == pytest.approx(stats.norm.cdf(threshold / s1), abs=0.01)
+    # the option at SP2 alone: E[max(0, m + Z1 + Z2)] − max(0, m) with Z1 + Z2 ~ N(0, s1² + s2²)
+    alone = positive_part(m, np.hypot(s1, s2)) - max(m, 0.0)
+    assert table.loc["SP2", "option_alone_mnok"] == pytest.approx(alone, abs=0.01)
+    assert (table["value_in_sequence_mnok"] >= -0.005).all()
