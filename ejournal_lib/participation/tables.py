@@ -158,16 +158,19 @@ def adoption_fits(series: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 
 def commitment_forecast_table(series: pd.DataFrame, boot: dict) -> pd.DataFrame:
-    """The observed committed population share by quarter and the bootstrap forecast after it, with its band."""
+    """The observed committed population share by quarter and the bootstrap forecast after it, with its band.
+    The band is the forecast's: it is given for the quarters after the observed ones only (over the observed
+    quarters the model's fitted value is shown beside what was observed, without a band)."""
     horizon = len(boot["point"]) - len(series)
     first = pd.Period(series["period"].iloc[0], freq="Q")
+    ahead = np.arange(len(boot["point"])) >= len(series)
     return pd.DataFrame(
         {
             "period": [str(first + int(k) - 1) for k in boot["period"]],
             "observed_share": np.concatenate([np.cumsum(series["new_population_share"]), np.full(horizon, np.nan)]),
             "forecast_share": boot["point"],
-            "low": boot["low"],
-            "high": boot["high"],
+            "low": np.where(ahead, boot["low"], np.nan),
+            "high": np.where(ahead, boot["high"], np.nan),
         }
     )
 

@@ -34,6 +34,7 @@ RULE_TABLES = (
     "timeuse_addressable_by_service",
     "timeuse_measured_municipalities",
     "cost_estimate",
+    "participation_consequences",
 )
 
 
@@ -112,6 +113,7 @@ def rule_tables(
     timeuse_addressable_by_service: pd.DataFrame,
     timeuse_measured_municipalities: pd.DataFrame,
     cost_estimate: pd.DataFrame,
+    participation_consequences: pd.DataFrame,
 ) -> dict:
     """The tables stop points and goals refer to, by name (each one a node upstream of them)."""
     return dict(
@@ -126,6 +128,7 @@ def rule_tables(
                 timeuse_addressable_by_service,
                 timeuse_measured_municipalities,
                 cost_estimate,
+                participation_consequences,
             ),
         )
     )

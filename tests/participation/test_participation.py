@@ -295,3 +295,19 @@ def test_a_cumulative_series_is_differenced_on_request_and_flagged_otherwise():
     mistaken = fit_bass(np.cumsum(new), "ols")  # cumulative passed as new adopters
     assert "looks_cumulative" in mistaken.warnings
     assert "looks_cumulative" not in direct.warnings
+
+
+def test_the_forecast_table_keeps_each_forecast_inside_its_band_and_gives_no_band_to_observed_quarters():
+    """Issue 21: the table showed a fitted value above its own P90 in observed quarters (the band there is the
+    refits', not a forecast's). With the example register's series, which sits on its bound."""
+    from ejournal_lib.participation.tables import commitment_forecast_table
+
+    series = pd.DataFrame(
+        {"period": [f"{y}Q{q}" for y in (2020, 2021) for q in range(1, 5)], "new_population_share": FALLING}
+    )
+    table = commitment_forecast_table(series, bootstrap_forecast(FALLING, 12, n_boot=60, seed=3))
+    observed = table["observed_share"].notna()
+    assert table.loc[observed, ["low", "high"]].isna().all().all()
+    ahead = table[~observed]
+    assert len(ahead) == 12 and (ahead["low"] <= ahead["forecast_share"] + 1e-12).all()
+    assert (ahead["forecast_share"] <= ahead["high"] + 1e-12).all()
