@@ -89,3 +89,51 @@ def stop_point_values(stages: Sequence[tuple[str, np.ndarray, np.ndarray | None]
     out = pd.DataFrame(rows)
     out.attrs = {"committed_mnok": float(total.mean()), "with_stops_mnok": float(max(after.mean(), 0.0))}
     return out
+
+
+def window_values(inputs, draws, public_share, starts: Sequence[int], chunk: int = 25_000) -> np.ndarray:
+    """(n, len(starts)) each draw's net present value of everything in the years from each start to the next
+    (the last to the end of the period); years before the first start are left out (sunk)."""
+    from ejournal_lib.cba.discounting import discount_factors
+    from ejournal_lib.cba.engine import PresentValueSink, evaluate
+
+    years = np.asarray(inputs.years)
+    d = discount_factors(years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
+    edges = [*starts, int(years.max()) + 1]
+    out = np.zeros((draws.n, len(starts)))
+    for k, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
+        factors = d * ((years >= a) & (years < b))
+        for start in range(0, draws.n, chunk):
+            sl = slice(start, min(start + chunk, draws.n))
+            sink = PresentValueSink(factors)
+            evaluate(inputs, draws.rows(sl), sink, public_share)
+            out[sl, k] = sum(v.sum(axis=1) for _, v in sink.pv.values())
+    return out
+
+
+def stop_point_valuation(
+    inputs, draws, public_share, stop_years: dict[str, int], observed: dict[str, np.ndarray | None]
+) -> pd.DataFrame:
+    """:func:`stop_point_values` on the model: each stop point's cash is the net present value of the years
+    from it to the next stop point (to the end for the last), ``observed[name]`` what is known there. A scalar
+    observable also gets its threshold (``threshold``: the value below which the induction stops, where the
+    regression of continuing crosses zero; NaN when it never does or the observable is not one number)."""
+    names = list(stop_years)
+    cash = window_values(inputs, draws, public_share, [stop_years[s] for s in names])
+    table = stop_point_values([(s, cash[:, k], observed.get(s)) for k, s in enumerate(names)])
+    after = np.zeros(draws.n)
+    thresholds = {}
+    for k in reversed(range(len(names))):  # the fitted value of continuing, later decisions followed
+        going_on = cash[:, k] + after
+        x = _varying(observed.get(names[k]), draws.n)
+        fitted = additive_fit(going_on, x)[0] if x is not None else np.full(draws.n, going_on.mean())
+        after = np.where(fitted < 0, 0.0, going_on)
+        if x is not None and x.shape[1] == 1:
+            order = np.argsort(x[:, 0])
+            positive = fitted[order] >= 0
+            crossing = np.flatnonzero(positive[1:] != positive[:-1])
+            thresholds[names[k]] = float(x[order, 0][crossing[0] + 1]) if len(crossing) else float("nan")
+        else:
+            thresholds[names[k]] = float("nan")
+    table.insert(1, "threshold", [thresholds[s] for s in names])
+    return table

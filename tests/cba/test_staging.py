@@ -59,3 +59,27 @@ def test_two_stop_points_match_a_nested_computation():
     alone = positive_part(m, np.hypot(s1, s2)) - max(m, 0.0)
     assert table.loc["SP2", "option_alone_mnok"] == pytest.approx(alone, abs=0.01)
     assert (table["value_in_sequence_mnok"] >= -0.005).all()
+
+
+def test_the_stop_points_windows_add_up_to_each_draws_net_present_value(scenario, public_share):
+    """On the model: the windows between stop points split each draw's net present value (the simulation's,
+    computed independently), and valuing the stop points keeps the committed value and never loses value."""
+    from ejournal_lib.cba.staging import stop_point_valuation, window_values
+    from ejournal_lib.cba.uncertainty import present_values, sample_draws
+
+    inputs = scenario.cba
+    draws = sample_draws(inputs, 2000, 5)
+    npv = present_values(inputs, draws, public_share)["npv"].to_numpy()
+    first = int(inputs.years.min())
+    windows = window_values(inputs, draws, public_share, [first, first + 1, first + 2, first + 4])
+    assert np.allclose(windows.sum(axis=1), npv, atol=1e-6)
+    table = stop_point_valuation(
+        inputs,
+        draws,
+        public_share,
+        {"SP1": first, "SP2": first + 1, "SP3": first + 2, "SP4": first + 4},
+        {"SP1": None, "SP2": draws.rollout_scale, "SP3": None, "SP4": draws.time.mean(axis=1)},
+    )
+    assert table.attrs["committed_mnok"] == pytest.approx(npv.mean())
+    assert table.attrs["with_stops_mnok"] >= max(npv.mean(), 0.0) - 1.0
+    assert table.set_index("stop_point").loc["SP1", "option_alone_mnok"] == 0.0  # nothing observed at SP1
