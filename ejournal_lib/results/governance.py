@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ejournal_lib.cba.benefit_realisation import followup_status, load_followup
+from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CBAInputs
 from ejournal_lib.cba.scenarios import npv_with
+from ejournal_lib.cba.staging import stop_point_valuation
 from ejournal_lib.common.labels import label
 from ejournal_lib.governance.change_log import (
     change_log_table,
@@ -209,3 +212,40 @@ def stop_point_summary(stop_points: pd.DataFrame) -> pd.DataFrame:
 def change_log_parameters(change_log: pd.DataFrame) -> pd.DataFrame:
     """The change log with each change's parameter overlay (for the closing traceability section)."""
     return change_log
+
+
+def stop_point_value(
+    cba_inputs: CBAInputs,
+    draws: Draws,
+    public_share: dict,
+    stop_point_config: StopPointConfig,
+    voi_study_precision: pd.DataFrame,
+    timeuse_measured_municipalities: pd.DataFrame,
+    scenario: Scenario,
+) -> pd.DataFrame:
+    """What each stop point's option to stop is worth on the analysis's own draws (issue 24), with what is
+    known there: SP1 nothing new; SP2 the committed population share (the draw's roll-out scale); SP3 the
+    supplier's price (the investment multipliers weighted by the items' P50); SP4 the first roll-out's measured
+    time savings (the services' multipliers) and transition loss, each with a measurement error as large as a
+    study of as many municipalities as the baseline measured (``voi_study_precision``; nothing observed at SP4
+    when the baseline has no precision). The SP2 threshold is also given as a population share."""
+    years = {sp.id: sp.date.year for sp in stop_point_config.stop_points}
+    items = cba_inputs.investment_table
+    price = draws.investment @ (items["p50_mnok"] / items["p50_mnok"].sum()).to_numpy()
+    observed: dict = {"SP1": None, "SP2": draws.rollout_scale, "SP3": price, "SP4": None}
+    if len(voi_study_precision):
+        n_measured = max(len(timeuse_measured_municipalities), 1)
+        sd = float(np.sqrt((voi_study_precision["study_sd_per_municipality"] ** 2).mean() / n_measured))
+        rng = np.random.default_rng(scenario.settings.seed)
+        noise = rng.normal(0.0, sd, (draws.n, 2))
+        observed["SP4"] = np.column_stack([draws.time.mean(axis=1), draws.transition]) + noise
+    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed)
+    final = max(cba_inputs.participation.municipal_share_by_year.values())
+    table["observed"] = [
+        {"SP1": "nothing_new", "SP2": "committed_share", "SP3": "supplier_price", "SP4": "first_rollout_measured"}[s]
+        for s in table["stop_point"]
+    ]
+    table["threshold_share"] = np.where(
+        table["stop_point"] == "SP2", np.minimum(table["threshold"] * final, 1.0), np.nan
+    )
+    return table

@@ -232,6 +232,12 @@ def test_governance_tables(run):
     html = (paths.appendices / "governance.html").read_text(encoding="utf-8")
     assert "ej-filterable" in html and "Endringslogg" in html
     assert "Målregister (delvis eksempeldata" in html
+    # the value of the stop points (issue 24): one row per stop point, options worth ≥ 0, in the appendix
+    value = pd.read_csv(paths.processed / "stop_point_value.csv")
+    assert value["stop_point"].tolist() == ["SP1", "SP2", "SP3", "SP4"]
+    assert (value[["value_in_sequence_mnok", "option_alone_mnok"]] >= -1e-9).all().all()
+    assert value["prob_stop"].between(0, 1).all() and value.loc[0, "option_alone_mnok"] == 0  # SP1 learns nothing
+    assert "Verdien av stoppunktene" in html
 
 
 def test_every_appendix_on_example_data_says_so_first(run):
