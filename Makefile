@@ -64,6 +64,7 @@ benchmark: setup ## Time the fast paths against baselines in the same run, recor
 	$(BIN)/python benchmarks/bench_municipal_risk.py
 	$(BIN)/python benchmarks/bench_voi.py
 	$(BIN)/python benchmarks/bench_disclosure.py
+	$(BIN)/python benchmarks/bench_staging.py
 	$(BIN)/python benchmarks/bench_suite.py
 	$(BIN)/python benchmarks/record.py collect
 	$(BIN)/python benchmarks/record.py compare
