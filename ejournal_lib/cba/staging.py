@@ -50,17 +50,36 @@ def option_value(continuation, observed) -> float:
     return 0.0 if x is None else evppi(c, x, n_se=0).evppi
 
 
-def stop_point_values(stages: Sequence[tuple[str, np.ndarray, np.ndarray | None]], knots: int = 6) -> pd.DataFrame:
+def _threshold(x: np.ndarray | None, expected: np.ndarray) -> float:
+    """For one observed number: the value where the regression of continuing turns from negative to positive
+    (below it the induction stops); NaN when it never does or more than one number is observed."""
+    if x is None or x.shape[1] != 1:
+        return float("nan")
+    order = np.argsort(x[:, 0])
+    positive = expected[order] >= 0
+    crossing = np.flatnonzero(positive[1:] != positive[:-1])
+    return float(x[order, 0][crossing[0] + 1]) if len(crossing) else float("nan")
+
+
+def stop_point_values(
+    stages: Sequence[tuple[str, np.ndarray, np.ndarray | None]],
+    knots: int = 6,
+    rules: dict[str, float] | None = None,
+) -> pd.DataFrame:
     """The stop points' decisions by backward induction on the same draws.
 
     ``stages``: in time order, (name, cash, observed) per stop point: ``cash`` each draw's net present value of
     what happens from this stop point to the next (to the end for the last), ``observed`` what is known at
-    this stop point (as in :func:`option_value`). Returns one row per stop point: ``continue_mnok`` (the
-    expected value of continuing from it, later stops followed), ``prob_stop`` (the share of draws that stop
-    here, having reached it), ``value_in_sequence_mnok`` (what the option here adds, given the later ones) and
-    ``option_alone_mnok`` (its value as the only stop point); the frame's ``attrs`` hold the expected value
-    committed from the start and with every stop point (``committed_mnok``, ``with_stops_mnok``)."""
+    this stop point (as in :func:`option_value`). ``rules``: stop points whose decision is a fixed threshold
+    on their one observed number instead (stop below it), to value a rule set in advance. Returns one row per
+    stop point: ``threshold`` (the observed number below which the induction stops, for one number),
+    ``continue_mnok`` (the expected value of continuing from it, later stops followed), ``prob_stop`` (the
+    share of draws that stop here, having reached it), ``value_in_sequence_mnok`` (what the option here adds,
+    given the later ones) and ``option_alone_mnok`` (its value as the only stop point); the frame's ``attrs``
+    hold the expected value committed from the start and with every stop point (``committed_mnok``,
+    ``with_stops_mnok``)."""
     n = len(np.asarray(stages[0][1]))
+    rules = rules or {}
     after = np.zeros(n)  # each draw's realised value from the next stop point on, later decisions followed
     total = np.zeros(n)
     decisions = []
@@ -70,15 +89,21 @@ def stop_point_values(stages: Sequence[tuple[str, np.ndarray, np.ndarray | None]
         going_on = cash + after
         x = _varying(observed, n)
         expected = additive_fit(going_on, x, knots)[0] if x is not None else np.full(n, going_on.mean())
-        stop = expected < 0
+        threshold = _threshold(x, expected)
+        if name in rules:
+            value = np.asarray(observed, dtype=float).reshape(n, -1)[:, 0]
+            stop, threshold = value < rules[name], rules[name]
+        else:
+            stop = expected < 0
         gain = float(np.where(stop, 0.0, going_on).mean() - max(going_on.mean(), 0.0))
-        decisions.append((name, stop, float(going_on.mean()), gain, option_value(total, observed)))
+        decisions.append((name, threshold, stop, float(going_on.mean()), gain, option_value(total, observed)))
         after = np.where(stop, 0.0, going_on)
     rows, alive = [], np.ones(n, dtype=bool)
-    for name, stop, cont, gain, alone in reversed(decisions):
+    for name, threshold, stop, cont, gain, alone in reversed(decisions):
         rows.append(
             {
                 "stop_point": name,
+                "threshold": threshold,
                 "continue_mnok": cont,
                 "prob_stop": float((stop & alive).sum() / max(alive.sum(), 1)),
                 "value_in_sequence_mnok": gain,
@@ -112,28 +137,25 @@ def window_values(inputs, draws, public_share, starts: Sequence[int], chunk: int
 
 
 def stop_point_valuation(
-    inputs, draws, public_share, stop_years: dict[str, int], observed: dict[str, np.ndarray | None]
+    inputs,
+    draws,
+    public_share,
+    stop_years: dict[str, int],
+    observed: dict[str, np.ndarray | None],
+    rules: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """:func:`stop_point_values` on the model: each stop point's cash is the net present value of the years
-    from it to the next stop point (to the end for the last), ``observed[name]`` what is known there. A scalar
-    observable also gets its threshold (``threshold``: the value below which the induction stops, where the
-    regression of continuing crosses zero; NaN when it never does or the observable is not one number)."""
+    from it to the next stop point (to the end for the last), ``observed[name]`` what is known there. With
+    ``rules`` (a fixed threshold on a stop point's one observed number, stop below it), also what those rules
+    lose against the induction's own thresholds: ``value_lost_mnok`` in the frame's ``attrs``, and the
+    rules' ``rule_threshold`` per stop point."""
     names = list(stop_years)
     cash = window_values(inputs, draws, public_share, [stop_years[s] for s in names])
-    table = stop_point_values([(s, cash[:, k], observed.get(s)) for k, s in enumerate(names)])
-    after = np.zeros(draws.n)
-    thresholds = {}
-    for k in reversed(range(len(names))):  # the fitted value of continuing, later decisions followed
-        going_on = cash[:, k] + after
-        x = _varying(observed.get(names[k]), draws.n)
-        fitted = additive_fit(going_on, x)[0] if x is not None else np.full(draws.n, going_on.mean())
-        after = np.where(fitted < 0, 0.0, going_on)
-        if x is not None and x.shape[1] == 1:
-            order = np.argsort(x[:, 0])
-            positive = fitted[order] >= 0
-            crossing = np.flatnonzero(positive[1:] != positive[:-1])
-            thresholds[names[k]] = float(x[order, 0][crossing[0] + 1]) if len(crossing) else float("nan")
-        else:
-            thresholds[names[k]] = float("nan")
-    table.insert(1, "threshold", [thresholds[s] for s in names])
+    stages = [(s, cash[:, k], observed.get(s)) for k, s in enumerate(names)]
+    table = stop_point_values(stages)
+    if rules:
+        fixed = stop_point_values(stages, rules=rules)
+        table["rule_threshold"] = [rules.get(s, float("nan")) for s in names]
+        table.attrs["with_rules_mnok"] = fixed.attrs["with_stops_mnok"]
+        table.attrs["value_lost_mnok"] = table.attrs["with_stops_mnok"] - fixed.attrs["with_stops_mnok"]
     return table

@@ -228,7 +228,8 @@ def stop_point_value(
     supplier's price (the investment multipliers weighted by the items' P50); SP4 the first roll-out's measured
     time savings (the services' multipliers) and transition loss, each with a measurement error as large as a
     study of as many municipalities as the baseline measured (``voi_study_precision``; nothing observed at SP4
-    when the baseline has no precision). The SP2 threshold is also given as a population share."""
+    when the baseline has no precision). The SP2 threshold is also given as a population share, beside the
+    stop point's own (criterion SP2-DEKN) and what that rule loses (``attrs["value_lost_mnok"]``)."""
     years = {sp.id: sp.date.year for sp in stop_point_config.stop_points}
     items = cba_inputs.investment_table
     price = draws.investment @ (items["p50_mnok"] / items["p50_mnok"].sum()).to_numpy()
@@ -239,13 +240,19 @@ def stop_point_value(
         rng = np.random.default_rng(scenario.settings.seed)
         noise = rng.normal(0.0, sd, (draws.n, 2))
         observed["SP4"] = np.column_stack([draws.time.mean(axis=1), draws.transition]) + noise
-    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed)
     final = max(cba_inputs.participation.municipal_share_by_year.values())
+    criteria = {c.id: c for sp in stop_point_config.stop_points for c in sp.criteria}
+    rule = criteria.get("SP2-DEKN")  # the stop point's own coverage threshold, as a roll-out scale
+    threshold = getattr(rule, "threshold", None)
+    rules = {"SP2": float(threshold) / final} if isinstance(threshold, (int, float)) else {}
+    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed, rules)
     table["observed"] = [
         {"SP1": "nothing_new", "SP2": "committed_share", "SP3": "supplier_price", "SP4": "first_rollout_measured"}[s]
         for s in table["stop_point"]
     ]
-    table["threshold_share"] = np.where(
-        table["stop_point"] == "SP2", np.minimum(table["threshold"] * final, 1.0), np.nan
-    )
+    sp2 = (table["stop_point"] == "SP2").to_numpy()
+    table["threshold_share"] = np.where(sp2, np.minimum(table["threshold"] * final, 1.0), np.nan)
+    if "rule_threshold" in table:
+        table["rule_threshold_share"] = np.where(sp2, table["rule_threshold"] * final, np.nan)
+        table = table.drop(columns="rule_threshold")
     return table

@@ -83,3 +83,31 @@ def test_the_stop_points_windows_add_up_to_each_draws_net_present_value(scenario
     assert table.attrs["committed_mnok"] == pytest.approx(npv.mean())
     assert table.attrs["with_stops_mnok"] >= max(npv.mean(), 0.0) - 1.0
     assert table.set_index("stop_point").loc["SP1", "option_alone_mnok"] == 0.0  # nothing observed at SP1
+
+
+def test_thresholds_follow_the_signal_and_its_noise():
+    # C = μ + Z + W, the stop point sees x = Z + e with e ~ N(0, σ²): E[C | x] = μ + x / (1 + σ²), so the
+    # induction stops below x* = −μ(1 + σ²): further from the prior mean the noisier the signal
+    rng = np.random.default_rng(21)
+    z, w, e = rng.normal(size=(3, N))
+    mu = -0.4
+    found = []
+    for sigma in (0.0, 0.5, 1.0, 2.0):
+        table = stop_point_values([("SP", mu + z + w, z + sigma * e)])
+        found.append(table.loc[0, "threshold"])
+        assert found[-1] == pytest.approx(-mu * (1 + sigma**2), abs=0.05 * (1 + sigma**2))
+    assert found == sorted(found)
+
+
+def test_a_fixed_rule_never_beats_the_inductions_threshold():
+    rng = np.random.default_rng(5)
+    z, w = rng.normal(size=(2, N))
+    stages = [("SP", -0.4 + z + w, z)]
+    best = stop_point_values(stages).attrs["with_stops_mnok"]
+    for rule in (-1.0, 0.0, 0.4, 1.0):
+        fixed = stop_point_values(stages, rules={"SP": rule})
+        assert fixed.attrs["with_stops_mnok"] <= best + 0.002
+        assert fixed.loc[0, "threshold"] == rule
+        assert fixed.loc[0, "prob_stop"] == pytest.approx(stats.norm.cdf(rule), abs=0.01)
+    at_best = stop_point_values(stages, rules={"SP": 0.4}).attrs["with_stops_mnok"]  # x* = 0.4 here
+    assert at_best == pytest.approx(best, abs=0.002)
