@@ -8,7 +8,7 @@ from scipy import stats
 from ejournal_lib.cba.staging import option_value, stop_point_values
 from ejournal_lib.cba.value_of_information import evpi
 
-N = 200_000
+N = 100_000
 
 
 def positive_part(mu, sd):

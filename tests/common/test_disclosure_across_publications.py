@@ -19,6 +19,7 @@ from ejournal_lib.scenario import load_scenario
 from tests.conftest import scenario_file
 
 TABLE = "timeuse_addressable_by_service"
+pytestmark = pytest.mark.xdist_group("published_default")  # the module's published default, computed once
 
 
 def graph_of(dest, name):

@@ -14,7 +14,7 @@ from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
 from .helpers import copy_project, workbook_sheets
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("planted_run")]  # the planted run, once
 K = 5
 STAVANGER = "1103"
 
