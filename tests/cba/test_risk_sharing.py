@@ -168,3 +168,23 @@ def test_the_risk_tables_read_the_simulations_first_draws(scenario, public_share
     )
     assert risk.total_npv.shape == (400,)
     assert np.allclose(risk.total_npv, npv[:400], atol=1e-6)
+
+
+def test_the_price_cap_rests_on_the_base_case_not_on_the_draws(scenario, public_share):
+    """The cap is a share of the base case's operation cost: slower roll-outs in the draws (less operation)
+    leave each draw's relief as it is (before, the cap was set on the draws' mean operation cost)."""
+    import dataclasses
+
+    from ejournal_lib.cba.uncertainty import sample_draws
+
+    cba = scenario.cba
+    draws = sample_draws(cba, 2000, 4)
+    args = (cba, scenario.actor_mapping, scenario.settings.financing_key, public_share, 2000, 4, cba.risk_sharing)
+    plain = simulate_risk(*args, draws=draws)
+    slow = simulate_risk(*args, draws=dataclasses.replace(draws, rollout_scale=draws.rollout_scale * 0.5))
+
+    def relief(risk):
+        return (risk.cash["brief"]["state"] - risk.cash["price_cap"]["state"]).to_numpy()
+
+    assert not np.allclose(slow.total_npv, plain.total_npv)  # the slower roll-out changed the draws' values
+    assert (relief(plain) > 0).any() and np.allclose(relief(slow), relief(plain))
