@@ -25,6 +25,10 @@ __all__ = ["publish_table", "publish_result", "show_table", "to_html_table"]
 _NUMERIC_FORMATS = {"int", "dec1", "dec2", "dec3", "mnok", "mnok1", "nok", "percent", "percent0"}
 
 
+#: A table of at most this many rows is never split across pages (its caption, rows and notes stay together).
+KEEP_WHOLE_ROWS = 15
+
+
 def _cell(value, spec, fmt: str, suppressed: bool, missing: str = "") -> str:
     empty = value is None or (pd.api.types.is_scalar(value) and bool(pd.isna(value)))  # None, NaN, NA, NaT
     if suppressed and empty:
@@ -70,6 +74,7 @@ def to_html_table(
         rows=rows,
         notes=list(notes),
         source=source,
+        keep=len(rows) <= KEEP_WHOLE_ROWS,
     )
 
 
