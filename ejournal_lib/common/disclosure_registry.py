@@ -15,13 +15,13 @@ import hashlib
 import hmac
 import json
 import os
-import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from ejournal_lib.common.disclosure import Block
+from ejournal_lib.common.project import secret_key
 
 __all__ = ["REGISTRY", "HOME_VARIABLE", "DisclosureRegistry", "registry_folder"]
 
@@ -52,14 +52,14 @@ class DisclosureRegistry:
         return {"folder": self.folder, "blocks": self.blocks}
 
     def __setstate__(self, state: dict) -> None:
-        for name, value in {**state, "key": _key(state["folder"])}.items():
+        for name, value in {**state, "key": secret_key(state["folder"] / "key")}.items():
             object.__setattr__(self, name, value)
 
     @classmethod
     def read(cls, root: Path) -> DisclosureRegistry:
         """The registry of the project at ``root`` (a key is made on first use)."""
         folder = registry_folder(root)
-        return cls(folder, _key(folder), tuple(b for path in _records(folder) for b in _blocks(path)))
+        return cls(folder, secret_key(folder / "key"), tuple(b for path in _records(folder) for b in _blocks(path)))
 
     def unit_ids(self, units: pd.DataFrame) -> pd.Series:
         """A keyed hash of each row's whole content (a staff-day's registration): the same registration gives
@@ -94,18 +94,6 @@ class DisclosureRegistry:
                 path.unlink()
                 removed += 1
         return removed
-
-
-def _key(folder: Path) -> bytes:
-    path = folder / "key"
-    if not path.is_file():
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(32))
-        tmp.replace(path)
-    return path.read_bytes()
 
 
 def _records(folder: Path) -> list[Path]:

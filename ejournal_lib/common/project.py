@@ -50,3 +50,18 @@ def user_cache_dir(name: str) -> Path:
         except OSError:
             continue
     raise OSError(f"no writable cache folder for {name}")
+
+
+def secret_key(path: Path) -> bytes:
+    """The 32 random bytes kept in ``path``, made on first use and readable by the user only (written whole
+    or not at all)."""
+    import secrets
+
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(secrets.token_bytes(32))
+        tmp.replace(path)
+    return path.read_bytes()

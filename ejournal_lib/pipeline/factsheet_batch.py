@@ -197,13 +197,13 @@ def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
     from ejournal_lib.factsheets.data import check_codes
     from ejournal_lib.pipeline.manifest import base_provenance
     from ejournal_lib.pipeline.plan import results_store
+    from ejournal_lib.pipeline.runner import record_disclosure
     from ejournal_lib.publishing.data_status import example_inputs
     from ejournal_lib.results import result_graph
 
     results = result_graph(p.scenario, store=results_store(paths))  # the run's values, computed once
     data, midt_norge = results.get("municipality_factsheet_data", "midt_norge_codes").values()
-    blocks, registry = results.get("timeuse_published_blocks", "disclosure_registry").values()
-    registry.record(p.scenario.name, paths.out, blocks)  # the factsheets show the baseline's cells: on record
+    record_disclosure(results, paths.out)  # the factsheets show the baseline's cells: on record
     selected = check_codes(codes, data, set(midt_norge)) if codes else list(data["municipality_code"])
     data_path = write_table(data, "municipality_factsheet_data", paths.processed)
     out_dir = paths.reports / "factsheets"

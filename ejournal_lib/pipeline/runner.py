@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from ejournal_lib.common.disclosure_registry import DisclosureRegistry
+from ejournal_lib.common.disclosure_registry import DisclosureRegistry, registry_folder
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.pipeline import cache
 from ejournal_lib.pipeline.execute import execute_notebook
@@ -110,13 +110,17 @@ def run_pipeline(
 
 
 def _register_disclosure(p: Plan, staged: ProjectPaths, out: Path) -> None:
-    """Record in the project's disclosure registry what the publication about to be made shows of the
-    time-use registrations (before it is published; see :mod:`ejournal_lib.common.disclosure_registry`)."""
-    if not any(t in BASELINE_TABLES for spec in p.specs.values() for t in spec.writes):
-        return
-    graph = ResultGraph(p.scenario, results_store(staged))  # the run's values; computed only if absent
+    """Record what the publication about to be made shows of the time-use registrations (before it is
+    published), when the run writes the baseline's tables."""
+    if any(t in BASELINE_TABLES for spec in p.specs.values() for t in spec.writes):
+        record_disclosure(ResultGraph(p.scenario, results_store(staged)), out)  # the run's values
+
+
+def record_disclosure(graph: ResultGraph, out: Path) -> None:
+    """Put on record in the project's disclosure registry the baseline cells ``graph``'s scenario shows in
+    output folder ``out`` (see :mod:`ejournal_lib.common.disclosure_registry`)."""
     blocks, registry = graph.get("timeuse_published_blocks", "disclosure_registry").values()
-    registry.record(p.scenario.name, out, blocks)
+    registry.record(graph.scenario.name, out, blocks)
 
 
 def _refuse_taken_name(paths: ProjectPaths, scenario) -> None:
@@ -275,7 +279,8 @@ def clean_outputs(paths: ProjectPaths) -> None:
             lock.__enter__()
         _remove_children(base.processed, base.reports)
         shutil.rmtree(base.out / PUBLICATIONS, ignore_errors=True)
-        DisclosureRegistry.read(base.root).forget(base.out)  # its publications are withdrawn
+        if registry_folder(base.root).is_dir():
+            DisclosureRegistry.read(base.root).forget(base.out)  # its publications are withdrawn
     finally:
         for lock in locks:
             lock.__exit__(None, None, None)

@@ -18,13 +18,12 @@ import hmac
 import logging
 import os
 import pickle
-import secrets
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ejournal_lib.common.project import user_cache_dir
+from ejournal_lib.common.project import secret_key, user_cache_dir
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario, load_scenario
 from ejournal_lib.scenario.data_kinds import example_inputs, input_kinds
@@ -38,14 +37,7 @@ log = logging.getLogger(__name__)
 @functools.lru_cache(maxsize=1)
 def _store_key() -> bytes:
     """This user's secret for signing stored values (created once, readable by the user only)."""
-    path = user_cache_dir("keys") / "result-store.key"
-    if not path.is_file():
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(secrets.token_bytes(32))
-        tmp.replace(path)
-    return path.read_bytes()
+    return secret_key(user_cache_dir("keys") / "result-store.key")
 
 
 def _signature(payload: bytes) -> bytes:
