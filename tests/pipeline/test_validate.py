@@ -80,7 +80,7 @@ def folder(tmp_path, root):
 
 
 @pytest.mark.parametrize("case", list(MUTATIONS))
-def test_validate_refuses_what_run_refuses(folder, root, scenario, case, capsys):
+def test_validate_refuses_what_run_refuses(folder, root, scenario, case):
     mutate, expected = MUTATIONS[case]
     mutate(folder)
     as_run = load_scenario(scenario.path, overrides={"data.timeuse": [str(folder)]}, root=root)
@@ -89,8 +89,16 @@ def test_validate_refuses_what_run_refuses(folder, root, scenario, case, capsys)
     run_problems = [str(p) for p in err.value.problems]
     assert any(expected in p for p in run_problems), run_problems
     assert [str(p) for p in validate_paths([folder], scenario)] == run_problems
+
+
+def test_the_command_prints_every_problem(folder, capsys):
+    """The command prints each problem of every file, and the count."""
+    cases = ("end_before_start", "header_only")
+    for case in cases:
+        MUTATIONS[case][0](folder)
     assert main(["validate", str(folder)]) == 1
-    assert expected in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert all(MUTATIONS[case][1] in out for case in cases) and "2 problem(s) found" in err
 
 
 def test_the_shipped_inputs_validate_and_the_folder_as_well(root, scenario, capsys):
