@@ -14,7 +14,8 @@ per decision: MNOK of present value for the whole area, the same units as the ne
 The study measures the level of addressable time; the saving is that level times the share a new record
 removes, which only a measurement after roll-out shows. ``baseline_informed_share`` (φ) is the share of each
 service's time-saving variance in the level; the curve at φ = 1 (the study settles the saving) is an upper
-bound shown beside it.
+bound shown beside it. ``level_distribution`` says how that level is distributed (the EVSI depends on it):
+``gamma`` or ``normal`` (exact Bayesian computation), or ``drawn`` (the Gaussian approximation on the draws).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pandas as pd
 from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.uncertainty import uncertain_inputs
-from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian_curves
+from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian_curves, evsi_level_curves
 from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.timeuse.survey_design import variance_of_mean
 
@@ -167,16 +168,33 @@ def _study_cost_mnok(n, inputs: CBAInputs, staff_days_per_municipality: int) -> 
     return nominal / 1e6 * factor
 
 
-#: The informed shares φ the study's recommendation is also shown at (beside the scenario's).
+#: The informed shares φ and the level's distributions the study's recommendation is also shown at.
 SENSITIVITY_SHARES = (0.25, 0.5, 0.75, 1.0)
-SENSITIVITY_COLUMNS = ["informed_share", "scenario_value", "decision", "municipalities", "evsi_mnok", "engs_mnok"]
+LEVEL_DISTRIBUTIONS = ("drawn", "normal", "gamma")
+SENSITIVITY_COLUMNS = [
+    "level_distribution",
+    "informed_share",
+    "scenario_value",
+    "decision",
+    "municipalities",
+    "evsi_mnok",
+    "engs_mnok",
+]
 
 
 def _evsi_curves(
-    net_benefit, inputs: CBAInputs, draws: Draws, relative_variance, staff_per_municipality, days_per_staff, shares
+    net_benefit,
+    inputs: CBAInputs,
+    draws: Draws,
+    relative_variance,
+    staff_per_municipality,
+    days_per_staff,
+    shares,
+    level_distribution: str,
 ) -> dict[float, pd.DataFrame]:
     """Per informed share: EVSI, cost and ENGS of a study of every whole n from the scenario's smallest to its
-    largest study size (one regression for all)."""
+    largest study size, with the level's distribution ``drawn`` (Gaussian approximation on the draws) or
+    ``normal``/``gamma`` (exact Bayesian computation)."""
     voi = inputs.value_of_information
     table = {x.input: x for x in uncertain_inputs(inputs)}
     services = list(inputs.service_table.index)
@@ -184,7 +202,25 @@ def _evsi_curves(
     per_muni = relative_variance.set_index("service").loc[services, "relative_variance_per_municipality"]
     grid = np.array(voi.study_municipalities)
     every = np.arange(grid.min(), grid.max() + 1)
-    curves = evsi_gaussian_curves(net_benefit, draws.time, prior, [per_muni.to_numpy() / n for n in every], shares)
+    if level_distribution == "drawn":
+        curves = evsi_gaussian_curves(net_benefit, draws.time, prior, [per_muni.to_numpy() / n for n in every], shares)
+    else:  # exact, slower: the grid first, then every whole n around each share's best grid point (ENGS is unimodal)
+
+        def exact(ns):
+            return evsi_level_curves(
+                net_benefit, draws.time, prior, [per_muni.to_numpy() / n for n in ns], shares, level_distribution
+            )
+
+        first = exact(grid)
+        cost = _study_cost_mnok(grid, inputs, len(services) * staff_per_municipality * days_per_staff)
+        best = [int(np.argmax(np.asarray(c) - cost)) for c in first]
+        every = np.array(
+            sorted({*grid, *(n for b in best for n in range(grid[max(b - 1, 0)], grid[min(b + 1, len(grid) - 1)] + 1))})
+        )
+        known = {n: i for i, n in enumerate(grid)}
+        rest = [n for n in every if n not in known]
+        more = exact(rest) if rest else [[] for _ in shares]
+        curves = [[c[known[n]] if n in known else m[rest.index(n)] for n in every] for c, m in zip(first, more)]
     staff_days = len(services) * staff_per_municipality * days_per_staff
     cost = _study_cost_mnok(every, inputs, staff_days)
     return {
@@ -220,7 +256,19 @@ def evsi_table(
     informed share and at φ = 1; the study cost in present value; ENGS. Computed for every whole n from the
     scenario's smallest to its largest study size: the rows are the scenario's grid of n and the best n
     (``optimal``: the n that maximises ENGS over all whole numbers in that range, when ENGS is positive)."""
-    return evsi_tables(net_benefit, inputs, draws, relative_variance, staff_per_municipality, days_per_staff)[0]
+    voi = inputs.value_of_information
+    phi = float(voi.baseline_informed_share)
+    curves = _evsi_curves(
+        net_benefit,
+        inputs,
+        draws,
+        relative_variance,
+        staff_per_municipality,
+        days_per_staff,
+        sorted({phi, 1.0}),
+        voi.level_distribution,
+    )
+    return _curve_table(curves[phi], curves[1.0], voi.study_municipalities)
 
 
 def evsi_tables(
@@ -232,19 +280,27 @@ def evsi_tables(
     days_per_staff: int,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`evsi_table`, and how the recommendation moves with the informed share φ
-    (:data:`SENSITIVITY_SHARES` and the scenario's): per φ, the decision, the best n, its EVSI and ENGS."""
+    (:data:`SENSITIVITY_SHARES` and the scenario's) and the level's distribution (:data:`LEVEL_DISTRIBUTIONS`):
+    per pair, the decision, the best n, its EVSI and ENGS."""
     voi = inputs.value_of_information
-    phi = float(voi.baseline_informed_share)
+    phi, family = float(voi.baseline_informed_share), voi.level_distribution
     shares = sorted({phi, 1.0, *SENSITIVITY_SHARES})
-    curves = _evsi_curves(net_benefit, inputs, draws, relative_variance, staff_per_municipality, days_per_staff, shares)
+    by_family = {
+        f: _evsi_curves(
+            net_benefit, inputs, draws, relative_variance, staff_per_municipality, days_per_staff, shares, f
+        )
+        for f in LEVEL_DISTRIBUTIONS
+    }
+    curves = by_family[family]
     table = _curve_table(curves[phi], curves[1.0], voi.study_municipalities)
     rows = []
-    for share in shares:
-        rec = study_recommendation(curves[share])
+    for f, share in ((f, share) for f in LEVEL_DISTRIBUTIONS for share in shares):
+        rec = study_recommendation(by_family[f][share])
         rows.append(
             {
+                "level_distribution": f,
                 "informed_share": share,
-                "scenario_value": share == phi,
+                "scenario_value": share == phi and f == family,
                 "decision": rec["decision"],
                 "municipalities": rec["municipalities"],
                 "evsi_mnok": rec["evsi_mnok"],

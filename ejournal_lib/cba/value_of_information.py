@@ -17,6 +17,10 @@ decision, and how large a baseline measurement pays off.
   the fitted component of each parameter is shrunk by √(prior variance / (prior variance + sampling
   variance)), the spread of its preposterior mean; when a study can inform only a share φ of a parameter's
   variance (the parameter is a product of a measured and an unmeasured factor), by √(φ · φv / (φv + s)).
+* ``evsi_level_curves(...)``: the same value by an exact Bayesian computation for a stated distribution of the
+  level the study measures (normal or gamma, mean and variance φv from the analysis): simulated study results,
+  each parameter's posterior mean by quadrature over its prior, and the net benefit linear in the parameters
+  (their fitted components' slopes), as freed time is in the level of time use.
 
 All values are per decision, in the units of the net benefit (here MNOK of present value for the country).
 """
@@ -26,9 +30,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import interpolate
+from scipy import interpolate, stats
 
-__all__ = ["evpi", "evppi", "EVPPIResult", "evsi_gaussian", "evsi_gaussian_curves", "additive_fit"]
+__all__ = [
+    "evpi",
+    "evppi",
+    "EVPPIResult",
+    "evsi_gaussian",
+    "evsi_gaussian_curves",
+    "evsi_level_curves",
+    "level_prior",
+    "posterior_mean",
+    "additive_fit",
+]
+
+#: The distributions :func:`level_prior` knows for the level a study measures.
+LEVEL_FAMILIES = ("normal", "gamma")
 
 
 def _incremental(net_benefit) -> np.ndarray:
@@ -184,5 +201,92 @@ def evsi_gaussian_curves(
             g = level + centred @ block.T  # (n, studies)
             values = np.maximum(g, 0.0).mean(axis=0) - np.maximum(g.mean(axis=0), 0.0)
             out += [max(min(float(x), cap), 0.0) for x in values]
+        curves.append(out)
+    return curves
+
+
+def level_prior(family: str, mean: float, variance: float):
+    """The prior of the level a study measures, as a frozen scipy distribution with this mean and variance:
+    ``normal``, or ``gamma`` (positive and right-skewed; shape mean²/variance)."""
+    if family == "normal":
+        return stats.norm(mean, np.sqrt(variance))
+    if family == "gamma":
+        if mean <= 0:
+            raise ValueError(f"a gamma level needs a positive mean, got {mean}")
+        return stats.gamma(mean**2 / variance, scale=variance / mean)
+    raise ValueError(f"level distribution {family!r} is not one of {LEVEL_FAMILIES}")
+
+
+def posterior_mean(prior, sampling_variance: float, observed, points: int = 512) -> np.ndarray:
+    """E[A | x̄] for A ~ ``prior`` and x̄ = A + N(0, ``sampling_variance``), at each ``observed`` x̄, by
+    quadrature over ``points`` evenly spaced values between the prior's 10⁻⁹ and 1 − 10⁻⁹ quantiles."""
+    return _posterior_mean(*_quadrature(prior, points), sampling_variance, observed)
+
+
+def _quadrature(prior, points: int) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = prior.ppf([1e-9, 1 - 1e-9])
+    a = np.linspace(float(lo), float(hi), points)
+    return a, np.log(np.maximum(prior.pdf(a), 1e-300))
+
+
+def _posterior_mean(a: np.ndarray, log_prior: np.ndarray, sampling_variance: float, observed) -> np.ndarray:
+    x = np.atleast_1d(np.asarray(observed, float))
+    log_w = log_prior[None, :] - 0.5 * (x[:, None] - a[None, :]) ** 2 / sampling_variance
+    w = np.exp(log_w - log_w.max(axis=1, keepdims=True))
+    return (w @ a) / w.sum(axis=1)
+
+
+def evsi_level_curves(
+    net_benefit,
+    params,
+    prior_variance,
+    sampling_variances,
+    informed_shares,
+    family: str,
+    n: int = 20_000,
+    seed: int = 1,
+    knots: int = 6,
+) -> list[list[float]]:
+    """EVSI of each study (one array of sampling variances s_j per study, infinite: not measured) for each
+    informed share φ, by an exact Bayesian computation when the level A_j a study measures has the
+    distribution ``family`` with the parameter's mean and variance φ·v_j, and the rest of the parameter
+    (variance (1 − φ)v_j) is not learned. The net benefit is taken as linear in each parameter, with the slope
+    of its fitted additive component. ``n`` simulated study results (common to all studies and shares);
+    each parameter's posterior mean by :func:`posterior_mean`, interpolated over a grid of results."""
+    nb = _incremental(net_benefit)
+    y = nb[:, 1] - nb[:, 0]
+    params = np.asarray(params, dtype=float)
+    if params.ndim == 1:
+        params = params[:, None]
+    _, X, beta, _, slices = additive_fit(y, params, knots)
+    means, v = params.mean(axis=0), np.atleast_1d(np.asarray(prior_variance, float))
+    slopes = np.array(
+        [
+            np.cov(X[:, sl] @ beta[sl], params[:, j])[0, 1] / max(params[:, j].var(ddof=1), 1e-300)
+            for j, sl in enumerate(slices)
+        ]
+    )
+    base, cap = float(y.mean()), evpi(nb)
+    u = stats.qmc.LatinHypercube(d=params.shape[1], seed=seed).random(n)  # the levels' quantiles, stratified
+    z = np.random.default_rng(seed).standard_normal((n, params.shape[1]))  # the studies' sampling errors
+    curves = []
+    for share in informed_shares:
+        if not 0 < share <= 1:
+            raise ValueError("informed_share must be in (0, 1]")
+        priors = [level_prior(family, means[j], share * v[j]) if v[j] > 0 else None for j in range(len(v))]
+        levels = [p.ppf(u[:, j]) if p is not None else None for j, p in enumerate(priors)]
+        nodes = [_quadrature(p, 256) if p is not None else None for p in priors]
+        out = []
+        for s in sampling_variances:
+            s = np.broadcast_to(np.asarray(s, float), v.shape)
+            shift = np.zeros(n)
+            for j, (level, node) in enumerate(zip(levels, nodes)):
+                if level is None or node is None or not np.isfinite(s[j]) or slopes[j] == 0:
+                    continue
+                observed = level + np.sqrt(s[j]) * z[:, j]
+                grid = np.linspace(observed.min(), observed.max(), 65)
+                shift += slopes[j] * (np.interp(observed, grid, _posterior_mean(*node, s[j], grid)) - means[j])
+            g = base + shift
+            out.append(max(min(float(np.maximum(g, 0.0).mean() - max(g.mean(), 0.0)), cap), 0.0))
         curves.append(out)
     return curves

@@ -87,6 +87,9 @@ class ValueOfInformation(StrictModel):
     # share of each service's time-saving variance in the level of addressable time (what a baseline measures);
     # the rest is the share of it a new record removes, which only a measurement after roll-out shows
     baseline_informed_share: Annotated[float, Field(gt=0, le=1)]
+    # the distribution of that level (what the study's value depends on): "drawn" (the analysis's own draws,
+    # Gaussian approximation), or "normal" / "gamma" (exact Bayesian computation, mean and variance from the draws)
+    level_distribution: Literal["drawn", "normal", "gamma"]
     n_se: Annotated[int, Field(ge=0, le=1000)]  # coefficient redraws for the EVPPI standard errors
 
     @model_validator(mode="after")

@@ -15,7 +15,15 @@ from ejournal_lib.cba.measurement_value import (
     value_of_information_tables,
 )
 from ejournal_lib.cba.uncertainty import sample_draws, simulate, uncertain_inputs
-from ejournal_lib.cba.value_of_information import evpi, evppi, evsi_gaussian
+from ejournal_lib.cba.value_of_information import (
+    evpi,
+    evppi,
+    evsi_gaussian,
+    evsi_gaussian_curves,
+    evsi_level_curves,
+    level_prior,
+    posterior_mean,
+)
 
 N = 100_000
 
@@ -154,6 +162,62 @@ def test_evsi_with_a_partly_informable_parameter(phi):
     assert value == pytest.approx(expected, abs=tolerance(2.0) + 0.01)
     with pytest.raises(ValueError, match="informed_share"):
         evsi_gaussian(nb, x, 1.0, [s], informed_share=0.0)
+
+
+def test_the_posterior_mean_by_quadrature():
+    """Normal level: the conjugate closed form m + v/(v + s)·(x̄ − m). Gamma level: the ratio of two integrals
+    computed by adaptive quadrature (scipy.integrate.quad) at each x̄."""
+    from scipy import integrate
+
+    x = np.array([0.2, 0.7, 1.0, 1.4, 2.5])
+    normal = level_prior("normal", 1.0, 0.09)
+    assert posterior_mean(normal, 0.04, x) == pytest.approx(1.0 + 0.09 / 0.13 * (x - 1.0), abs=1e-4)
+    gamma = level_prior("gamma", 1.0, 0.09)
+    assert (gamma.mean(), gamma.var()) == pytest.approx((1.0, 0.09))
+
+    def exact(xi):
+        def lik(a):
+            return gamma.pdf(a) * np.exp(-0.5 * (xi - a) ** 2 / 0.04)
+
+        return (
+            integrate.quad(lambda a: a * lik(a), 0, 6, points=[xi, 1.0])[0]
+            / integrate.quad(lik, 0, 6, points=[xi, 1.0])[0]
+        )
+
+    assert posterior_mean(gamma, 0.04, x) == pytest.approx([exact(xi) for xi in x], abs=2e-3)
+
+
+@pytest.mark.parametrize("phi", [0.5])  # the scenario's reading
+def test_the_evsi_for_a_stated_level_distribution_is_the_exact_bayesian_value(phi):
+    """NB = μ + b·(X − 1), X = A + R, the study measures A (variance φ) with sampling variance s. Normal A: the
+    closed form, which the scenario's φ = 0,5 reading by the Gaussian approximation also meets. Gamma A: the
+    posterior mean of A by adaptive quadrature for each simulated study result, independently of the library."""
+    from scipy import integrate
+
+    rng = np.random.default_rng(8)
+    s, mu, b, v = 0.1, 0.2, 2.0, 0.25
+    x = 1 + rng.normal(0, np.sqrt(phi * v), N) + rng.normal(0, np.sqrt((1 - phi) * v), N)
+    nb = mu + b * (x - 1)
+    exact = gaussian_value(mu, b * np.sqrt((phi * v) ** 2 / (phi * v + s)))
+    ((normal,),), ((approx,),) = (
+        evsi_level_curves(nb, x, v, [[s]], [phi], "normal"),
+        evsi_gaussian_curves(nb, x, v, [[s]], [phi]),
+    )
+    assert normal == pytest.approx(exact, rel=0.03) and approx == pytest.approx(exact, rel=0.03)
+    ((gamma,),) = evsi_level_curves(nb, x, v, [[s]], [phi], "gamma")
+    prior = level_prior("gamma", 1.0, phi * v)
+    a = prior.rvs(N, random_state=rng)
+    observed = a + rng.normal(0, np.sqrt(s), len(a))
+    knots = np.linspace(observed.min(), observed.max(), 80)  # adaptive quadrature at 80 results, interpolated
+
+    def post(xi):
+        lik = lambda t: prior.pdf(t) * np.exp(-0.5 * (xi - t) ** 2 / s)  # noqa: E731
+        return integrate.quad(lambda t: t * lik(t), 0, 8, points=[1.0])[0] / integrate.quad(lik, 0, 8, points=[1.0])[0]
+
+    g = mu + b * (np.interp(observed, knots, [post(xi) for xi in knots]) - 1.0)
+    direct = np.maximum(g, 0).mean() - max(g.mean(), 0)
+    assert gamma == pytest.approx(direct, rel=0.06)
+    assert abs(gamma - exact) > 0.03 * exact  # the distribution matters: a skewed level is worth something else
 
 
 def test_bad_input_is_refused():
@@ -311,14 +375,18 @@ def test_the_recommended_study_is_the_best_whole_number(model, components):
     every = range(min(grid), max(grid) + 1)
     per = rel.set_index("service").loc[services, "relative_variance_per_municipality"].to_numpy()
     phi = inputs.value_of_information.baseline_informed_share
-    evsi = evsi_gaussian(nb, draws.time, prior, [per / n for n in every], phi)
+    family = inputs.value_of_information.level_distribution
+    assert family == "gamma"  # the scenario's reading; every whole n computed here, the table searches the grid first
+    (evsi,) = evsi_level_curves(nb, draws.time, prior, [per / n for n in every], [phi], family)
     cost = [study_cost for study_cost in _costs(inputs, every)]
     best = list(every)[int(np.argmax(np.array(evsi) - np.array(cost)))]
     assert rec["municipalities"] == best and best in set(curve["municipalities"])
     # the sensitivity: the scenario's row is the recommendation; more of the variance in the level, more value
-    row = sensitivity.set_index("informed_share").loc[phi]
-    assert row["municipalities"] == best and bool(row["scenario_value"])
-    assert sensitivity["evsi_mnok"].is_monotonic_increasing
+    row = sensitivity.set_index(["level_distribution", "informed_share"]).loc[(family, phi)]
+    assert row["municipalities"] == best and bool(row["scenario_value"]) and sensitivity["scenario_value"].sum() == 1
+    assert set(sensitivity["level_distribution"]) == {"drawn", "normal", "gamma"}
+    for _, rows in sensitivity.groupby("level_distribution"):
+        assert rows["evsi_mnok"].is_monotonic_increasing
 
 
 def _costs(inputs, every):
