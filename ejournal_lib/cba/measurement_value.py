@@ -15,7 +15,7 @@ The study measures the level of addressable time; the saving is that level times
 removes, which only a measurement after roll-out shows. ``baseline_informed_share`` (φ) is the share of each
 service's time-saving variance in the level; the curve at φ = 1 (the study settles the saving) is an upper
 bound shown beside it. ``level_distribution`` says how that level is distributed (the EVSI depends on it):
-``gamma`` or ``normal`` (exact Bayesian computation), or ``drawn`` (the Gaussian approximation on the draws).
+``gamma`` or ``gaussian`` (exact Bayesian computation), or ``drawn`` (the Gaussian approximation on the draws).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def _study_cost_mnok(n, inputs: CBAInputs, staff_days_per_municipality: int) -> 
 
 #: The informed shares φ and the level's distributions the study's recommendation is also shown at.
 SENSITIVITY_SHARES = (0.25, 0.5, 0.75, 1.0)
-LEVEL_DISTRIBUTIONS = ("drawn", "normal", "gamma")
+LEVEL_DISTRIBUTIONS = ("drawn", "gaussian", "gamma")
 SENSITIVITY_COLUMNS = [
     "level_distribution",
     "informed_share",
@@ -194,7 +194,7 @@ def _evsi_curves(
 ) -> dict[float, pd.DataFrame]:
     """Per informed share: EVSI, cost and ENGS of a study of every whole n from the scenario's smallest to its
     largest study size, with the level's distribution ``drawn`` (Gaussian approximation on the draws) or
-    ``normal``/``gamma`` (exact Bayesian computation)."""
+    ``gaussian``/``gamma`` (exact Bayesian computation)."""
     voi = inputs.value_of_information
     table = {x.input: x for x in uncertain_inputs(inputs)}
     services = list(inputs.service_table.index)

@@ -10,6 +10,9 @@ Several stop points in sequence are valued backwards by least-squares Monte Carl
 2001; :func:`stop_point_values`): at the last, continue where the regression of the rest on what is observed
 is positive; at each earlier one, regress what continuing is worth when the later decisions are followed
 (the realised values along each draw's path, not the fitted ones, so the policy's value is not flattered).
+
+A staged roll-out (:func:`staged_rollout`) is the second measure beside the committed one: the first wave
+alone, the rest later and only if what the first wave shows makes going on worth it.
 """
 
 from __future__ import annotations
@@ -21,7 +24,14 @@ import pandas as pd
 
 from ejournal_lib.cba.value_of_information import additive_fit, evppi
 
-__all__ = ["option_value", "stop_point_values"]
+__all__ = [
+    "option_value",
+    "stop_point_values",
+    "stop_point_valuation",
+    "measured_first_rollout",
+    "staged_path",
+    "staged_rollout",
+]
 
 
 def _varying(observed, n: int) -> np.ndarray | None:
@@ -158,4 +168,76 @@ def stop_point_valuation(
         table["rule_threshold"] = [rules.get(s, float("nan")) for s in names]
         table.attrs["with_rules_mnok"] = fixed.attrs["with_stops_mnok"]
         table.attrs["value_lost_mnok"] = table.attrs["with_stops_mnok"] - fixed.attrs["with_stops_mnok"]
+    return table
+
+
+def measured_first_rollout(draws, study_sd: float, seed: int) -> np.ndarray:
+    """What the first roll-out's municipalities show, per draw: the services' mean time-saving multiplier and the
+    transition loss multiplier, each measured with a normal error of standard deviation ``study_sd``."""
+    noise = np.random.default_rng(seed).normal(0.0, study_sd, (draws.n, 2))
+    return np.column_stack([draws.time.mean(axis=1), draws.transition]) + noise
+
+
+def staged_path(share_by_year: dict[int, float], delay_years: int) -> dict[int, float]:
+    """The committed participation path with its first wave alone (the pilot) and every later wave
+    ``delay_years`` later; the decision on the rest is taken at the start of the second wave's new year.
+
+    >>> staged_path({2025: 0.1, 2026: 0.2, 2027: 0.3}, 2)
+    {2025: 0.1, 2028: 0.2, 2029: 0.3}
+    """
+    years = sorted(share_by_year)
+    return {years[0]: share_by_year[years[0]], **{y + delay_years: share_by_year[y] for y in years[1:]}}
+
+
+STAGED_COLUMNS = [
+    "measure",
+    "decision_year",
+    "expected_mnok",
+    "p10_mnok",
+    "p50_mnok",
+    "p90_mnok",
+    "prob_negative",
+    "prob_stop",
+]
+
+
+def staged_rollout(inputs, draws, public_share, observed, delay_years: int, knots: int = 6) -> pd.DataFrame:
+    """A staged roll-out as a second measure beside the committed one, on the same draws: the first wave
+    (pilot) alone, the later waves ``delay_years`` later, and before them a decision to go on or stop taken
+    on what the pilot shows (``observed``, as in :func:`option_value`; stopping ends the programme, what was
+    spent is sunk). Rows: ``committed`` (the analysis's path), ``staged_without_stop`` (the staged path
+    always continued: the difference to ``committed`` is what the delay costs) and ``staged`` (with the
+    decision: the difference to ``staged_without_stop`` is what the decision is worth); columns: the decision
+    year, expected value, P10/P50/P90, probability of a negative value and of stopping."""
+    first = int(min(inputs.years))
+    shares = inputs.participation.municipal_share_by_year
+    path = staged_path(shares, delay_years)
+    decision_year = sorted(path)[1] if len(path) > 1 else first
+    staged = inputs.with_overrides({"participation.municipal_share_by_year": path})
+    committed = window_values(inputs, draws, public_share, [first])[:, 0]
+    before, after = window_values(staged, draws, public_share, [first, decision_year]).T
+    x = _varying(observed, len(after))
+    expected = additive_fit(after, x, knots)[0] if x is not None else np.full(len(after), after.mean())
+    stop = expected < 0
+    values = {
+        "committed": (committed, np.zeros(len(committed), bool)),
+        "staged_without_stop": (before + after, np.zeros(len(after), bool)),
+        "staged": (before + np.where(stop, 0.0, after), stop),
+    }
+    table = pd.DataFrame(
+        [
+            {
+                "measure": name,
+                "decision_year": float("nan") if name == "committed" else decision_year,
+                "expected_mnok": float(v.mean()),
+                "p10_mnok": float(np.quantile(v, 0.10)),
+                "p50_mnok": float(np.quantile(v, 0.50)),
+                "p90_mnok": float(np.quantile(v, 0.90)),
+                "prob_negative": float((v < 0).mean()),
+                "prob_stop": float(s.mean()),
+            }
+            for name, (v, s) in values.items()
+        ],
+        columns=STAGED_COLUMNS,
+    )
     return table

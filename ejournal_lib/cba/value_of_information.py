@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 #: The distributions :func:`level_prior` knows for the level a study measures.
-LEVEL_FAMILIES = ("normal", "gamma")
+LEVEL_FAMILIES = ("gaussian", "gamma")
 
 
 def _incremental(net_benefit) -> np.ndarray:
@@ -207,8 +207,8 @@ def evsi_gaussian_curves(
 
 def level_prior(family: str, mean: float, variance: float):
     """The prior of the level a study measures, as a frozen scipy distribution with this mean and variance:
-    ``normal``, or ``gamma`` (positive and right-skewed; shape mean²/variance)."""
-    if family == "normal":
+    ``gaussian`` (normal), or ``gamma`` (positive and right-skewed; shape mean²/variance)."""
+    if family == "gaussian":
         return stats.norm(mean, np.sqrt(variance))
     if family == "gamma":
         if mean <= 0:

@@ -5,6 +5,7 @@ beyond choosing the inputs."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from hamilton.function_modifiers import extract_fields
 
@@ -17,6 +18,7 @@ from ejournal_lib.cba.measurement_value import value_of_information_tables
 from ejournal_lib.cba.non_priced import non_priced_table
 from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
 from ejournal_lib.cba.sensitivity import sensitivity_table
+from ejournal_lib.cba.staging import measured_first_rollout, staged_rollout
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.scenario.actors import ActorMapping
 from ejournal_lib.scenario.cba import EFFECTS
@@ -51,6 +53,7 @@ CBA_TABLES = (
     "risk_state_cost",
     "risk_guarantee_correlation",
     "municipal_risk",
+    "staged_rollout_comparison",
 )
 
 
@@ -327,3 +330,32 @@ def cba_non_priced(non_priced_assessment: NonPricedEffects) -> pd.DataFrame:
 def cba_choices(cba_inputs: CBAInputs) -> pd.DataFrame:
     """The choices made where the sources are silent, numbered."""
     return pd.DataFrame({"no": range(1, len(cba_inputs.choices) + 1), "choice": cba_inputs.choices})
+
+
+def first_rollout_observed(
+    draws: Draws,
+    voi_study_precision: pd.DataFrame,
+    timeuse_measured_municipalities: pd.DataFrame,
+    scenario: Scenario,
+) -> np.ndarray | None:
+    """What the first roll-out's municipalities show per draw (mean time-saving and transition multipliers),
+    measured with the precision of a study of as many municipalities as the baseline measured; None when the
+    baseline has no precision (its variance components are hidden or missing)."""
+    if not len(voi_study_precision):
+        return None
+    n_measured = max(len(timeuse_measured_municipalities), 1)
+    sd = float(np.sqrt((voi_study_precision["study_sd_per_municipality"] ** 2).mean() / n_measured))
+    return measured_first_rollout(draws, sd, scenario.settings.seed)
+
+
+def staged_rollout_comparison(
+    cba_inputs: CBAInputs, draws: Draws, public_share: dict, first_rollout_observed: np.ndarray | None
+) -> pd.DataFrame:
+    """The committed roll-out against a staged one (the first wave first, the rest later if its results say
+    so) on the simulation's first draws: expected value, P10/P50/P90, probability of a negative value and of
+    stopping; the delay's cost and the decision's value in ``attrs``."""
+    n = min(cba_inputs.staged_rollout.n_draws, draws.n)
+    observed = None if first_rollout_observed is None else first_rollout_observed[:n]
+    return staged_rollout(
+        cba_inputs, draws.rows(slice(0, n)), public_share, observed, cba_inputs.staged_rollout.delay_years
+    )

@@ -94,13 +94,44 @@ def non_priced_conclusion(cba_non_priced: pd.DataFrame, data_input_kinds: dict) 
     return _row("non_priced", sentence, condition, lineage.kinds("cba_non_priced", data_input_kinds))
 
 
+def staging_conclusion(
+    staged_rollout_comparison: pd.DataFrame, stop_point_value: pd.DataFrame, data_input_kinds: dict
+) -> dict:
+    """The staged roll-out against the committed one (which has the higher expected value, what the delay
+    costs and the decision is worth) and what the stop points add to the committed path."""
+    table = staged_rollout_comparison.set_index("measure")
+    expected = table["expected_mnok"]
+    better = expected["staged"] > expected["committed"]
+    sentence = label("conclusion", "staged_better" if better else "committed_better").format(
+        year=str(int(table.loc["staged", "decision_year"])),
+        staged=fmt_number(expected["staged"]),
+        committed=fmt_number(expected["committed"]),
+        delay=fmt_number(expected["committed"] - expected["staged_without_stop"]),
+        decision=fmt_number(expected["staged"] - expected["staged_without_stop"]),
+        prob_stop=fmt_percent(table.loc["staged", "prob_stop"], 0),
+        stops=fmt_number(stop_point_value.attrs["with_stops_mnok"] - stop_point_value.attrs["committed_mnok"]),
+    )
+    condition = f"staged {expected['staged']:.0f} {'>' if better else '<='} committed {expected['committed']:.0f}"
+    kinds = set(lineage.kinds("staged_rollout_comparison", data_input_kinds)) | set(
+        lineage.kinds("stop_point_value", data_input_kinds)
+    )
+    return _row("staging", sentence, condition, lineage.ordered(kinds))
+
+
 def conclusions(
     commitment_conclusion: dict,
     sensitivity_conclusion: dict,
     coverage_stop_point_conclusion: dict,
     non_priced_conclusion: dict,
+    staging_conclusion: dict,
 ) -> pd.DataFrame:
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
-        [commitment_conclusion, sensitivity_conclusion, coverage_stop_point_conclusion, non_priced_conclusion]
+        [
+            commitment_conclusion,
+            sensitivity_conclusion,
+            coverage_stop_point_conclusion,
+            non_priced_conclusion,
+            staging_conclusion,
+        ]
     )

@@ -219,27 +219,18 @@ def stop_point_value(
     draws: Draws,
     public_share: dict,
     stop_point_config: StopPointConfig,
-    voi_study_precision: pd.DataFrame,
-    timeuse_measured_municipalities: pd.DataFrame,
-    scenario: Scenario,
+    first_rollout_observed: np.ndarray | None,
 ) -> pd.DataFrame:
     """What each stop point's option to stop is worth on the analysis's own draws (issue 24), with what is
     known there: SP1 nothing new; SP2 the committed population share (the draw's roll-out scale); SP3 the
     supplier's price (the investment multipliers weighted by the items' P50); SP4 the first roll-out's measured
-    time savings (the services' multipliers) and transition loss, each with a measurement error as large as a
-    study of as many municipalities as the baseline measured (``voi_study_precision``; nothing observed at SP4
-    when the baseline has no precision). The SP2 threshold is also given as a population share, beside the
+    time savings and transition loss (``first_rollout_observed``; nothing observed at SP4 when the baseline
+    has no precision). The SP2 threshold is also given as a population share, beside the
     stop point's own (criterion SP2-DEKN) and what that rule loses (``attrs["value_lost_mnok"]``)."""
     years = {sp.id: sp.date.year for sp in stop_point_config.stop_points}
     items = cba_inputs.investment_table
     price = draws.investment @ (items["p50_mnok"] / items["p50_mnok"].sum()).to_numpy()
-    observed: dict = {"SP1": None, "SP2": draws.rollout_scale, "SP3": price, "SP4": None}
-    if len(voi_study_precision):
-        n_measured = max(len(timeuse_measured_municipalities), 1)
-        sd = float(np.sqrt((voi_study_precision["study_sd_per_municipality"] ** 2).mean() / n_measured))
-        rng = np.random.default_rng(scenario.settings.seed)
-        noise = rng.normal(0.0, sd, (draws.n, 2))
-        observed["SP4"] = np.column_stack([draws.time.mean(axis=1), draws.transition]) + noise
+    observed: dict = {"SP1": None, "SP2": draws.rollout_scale, "SP3": price, "SP4": first_rollout_observed}
     final = max(cba_inputs.participation.municipal_share_by_year.values())
     criteria = {c.id: c for sp in stop_point_config.stop_points for c in sp.criteria}
     rule = criteria.get("SP2-DEKN")  # the stop point's own coverage threshold, as a roll-out scale

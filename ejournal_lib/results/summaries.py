@@ -143,12 +143,16 @@ def analysis_summary(
     risk_sharing: pd.DataFrame,
     municipal_risk: pd.DataFrame,
     municipal_cash_position: pd.DataFrame,
+    staged_rollout_comparison: pd.DataFrame,
+    stop_point_value: pd.DataFrame,
     cba_inputs: CBAInputs,
 ) -> pd.DataFrame:
     """What the analysis appendix states beside its key figures: the uncertainty most worth resolving, the
     baseline study's recommendation, each risk-sharing rule's probability of a negative cash position for the
-    municipalities and whether it meets the scenario's threshold, the spread between municipalities, and the
-    first years the municipalities' cash position is not negative."""
+    municipalities and whether it meets the scenario's threshold, the spread between municipalities, the
+    first years the municipalities' cash position is not negative, the staged roll-out against the committed
+    one (what the delay costs, what the decision is worth, which has the higher expected value) and what the
+    stop points together add to the committed path's expected value."""
     evppi = voi_evppi.set_index("parameter_group")["evppi_mnok"]
     others = evppi.drop(index="time_all", errors="ignore")
     rows: list[tuple] = [("top_evppi_mnok", others.max(), str(others.idxmax()))]
@@ -180,6 +184,22 @@ def analysis_summary(
         ("first_year_not_negative", position.loc["without_loan", "first_year_not_negative"]),
         ("first_year_not_negative_with_loan", position.loc["with_loan", "first_year_not_negative"]),
         ("first_year_cumulative_not_negative", position.loc["without_loan", "first_year_cumulative_not_negative"]),
+    ]
+    staged = staged_rollout_comparison.set_index("measure")
+    expected = staged["expected_mnok"]
+    rows += [
+        ("staged_expected_mnok", expected["staged"]),
+        ("staged_committed_expected_mnok", expected["committed"]),
+        ("staged_delay_cost_mnok", expected["committed"] - expected["staged_without_stop"]),
+        ("staged_decision_mnok", expected["staged"] - expected["staged_without_stop"]),
+        ("staged_prob_stop", staged.loc["staged", "prob_stop"]),
+        ("staged_decision_year", staged.loc["staged", "decision_year"]),
+        ("staged_delay_years", cba_inputs.staged_rollout.delay_years),
+        ("staged_better", int(expected["staged"] > expected["committed"])),
+        (
+            "stop_points_value_mnok",
+            stop_point_value.attrs["with_stops_mnok"] - stop_point_value.attrs["committed_mnok"],
+        ),
     ]
     return _table(rows)
 

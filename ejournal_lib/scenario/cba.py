@@ -15,7 +15,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.scenario.base import Code, NonNegative, Positive, Rate, Share, StrictModel, Year, format_problems
-from ejournal_lib.scenario.cba_analysis import Calibration, Published, RiskSharing, ValueOfInformation
+from ejournal_lib.scenario.cba_analysis import Calibration, Published, RiskSharing, StagedRollout, ValueOfInformation
 
 __all__ = [
     "CBAInputs",
@@ -305,6 +305,7 @@ class CBAInputs(StrictModel):
     calibration: Calibration
     risk_sharing: RiskSharing
     value_of_information: ValueOfInformation
+    staged_rollout: StagedRollout
     choices: list[str] = []
 
     @model_validator(mode="after")

@@ -88,8 +88,8 @@ class ValueOfInformation(StrictModel):
     # the rest is the share of it a new record removes, which only a measurement after roll-out shows
     baseline_informed_share: Annotated[float, Field(gt=0, le=1)]
     # the distribution of that level (what the study's value depends on): "drawn" (the analysis's own draws,
-    # Gaussian approximation), or "normal" / "gamma" (exact Bayesian computation, mean and variance from the draws)
-    level_distribution: Literal["drawn", "normal", "gamma"]
+    # Gaussian approximation), or "gaussian" / "gamma" (exact Bayesian computation, mean and variance from the draws)
+    level_distribution: Literal["drawn", "gaussian", "gamma"]
     n_se: Annotated[int, Field(ge=0, le=1000)]  # coefficient redraws for the EVPPI standard errors
 
     @model_validator(mode="after")
@@ -97,3 +97,13 @@ class ValueOfInformation(StrictModel):
         if sorted(set(self.study_municipalities)) != self.study_municipalities:
             raise ValueError("study_municipalities must be increasing without repeats")
         return self
+
+
+class StagedRollout(StrictModel):
+    """A staged roll-out as the analysis's second measure (see ``ejournal_lib.cba.staging.staged_rollout``): the
+    first wave of the participation path alone, the later waves later and only if the first wave's results
+    make going on worth it."""
+
+    source: str
+    delay_years: Annotated[int, Field(ge=1, le=6)]  # the later waves go live this many years after the committed path
+    n_draws: Annotated[int, Field(ge=1000, le=1_000_000)]  # draws for the comparison (the simulation's first)

@@ -170,7 +170,7 @@ def test_the_posterior_mean_by_quadrature():
     from scipy import integrate
 
     x = np.array([0.2, 0.7, 1.0, 1.4, 2.5])
-    normal = level_prior("normal", 1.0, 0.09)
+    normal = level_prior("gaussian", 1.0, 0.09)
     assert posterior_mean(normal, 0.04, x) == pytest.approx(1.0 + 0.09 / 0.13 * (x - 1.0), abs=1e-4)
     gamma = level_prior("gamma", 1.0, 0.09)
     assert (gamma.mean(), gamma.var()) == pytest.approx((1.0, 0.09))
@@ -200,7 +200,7 @@ def test_the_evsi_for_a_stated_level_distribution_is_the_exact_bayesian_value(ph
     nb = mu + b * (x - 1)
     exact = gaussian_value(mu, b * np.sqrt((phi * v) ** 2 / (phi * v + s)))
     ((normal,),), ((approx,),) = (
-        evsi_level_curves(nb, x, v, [[s]], [phi], "normal"),
+        evsi_level_curves(nb, x, v, [[s]], [phi], "gaussian"),
         evsi_gaussian_curves(nb, x, v, [[s]], [phi]),
     )
     assert normal == pytest.approx(exact, rel=0.03) and approx == pytest.approx(exact, rel=0.03)
@@ -384,7 +384,7 @@ def test_the_recommended_study_is_the_best_whole_number(model, components):
     # the sensitivity: the scenario's row is the recommendation; more of the variance in the level, more value
     row = sensitivity.set_index(["level_distribution", "informed_share"]).loc[(family, phi)]
     assert row["municipalities"] == best and bool(row["scenario_value"]) and sensitivity["scenario_value"].sum() == 1
-    assert set(sensitivity["level_distribution"]) == {"drawn", "normal", "gamma"}
+    assert set(sensitivity["level_distribution"]) == {"drawn", "gaussian", "gamma"}
     for _, rows in sensitivity.groupby("level_distribution"):
         assert rows["evsi_mnok"].is_monotonic_increasing
 
