@@ -153,12 +153,15 @@ def stop_point_valuation(
     stop_years: dict[str, int],
     observed: dict[str, np.ndarray | None],
     rules: dict[str, float] | None = None,
+    curve: dict[str, Sequence[float]] | None = None,
 ) -> pd.DataFrame:
     """:func:`stop_point_values` on the model: each stop point's cash is the net present value of the years
     from it to the next stop point (to the end for the last), ``observed[name]`` what is known there. With
     ``rules`` (a fixed threshold on a stop point's one observed number, stop below it), also what those rules
     lose against the induction's own thresholds: ``value_lost_mnok`` in the frame's ``attrs``, and the
-    rules' ``rule_threshold`` per stop point."""
+    rules' ``rule_threshold`` per stop point. With ``curve`` (thresholds per stop point), the expected value
+    with every stop point when that one follows each fixed threshold instead: ``attrs["threshold_curve"]``
+    (stop_point, threshold, with_stops_mnok)."""
     names = list(stop_years)
     cash = window_values(inputs, draws, public_share, [stop_years[s] for s in names])
     stages = [(s, cash[:, k], observed.get(s)) for k, s in enumerate(names)]
@@ -168,6 +171,15 @@ def stop_point_valuation(
         table["rule_threshold"] = [rules.get(s, float("nan")) for s in names]
         table.attrs["with_rules_mnok"] = fixed.attrs["with_stops_mnok"]
         table.attrs["value_lost_mnok"] = table.attrs["with_stops_mnok"] - fixed.attrs["with_stops_mnok"]
+    if curve:
+        table.attrs["threshold_curve"] = pd.DataFrame(
+            [
+                (s, float(t), stop_point_values(stages, rules={s: float(t)}).attrs["with_stops_mnok"])
+                for s, thresholds in curve.items()
+                for t in thresholds
+            ],
+            columns=["stop_point", "threshold", "with_stops_mnok"],
+        )
     return table
 
 

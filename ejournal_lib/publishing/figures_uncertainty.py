@@ -15,7 +15,14 @@ from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
 from ejournal_lib.publishing.figures import NOK_FORMAT, PALETTE, legend_below, new_figure, words
 
-__all__ = ["npv_distribution", "tornado_chart", "risk_sharing_chart", "evppi_chart", "evsi_chart"]
+__all__ = [
+    "npv_distribution",
+    "tornado_chart",
+    "risk_sharing_chart",
+    "evppi_chart",
+    "evsi_chart",
+    "stop_threshold_chart",
+]
 
 
 def npv_distribution(npv_draws: np.ndarray, summary: dict):
@@ -149,6 +156,28 @@ def evsi_chart(evsi: pd.DataFrame):
     ax.set_xlabel(words("municipalities_in_study_axis"))
     ax.set_ylabel(words("mnok_per_decision"))
     ax.set_title(words("evsi_title"))
+    ax.grid(alpha=0.3)
+    legend_below(ax)
+    fig.tight_layout()
+    return fig
+
+
+def stop_threshold_chart(curve: pd.DataFrame, best: float, rule: float, committed: float):
+    """Expected net present value with the stop points against the committed population share below which SP2
+    stops, with the induction's threshold (``best``), the stop point's own (``rule``) and the value committed
+    from the start (MNOK)."""
+    fig, ax = new_figure(9, 4.2)
+    x = curve["threshold_share"] * 100
+    ax.plot(x, curve["with_stops_mnok"], color=PALETTE[1], lw=2, label=words("value_with_stops"))
+    ax.axhline(committed, color=PALETTE[8], ls="--", label=words("value_committed"))
+    for value, colour, key in ((best, PALETTE[6], "best_threshold"), (rule, PALETTE[5], "rule_threshold")):
+        if value == value:  # not NaN
+            ax.axvline(value * 100, color=colour, ls=":", lw=1.5, label=words(key, share=fmt_number(value * 100, 0)))
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(v, 0)} %"))
+    ax.set_xlabel(words("sp2_threshold_axis"))
+    ax.set_ylabel(words("mnok_expected_npv"))
+    ax.set_title(words("stop_threshold_title"))
     ax.grid(alpha=0.3)
     legend_below(ax)
     fig.tight_layout()

@@ -103,7 +103,7 @@ def staging_conclusion(
     expected = table["expected_mnok"]
     better = expected["staged"] > expected["committed"]
     sentence = label("conclusion", "staged_better" if better else "committed_better").format(
-        year=str(int(table.loc["staged", "decision_year"])),
+        year=f"{float(table.loc['staged', 'decision_year']):.0f}",  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
         staged=fmt_number(expected["staged"]),
         committed=fmt_number(expected["committed"]),
         delay=fmt_number(expected["committed"] - expected["staged_without_stop"]),

@@ -236,7 +236,8 @@ def stop_point_value(
     rule = criteria.get("SP2-DEKN")  # the stop point's own coverage threshold, as a roll-out scale
     threshold = getattr(rule, "threshold", None)
     rules = {"SP2": float(threshold) / final} if isinstance(threshold, (int, float)) else {}
-    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed, rules)
+    shares = np.linspace(0.2, 0.8, 25)  # SP2 thresholds as committed population shares, for the figure
+    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed, rules, {"SP2": list(shares / final)})
     table["observed"] = [
         {"SP1": "nothing_new", "SP2": "committed_share", "SP3": "supplier_price", "SP4": "first_rollout_measured"}[s]
         for s in table["stop_point"]
@@ -247,3 +248,13 @@ def stop_point_value(
         table["rule_threshold_share"] = np.where(sp2, table["rule_threshold"] * final, np.nan)
         table = table.drop(columns="rule_threshold")
     return table
+
+
+def stop_point_threshold_curve(stop_point_value: pd.DataFrame, cba_inputs: CBAInputs) -> pd.DataFrame:
+    """The expected net present value with the stop points when SP2 stops below each committed population
+    share instead of the induction's own threshold (stop_point, threshold_share, with_stops_mnok)."""
+    final = max(cba_inputs.participation.municipal_share_by_year.values())
+    curve = stop_point_value.attrs["threshold_curve"]
+    return curve.assign(threshold_share=curve["threshold"] * final)[
+        ["stop_point", "threshold_share", "with_stops_mnok"]
+    ]

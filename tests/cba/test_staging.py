@@ -111,3 +111,35 @@ def test_a_fixed_rule_never_beats_the_inductions_threshold():
         assert fixed.loc[0, "prob_stop"] == pytest.approx(stats.norm.cdf(rule), abs=0.01)
     at_best = stop_point_values(stages, rules={"SP": 0.4}).attrs["with_stops_mnok"]  # x* = 0.4 here
     assert at_best == pytest.approx(best, abs=0.002)
+
+
+def test_the_staged_roll_out_against_the_committed_one(scenario, public_share):
+    """Without a delay the staged path is the committed one, so its value always continued is the simulation's
+    (computed independently); the decision never loses value, and knowing each draw's later value exactly is
+    worth E[max(0, later)] − max(0, E[later]), the closed form of perfect information."""
+    from ejournal_lib.cba.staging import staged_path, staged_rollout, window_values
+    from ejournal_lib.cba.uncertainty import present_values, sample_draws
+
+    inputs = scenario.cba
+    draws = sample_draws(inputs, 2000, 9)
+    npv = present_values(inputs, draws, public_share)["npv"].to_numpy()
+    same = staged_rollout(inputs, draws, public_share, None, 0).set_index("measure")
+    assert same.loc["committed", "expected_mnok"] == pytest.approx(npv.mean())
+    assert same.loc["staged_without_stop", "expected_mnok"] == pytest.approx(npv.mean())
+    assert same.loc["committed", "p10_mnok"] == pytest.approx(np.quantile(npv, 0.10))
+
+    table = staged_rollout(inputs, draws, public_share, draws.time.mean(axis=1), 2).set_index("measure")
+    assert table.loc["staged", "expected_mnok"] >= table.loc["staged_without_stop", "expected_mnok"] - 1.0
+    assert 0.0 <= table.loc["staged", "prob_stop"] <= 1.0 and table.loc["staged_without_stop", "prob_stop"] == 0.0
+    # the staged path: the first wave in its year, every later one two years later; decided in the second's year
+    path = staged_path(inputs.participation.municipal_share_by_year, 2)
+    assert (
+        table.loc["staged", "decision_year"]
+        == sorted(path)[1]
+        == sorted(inputs.participation.municipal_share_by_year)[1] + 2
+    )
+    staged = inputs.with_overrides({"participation.municipal_share_by_year": path})
+    before, after = window_values(staged, draws, public_share, [int(inputs.years.min()), sorted(path)[1]]).T
+    perfect = staged_rollout(inputs, draws, public_share, after, 2).set_index("measure")
+    gain = perfect.loc["staged", "expected_mnok"] - perfect.loc["staged_without_stop", "expected_mnok"]
+    assert gain == pytest.approx(np.maximum(after, 0).mean() - max(after.mean(), 0), rel=0.05, abs=5.0)
