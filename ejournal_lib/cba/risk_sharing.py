@@ -250,6 +250,13 @@ def _expected_time_by_actor(inputs, mapping, financing_key, public_share) -> flo
     return float(((np.einsum("nst,s->nt", values, shares) @ d) * weights).sum())
 
 
+def actor_share_rule(inputs, mapping, financing_key, public_share):
+    """The actors' shares of each effect × service under the financing key, as a function (effect, service) →
+    {actor: share}; items financed by benefit share follow the actors' shares of the base case's benefits."""
+    split = _benefit_split(inputs, mapping, financing_key, public_share)
+    return lambda effect, service: _shares(mapping, effect, service, financing_key, split)
+
+
 def _benefit_split(inputs, mapping, financing_key, public_share) -> dict[str, float]:
     """Actors' shares of the benefits in the base case (for items financed by benefit share)."""
     from ejournal_lib.cba.actors import BENEFIT_EFFECTS, assign_actors

@@ -87,7 +87,8 @@ def stop_point_values(
     share of draws that stop here, having reached it), ``value_in_sequence_mnok`` (what the option here adds,
     given the later ones) and ``option_alone_mnok`` (its value as the only stop point); the frame's ``attrs``
     hold the expected value committed from the start and with every stop point (``committed_mnok``,
-    ``with_stops_mnok``)."""
+    ``with_stops_mnok``) and where each draw stops (``stop_index``: the stop point's position, len(stages)
+    when it never stops)."""
     n = len(np.asarray(stages[0][1]))
     rules = rules or {}
     after = np.zeros(n)  # each draw's realised value from the next stop point on, later decisions followed
@@ -109,7 +110,9 @@ def stop_point_values(
         decisions.append((name, threshold, stop, float(going_on.mean()), gain, option_value(total, observed)))
         after = np.where(stop, 0.0, going_on)
     rows, alive = [], np.ones(n, dtype=bool)
-    for name, threshold, stop, cont, gain, alone in reversed(decisions):
+    stop_index = np.full(n, len(stages))  # where each draw stops (len(stages): never)
+    for k, (name, threshold, stop, cont, gain, alone) in enumerate(reversed(decisions)):
+        stop_index[stop & alive] = k
         rows.append(
             {
                 "stop_point": name,
@@ -122,28 +125,69 @@ def stop_point_values(
         )
         alive &= ~stop
     out = pd.DataFrame(rows)
-    out.attrs = {"committed_mnok": float(total.mean()), "with_stops_mnok": float(max(after.mean(), 0.0))}
+    out.attrs = {
+        "committed_mnok": float(total.mean()),
+        "with_stops_mnok": float(max(after.mean(), 0.0)),
+        "stop_index": stop_index,
+    }
     return out
 
 
-def window_values(inputs, draws, public_share, starts: Sequence[int], chunk: int = 25_000) -> np.ndarray:
+class _WindowSink:
+    """Each stream's present value in each window: (n, S_e, K) for ``factors`` (K, T)."""
+
+    def __init__(self, factors: np.ndarray):
+        self.factors = factors
+        self.pv: dict[str, tuple[list[str], np.ndarray]] = {}
+
+    def add(self, effect: str, stream) -> None:
+        self.pv[effect] = (stream.services, stream.dense() @ self.factors.T)
+
+
+def window_values(inputs, draws, public_share, starts: Sequence[int], chunk: int = 25_000, shares_of=None):
     """(n, len(starts)) each draw's net present value of everything in the years from each start to the next
-    (the last to the end of the period); years before the first start are left out (sunk)."""
+    (the last to the end of the period); years before the first start are left out (sunk). With ``shares_of``
+    (effect, service → {actor: share}, e.g. :func:`.risk_sharing.actor_share_rule`): {actor: (n, len(starts))},
+    what falls on each actor."""
     from ejournal_lib.cba.discounting import discount_factors
-    from ejournal_lib.cba.engine import PresentValueSink, evaluate
+    from ejournal_lib.cba.engine import evaluate
 
     years = np.asarray(inputs.years)
     d = discount_factors(years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
     edges = [*starts, int(years.max()) + 1]
-    out = np.zeros((draws.n, len(starts)))
-    for k, (a, b) in enumerate(zip(edges[:-1], edges[1:])):
-        factors = d * ((years >= a) & (years < b))
-        for start in range(0, draws.n, chunk):
-            sl = slice(start, min(start + chunk, draws.n))
-            sink = PresentValueSink(factors)
-            evaluate(inputs, draws.rows(sl), sink, public_share)
-            out[sl, k] = sum(v.sum(axis=1) for _, v in sink.pv.values())
-    return out
+    factors = np.array([d * ((years >= a) & (years < b)) for a, b in zip(edges[:-1], edges[1:])])
+    total = np.zeros((draws.n, len(starts)))
+    actors: dict[str, np.ndarray] = {}
+    for start in range(0, draws.n, chunk):
+        sl = slice(start, min(start + chunk, draws.n))
+        sink = _WindowSink(factors)
+        evaluate(inputs, draws.rows(sl), sink, public_share)
+        for effect, (services, values) in sink.pv.items():
+            total[sl] += values.sum(axis=1)
+            for j, service in enumerate(services if shares_of else ()):
+                for actor, share in shares_of(effect, service).items():
+                    actors.setdefault(actor, np.zeros_like(total))[sl] += share * values[:, j, :]
+    return actors if shares_of else total
+
+
+def actor_gains(windows: dict[str, np.ndarray], stop_index: np.ndarray) -> pd.DataFrame:
+    """Who gains from the option to stop: per actor, the expected value committed from the start and with the
+    stop points (a draw that stops at stop point k keeps its windows before k; what follows is not spent or
+    earned), the gain, and the actor's value up to the stop in the draws that stop (its sunk part)."""
+    rows = []
+    stopped = stop_index < next(iter(windows.values())).shape[1]
+    for actor, w in windows.items():
+        kept = np.where(np.arange(w.shape[1])[None, :] < stop_index[:, None], w, 0.0).sum(axis=1)
+        rows.append(
+            {
+                "actor": actor,
+                "committed_mnok": float(w.sum(axis=1).mean()),
+                "with_stops_mnok": float(kept.mean()),
+                "gain_mnok": float(kept.mean() - w.sum(axis=1).mean()),
+                "sunk_when_stopped_mnok": float(kept[stopped].mean()) if stopped.any() else float("nan"),
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def stop_point_valuation(
@@ -154,6 +198,7 @@ def stop_point_valuation(
     observed: dict[str, np.ndarray | None],
     rules: dict[str, float] | None = None,
     curve: dict[str, Sequence[float]] | None = None,
+    shares_of=None,
 ) -> pd.DataFrame:
     """:func:`stop_point_values` on the model: each stop point's cash is the net present value of the years
     from it to the next stop point (to the end for the last), ``observed[name]`` what is known there. With
@@ -161,11 +206,19 @@ def stop_point_valuation(
     lose against the induction's own thresholds: ``value_lost_mnok`` in the frame's ``attrs``, and the
     rules' ``rule_threshold`` per stop point. With ``curve`` (thresholds per stop point), the expected value
     with every stop point when that one follows each fixed threshold instead: ``attrs["threshold_curve"]``
-    (stop_point, threshold, with_stops_mnok)."""
+    (stop_point, threshold, with_stops_mnok). With ``shares_of`` (as in :func:`window_values`), who gains
+    from the option: ``attrs["actor_gains"]`` (:func:`actor_gains`)."""
     names = list(stop_years)
-    cash = window_values(inputs, draws, public_share, [stop_years[s] for s in names])
+    starts = [stop_years[s] for s in names]
+    if shares_of is None:
+        cash = window_values(inputs, draws, public_share, starts)
+    else:
+        by_actor = window_values(inputs, draws, public_share, starts, shares_of=shares_of)
+        cash = sum(by_actor.values())
     stages = [(s, cash[:, k], observed.get(s)) for k, s in enumerate(names)]
     table = stop_point_values(stages)
+    if shares_of is not None:
+        table.attrs["actor_gains"] = actor_gains(by_actor, table.attrs["stop_index"])
     if rules:
         fixed = stop_point_values(stages, rules=rules)
         table["rule_threshold"] = [rules.get(s, float("nan")) for s in names]

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
 from ejournal_lib.cba.benefit_realisation import followup_status, load_followup
 from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CBAInputs
+from ejournal_lib.cba.risk_sharing import actor_share_rule
 from ejournal_lib.cba.scenarios import npv_with
 from ejournal_lib.cba.staging import stop_point_valuation
 from ejournal_lib.common.labels import label
@@ -24,6 +27,7 @@ from ejournal_lib.governance.goals import goal_register as build_goal_register
 from ejournal_lib.governance.stop_points import evaluate_stop_points, timeline_table
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.actors import ActorMapping
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
 from ejournal_lib.timeuse.data import TimeUseData
 
@@ -220,6 +224,8 @@ def stop_point_value(
     public_share: dict,
     stop_point_config: StopPointConfig,
     first_rollout_observed: np.ndarray | None,
+    actor_mapping: ActorMapping,
+    scenario: Scenario,
 ) -> pd.DataFrame:
     """What each stop point's option to stop is worth on the analysis's own draws (issue 24), with what is
     known there: SP1 nothing new; SP2 the committed population share (the draw's roll-out scale); SP3 the
@@ -237,7 +243,9 @@ def stop_point_value(
     threshold = getattr(rule, "threshold", None)
     rules = {"SP2": float(threshold) / final} if isinstance(threshold, (int, float)) else {}
     shares = np.linspace(0.2, 0.8, 25)  # SP2 thresholds as committed population shares, for the figure
-    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed, rules, {"SP2": list(shares / final)})
+    shares_of = actor_share_rule(cba_inputs, actor_mapping, scenario.settings.financing_key, public_share)
+    curve: dict[str, Sequence[float]] = {"SP2": [float(t) for t in shares / final]}
+    table = stop_point_valuation(cba_inputs, draws, public_share, years, observed, rules, curve, shares_of)
     table["observed"] = [
         {"SP1": "nothing_new", "SP2": "committed_share", "SP3": "supplier_price", "SP4": "first_rollout_measured"}[s]
         for s in table["stop_point"]
@@ -258,3 +266,9 @@ def stop_point_threshold_curve(stop_point_value: pd.DataFrame, cba_inputs: CBAIn
     return curve.assign(threshold_share=curve["threshold"] * final)[
         ["stop_point", "threshold_share", "with_stops_mnok"]
     ]
+
+
+def stop_point_actor_gain(stop_point_value: pd.DataFrame) -> pd.DataFrame:
+    """Who gains from the option to stop: per actor, the expected value committed and with the stop points,
+    the gain, and the value up to the stop in the draws that stop (what is sunk)."""
+    return stop_point_value.attrs["actor_gains"]

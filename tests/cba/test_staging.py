@@ -143,3 +143,32 @@ def test_the_staged_roll_out_against_the_committed_one(scenario, public_share):
     perfect = staged_rollout(inputs, draws, public_share, after, 2).set_index("measure")
     gain = perfect.loc["staged", "expected_mnok"] - perfect.loc["staged_without_stop", "expected_mnok"]
     assert gain == pytest.approx(np.maximum(after, 0).mean() - max(after.mean(), 0), rel=0.05, abs=5.0)
+
+
+def test_who_gains_from_the_option_adds_up_to_the_option(scenario, public_share):
+    """Each actor's windows sum to the total windows (every effect is somebody's), and the actors' gains sum to
+    what the stop points add; by hand for a two-window toy: a draw that stops at the second keeps the first."""
+    from ejournal_lib.cba.risk_sharing import actor_share_rule
+    from ejournal_lib.cba.staging import actor_gains, stop_point_valuation, window_values
+    from ejournal_lib.cba.uncertainty import sample_draws
+
+    inputs = scenario.cba
+    mapping = scenario.actor_mapping
+    shares_of = actor_share_rule(inputs, mapping, scenario.settings.financing_key, public_share)
+    draws = sample_draws(inputs, 1500, 3)
+    first = int(inputs.years.min())
+    starts = [first, first + 1, first + 4]
+    total = window_values(inputs, draws, public_share, starts)
+    by_actor = window_values(inputs, draws, public_share, starts, shares_of=shares_of)
+    assert np.allclose(sum(by_actor.values()), total, atol=1e-6)
+    years = {"SP1": starts[0], "SP2": starts[1], "SP4": starts[2]}
+    observed = {"SP1": None, "SP2": draws.rollout_scale, "SP4": draws.time.mean(axis=1)}
+    table = stop_point_valuation(inputs, draws, public_share, years, observed, shares_of=shares_of)
+    gains = table.attrs["actor_gains"]
+    added = table.attrs["with_stops_mnok"] - table.attrs["committed_mnok"]
+    if table.attrs["with_stops_mnok"] > 0:  # the policy's value is not floored at zero
+        assert gains["gain_mnok"].sum() == pytest.approx(added, abs=1e-6)
+
+    toy = actor_gains({"a": np.array([[1.0, -5.0], [2.0, 3.0]])}, np.array([1, 2])).iloc[0]
+    assert (toy["committed_mnok"], toy["with_stops_mnok"], toy["gain_mnok"]) == (0.5, 3.0, 2.5)
+    assert toy["sunk_when_stopped_mnok"] == 1.0
