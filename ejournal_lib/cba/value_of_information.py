@@ -229,6 +229,20 @@ def _quadrature(prior, points: int) -> tuple[np.ndarray, np.ndarray]:
     return a, np.log(np.maximum(prior.pdf(a), 1e-300))
 
 
+def _inverse_cdf(prior, u: np.ndarray, points: int = 4097) -> np.ndarray:
+    """The prior's quantiles at ``u``, interpolated on a fine grid (scipy's gamma quantile function is slow)."""
+    lo, hi = prior.ppf([1e-9, 1 - 1e-9])
+    grid = np.linspace(float(lo), float(hi), points)
+    return np.interp(u, prior.cdf(grid), grid)
+
+
+def _on_grid(x: np.ndarray, grid: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """``np.interp(x, grid, values)`` for an evenly spaced ``grid`` that covers ``x``, without the search."""
+    pos = (x - grid[0]) / (grid[1] - grid[0])
+    i = np.clip(pos.astype(np.int64), 0, len(grid) - 2)
+    return values[i] + (pos - i) * (values[i + 1] - values[i])
+
+
 def _posterior_mean(a: np.ndarray, log_prior: np.ndarray, sampling_variance: float, observed) -> np.ndarray:
     x = np.atleast_1d(np.asarray(observed, float))
     log_w = log_prior[None, :] - 0.5 * (x[:, None] - a[None, :]) ** 2 / sampling_variance
@@ -274,7 +288,7 @@ def evsi_level_curves(
         if not 0 < share <= 1:
             raise ValueError("informed_share must be in (0, 1]")
         priors = [level_prior(family, means[j], share * v[j]) if v[j] > 0 else None for j in range(len(v))]
-        levels = [p.ppf(u[:, j]) if p is not None else None for j, p in enumerate(priors)]
+        levels = [_inverse_cdf(p, u[:, j]) if p is not None else None for j, p in enumerate(priors)]
         nodes = [_quadrature(p, 256) if p is not None else None for p in priors]
         out = []
         for s in sampling_variances:
@@ -285,7 +299,7 @@ def evsi_level_curves(
                     continue
                 observed = level + np.sqrt(s[j]) * z[:, j]
                 grid = np.linspace(observed.min(), observed.max(), 65)
-                shift += slopes[j] * (np.interp(observed, grid, _posterior_mean(*node, s[j], grid)) - means[j])
+                shift += slopes[j] * (_on_grid(observed, grid, _posterior_mean(*node, s[j], grid)) - means[j])
             g = base + shift
             out.append(max(min(float(np.maximum(g, 0.0).mean() - max(g.mean(), 0.0)), cap), 0.0))
         curves.append(out)
