@@ -83,8 +83,19 @@ def pipeline_run(tmp_path_factory):
     return report.paths, report
 
 
+@pytest.fixture(scope="session")
+def small_graph(tmp_path_factory):
+    """The result graph of the default scenario with the suite's small samples, computed once per session."""
+    from ejournal_lib.results.graph import result_graph
+    from ejournal_lib.scenario import load_scenario
+
+    return result_graph(load_scenario(scenario_file(tmp_path_factory.mktemp("graph") / "small.yaml"), root=ROOT))
+
+
 def pytest_itemcollected(item):
-    """Tests that read the shared pipeline run go to one pytest-xdist worker, so that it runs once (marked as
-    they are collected, before pytest-xdist reads the groups)."""
-    if "pipeline_run" in getattr(item, "fixturenames", ()):
-        item.add_marker(pytest.mark.xdist_group("pipeline_run"))
+    """Tests that read the shared pipeline run, or the shared small graph, go to one pytest-xdist worker each,
+    so that each is computed once (marked as they are collected, before pytest-xdist reads the groups)."""
+    for shared in ("pipeline_run", "small_graph"):
+        if shared in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group(shared))
+            break

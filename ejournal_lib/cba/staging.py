@@ -75,6 +75,7 @@ def stop_point_values(
     stages: Sequence[tuple[str, np.ndarray, np.ndarray | None]],
     knots: int = 6,
     rules: dict[str, float] | None = None,
+    alone: bool = True,
 ) -> pd.DataFrame:
     """The stop points' decisions by backward induction on the same draws.
 
@@ -85,7 +86,8 @@ def stop_point_values(
     stop point: ``threshold`` (the observed number below which the induction stops, for one number),
     ``continue_mnok`` (the expected value of continuing from it, later stops followed), ``prob_stop`` (the
     share of draws that stop here, having reached it), ``value_in_sequence_mnok`` (what the option here adds,
-    given the later ones) and ``option_alone_mnok`` (its value as the only stop point); the frame's ``attrs``
+    given the later ones) and ``option_alone_mnok`` (its value as the only stop point; NaN without ``alone``);
+    the frame's ``attrs``
     hold the expected value committed from the start and with every stop point (``committed_mnok``,
     ``with_stops_mnok``) and where each draw stops (``stop_index``: the stop point's position, len(stages)
     when it never stops)."""
@@ -107,7 +109,8 @@ def stop_point_values(
         else:
             stop = expected < 0
         gain = float(np.where(stop, 0.0, going_on).mean() - max(going_on.mean(), 0.0))
-        decisions.append((name, threshold, stop, float(going_on.mean()), gain, option_value(total, observed)))
+        value_alone = option_value(total, observed) if alone else float("nan")
+        decisions.append((name, threshold, stop, float(going_on.mean()), gain, value_alone))
         after = np.where(stop, 0.0, going_on)
     rows, alive = [], np.ones(n, dtype=bool)
     stop_index = np.full(n, len(stages))  # where each draw stops (len(stages): never)
@@ -220,14 +223,14 @@ def stop_point_valuation(
     if shares_of is not None:
         table.attrs["actor_gains"] = actor_gains(by_actor, table.attrs["stop_index"])
     if rules:
-        fixed = stop_point_values(stages, rules=rules)
+        fixed = stop_point_values(stages, rules=rules, alone=False)
         table["rule_threshold"] = [rules.get(s, float("nan")) for s in names]
         table.attrs["with_rules_mnok"] = fixed.attrs["with_stops_mnok"]
         table.attrs["value_lost_mnok"] = table.attrs["with_stops_mnok"] - fixed.attrs["with_stops_mnok"]
     if curve:
         table.attrs["threshold_curve"] = pd.DataFrame(
             [
-                (s, float(t), stop_point_values(stages, rules={s: float(t)}).attrs["with_stops_mnok"])
+                (s, float(t), stop_point_values(stages, rules={s: float(t)}, alone=False).attrs["with_stops_mnok"])
                 for s, thresholds in curve.items()
                 for t in thresholds
             ],

@@ -14,13 +14,13 @@ from ejournal_lib.common.tables_io import read_table, write_table
 from ejournal_lib.results.graph import ResultGraph, result_graph
 from ejournal_lib.results.lineage import EXAMPLE, PUBLIC
 from ejournal_lib.scenario import load_scenario
-from tests.conftest import ROOT, scenario_file
+from tests.conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory) -> ResultGraph:
-    """The default scenario with the suite's small samples."""
-    return result_graph(load_scenario(scenario_file(tmp_path_factory.mktemp("g") / "small.yaml"), root=ROOT))
+@pytest.fixture
+def small(small_graph) -> ResultGraph:
+    """The default scenario with the suite's small samples (shared by the session)."""
+    return small_graph
 
 
 def _comparable(df: pd.DataFrame, tmp_path) -> pd.DataFrame:

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from ejournal_lib.results.graph import ResultGraph, result_graph
-from ejournal_lib.scenario import load_scenario
-from tests.conftest import ROOT, scenario_file
+from ejournal_lib.results.graph import ResultGraph
 
 
-@pytest.fixture(scope="module")
-def small(tmp_path_factory) -> ResultGraph:
-    return result_graph(load_scenario(scenario_file(tmp_path_factory.mktemp("s") / "small.yaml"), root=ROOT))
+@pytest.fixture
+def small(small_graph) -> ResultGraph:
+    """The default scenario with the suite's small samples (shared by the session)."""
+    return small_graph
 
 
 def _values(graph: ResultGraph, name: str):
