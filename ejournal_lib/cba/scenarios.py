@@ -21,6 +21,7 @@ __all__ = [
     "participation_scenarios",
     "break_even",
     "gp_final_shares",
+    "gp_incentive_cost_mnok",
     "with_gp_final_share",
     "DEFAULT_MUNICIPAL_SHARES",
     "DEFAULT_GP_JOIN_SHARES",
@@ -111,6 +112,23 @@ def with_gp_final_share(inputs: CBAInputs, final: float) -> CBAInputs:
     return _with_participation(inputs, gp_final_share=final, gp_join_share_at_golive=min(join, final))
 
 
+def gp_incentive_cost_mnok(inputs: CBAInputs, gp_final: float, municipal_share=None) -> float:
+    """Present value (MNOK, positive: a cost) of the GP incentive: ``gp_incentive_nok_per_gp`` once for each
+    GP who joins (``gp_final`` of the area's GPs in the participating municipalities), in the year the
+    municipality goes live (the rise of ``municipal_share``, default the scenario's curve)."""
+    p = inputs.participation
+    curve = (
+        municipal_share_curve(p.municipal_share_by_year, inputs.years) if municipal_share is None else municipal_share
+    )
+    joining = np.diff(np.concatenate([[0.0], np.asarray(curve, float)]))
+    d = discount_factors(inputs.years, base_year=inputs.frame.base_year, schedule=inputs.schedule)
+    return p.gp_incentive_nok_per_gp / 1e6 * inputs.null_alternative.gp_count * gp_final * float(joining @ d)
+
+
+#: The GP assumptions whose uptake is bought with the incentive (and so carry its cost).
+WITH_INCENTIVE = frozenset({"survey_incentive"})
+
+
 def _zero(fn) -> tuple[float, float, float, str]:
     lo, hi = 1e-6, 1.0
     f_lo, f_hi = fn(lo), fn(hi)
@@ -123,15 +141,21 @@ def _zero(fn) -> tuple[float, float, float, str]:
 
 def break_even(inputs: CBAInputs, public_share: dict, gp_finals: dict[str, float] | None = None) -> pd.DataFrame:
     """The final municipal participation share at which the NPV is zero, under each GP uptake assumption
-    (``gp_finals``: name → final GP share; default the brief's), and the final GP share at which it is zero
-    with the brief's municipal curve. The municipal search scales the roll-out curve; ``status`` says when
+    (``gp_finals``: name → final GP share; default the brief's; an assumption in :data:`WITH_INCENTIVE` pays
+    the incentive, :func:`gp_incentive_cost_mnok`), and the final GP share at which it is zero with the
+    brief's municipal curve. The municipal search scales the roll-out curve; ``status`` says when
     no zero exists in 0–100 %."""
     rows = []
     for name, final in (gp_finals or gp_final_shares(inputs)).items():
         alt = with_gp_final_share(inputs, final)
-        value, f_lo, f_hi, status = _zero(
-            lambda x, alt=alt: npv_with(alt, public_share, municipal_share=_scaled_curve(alt, x))
-        )
+        paid = name in WITH_INCENTIVE
+
+        def npv(x, alt=alt, final=final, paid=paid):
+            curve = _scaled_curve(alt, x)
+            cost = gp_incentive_cost_mnok(alt, final, curve) if paid else 0.0
+            return npv_with(alt, public_share, municipal_share=curve) - cost
+
+        value, f_lo, f_hi, status = _zero(npv)
         rows.append(
             {
                 "quantity": "municipal_final_share",

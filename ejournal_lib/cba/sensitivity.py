@@ -1,5 +1,5 @@
 """Sensitivities of the net present value (DFØ): discount rate and R-109's stepped rates, a longer period with
-residual value, real wage growth on time values, GP uptake from the survey instead of the brief, investment
+residual value, real wage growth on time values, GP uptake from the survey instead of the brief (the case with an incentive pays for it), investment
 at its P85 frame. Each variant changes the scenario's inputs and nothing else (deterministic base model)."""
 
 from __future__ import annotations
@@ -7,6 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ejournal_lib.cba.calibration import effect_pvs
+from ejournal_lib.cba.scenarios import WITH_INCENTIVE, gp_incentive_cost_mnok
 from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = ["sensitivity_variants", "sensitivity_table"]
@@ -57,7 +58,10 @@ def sensitivity_table(
     base = float(effect_pvs(inputs, public_share).sum())
     rows = [{"sensitivity": "base", "variant": "base", "value": None, "npv_mnok": base, "delta_mnok": 0.0}]
     for sens, variant, value, overrides in sensitivity_variants(inputs, settings, gp_final_shares):
-        npv = float(effect_pvs(inputs.with_overrides(overrides), public_share).sum())
+        changed = inputs.with_overrides(overrides)
+        npv = float(effect_pvs(changed, public_share).sum())
+        if sens == "gp_uptake" and variant in WITH_INCENTIVE:  # the uptake is bought: the incentive is a cost
+            npv -= gp_incentive_cost_mnok(changed, float(value))
         rows.append(
             {"sensitivity": sens, "variant": variant, "value": value, "npv_mnok": npv, "delta_mnok": npv - base}
         )

@@ -122,6 +122,8 @@ class Participation(StrictModel):
     realisation_timing: Literal["start_of_year", "mid_year"]
     close_interaction_gp_independent_share_time: Share
     close_interaction_gp_independent_share_harms: Share
+    # the «with incentive» GP case: a one-off payment per GP who joins, in the year the municipality goes live
+    gp_incentive_nok_per_gp: NonNegative = 0.0
 
     @model_validator(mode="after")
     def _curves(self):

@@ -157,6 +157,26 @@ def test_break_even_under_each_gp_assumption(inputs, public_share):
         assert npv_with(alt, public_share, municipal_share=_scaled_curve(alt, share)) == pytest.approx(0, abs=1e-3)
 
 
+def test_the_incentive_case_pays_for_its_uptake(inputs, public_share):
+    """The incentive by hand: 50 000 kr once per joining GP, 4 128 GPs × 34 %, joining as the brief's curve rises
+    (10 % in 2025–2027, 15 % in 2028, 20 % in 2029 and 2030), discounted at 4 % to 2019. The «with incentive»
+    case's break-even pays it; without the cost, the same GP share breaks even earlier."""
+    from ejournal_lib.cba.scenarios import _scaled_curve, gp_incentive_cost_mnok
+
+    rises = {2025: 0.10, 2026: 0.10, 2027: 0.10, 2028: 0.15, 2029: 0.20, 2030: 0.20}
+    by_hand = 0.05 * 4128 * 0.34 * sum(r / 1.04 ** (y - 2019) for y, r in rises.items())
+    assert inputs.participation.gp_incentive_nok_per_gp == 50_000
+    assert gp_incentive_cost_mnok(inputs, 0.34) == pytest.approx(by_hand)
+    be = break_even(inputs, public_share, {"survey": 0.34, "survey_incentive": 0.34})
+    muni = be[be["quantity"] == "municipal_final_share"].set_index("gp_assumption")["break_even_share"]
+    assert muni["survey_incentive"] > muni["survey"]
+    alt = with_gp_final_share(inputs, 0.34)
+    curve = _scaled_curve(alt, muni["survey_incentive"])
+    assert npv_with(alt, public_share, municipal_share=curve) == pytest.approx(
+        gp_incentive_cost_mnok(alt, 0.34, curve), abs=1e-3
+    )
+
+
 def test_inputs_table_lists_every_value(inputs):
     t = inputs_table(inputs)
     row = t[(t["section"] == "frame") & (t["parameter"] == "discount_rate")]
