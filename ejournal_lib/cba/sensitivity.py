@@ -1,12 +1,15 @@
 """Sensitivities of the net present value (DFØ): discount rate and R-109's stepped rates, a longer period with
-residual value, real wage growth on time values, GP uptake from the survey instead of the brief (the case with an incentive pays for it), investment
-at its P85 frame. Each variant changes the scenario's inputs and nothing else (deterministic base model)."""
+residual value, real wage growth on time values, GP uptake from the survey instead of the brief (the case with
+an incentive pays for it), investment at its P85 frame, and DFØ's base of the tax financing cost (the public
+budgets' cash effects only). Each variant changes the scenario's inputs and nothing else (deterministic base
+model)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
 from ejournal_lib.cba.calibration import effect_pvs
+from ejournal_lib.cba.engine import CASH_EFFECTS
 from ejournal_lib.cba.scenarios import WITH_INCENTIVE, gp_incentive_cost_mnok
 from ejournal_lib.scenario.cba import CBAInputs
 
@@ -47,6 +50,9 @@ def sensitivity_variants(inputs: CBAInputs, settings, gp_final_shares: dict[str,
         )
     p85 = {f"investment.items.{item}.p50_mnok": float(r["p85_mnok"]) for item, r in inputs.investment_table.iterrows()}
     out.append(("investment", "p85", None, p85))
+    # DFØ's reading of the tax financing cost: the net effect on public budgets in cash (freed time is no cash)
+    public_cash = {"frame.tax_financing_effects": list(CASH_EFFECTS), "frame.tax_financing_public_share_only": True}
+    out.append(("tax_financing", "public_cash", None, public_cash))
     return out
 
 

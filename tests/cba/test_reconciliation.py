@@ -87,6 +87,20 @@ def test_sensitivities(inputs, public_share, scenario):
     assert s.loc["p85", "npv_mnok"] < base
 
 
+def test_tax_financing_on_the_public_budgets_cash(inputs, public_share, scenario):
+    """DFØ's reading: 20 % of the public actors' share of the cash effects (old systems avoided, investment,
+    operation), by hand from the base case's present values per effect and service; everything else as in
+    the base."""
+    s = sensitivity_table(inputs, public_share, scenario.analysis.sensitivity).set_index("variant")
+    y = run_cba(inputs, public_share).yearly
+    pv = y.groupby(["effect", "service"])["discounted_mnok"].sum()
+    cash = sum(
+        public_share[(e, svc)] * v for (e, svc), v in pv.items() if e in ("legacy_avoided", "investment", "operation")
+    )
+    tax_base = float(pv.loc["tax_financing"].sum())
+    assert s.loc["public_cash", "npv_mnok"] == pytest.approx(run_cba(inputs, public_share).npv - tax_base + 0.2 * cash)
+
+
 def test_real_wage_growth_by_hand(inputs, public_share):
     """Home services' freed time in 2030 grows by 1.013^11 = 1.1527 with 1.3 % real wage growth."""
     a = run_cba(inputs, public_share).yearly
