@@ -293,6 +293,10 @@ def test_the_model_groups_come_from_the_simulations_draws(model, scenario, publi
     # the draws are the simulation's: evaluating them again gives the same net present values
     again = simulate(inputs, public_share, len(nb), 31)["npv"].to_numpy()
     assert np.array_equal(nb, again)
+    # whichever group is worth most, the summary can name what to do about it
+    from ejournal_lib.common.labels import label
+
+    assert all(label("voi_action", g.split(":")[0]) for g in groups)
 
 
 def test_the_evsi_curve_rises_stays_below_evppi_and_costs_what_the_inputs_say(model, components):
