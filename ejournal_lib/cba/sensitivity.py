@@ -50,6 +50,19 @@ def sensitivity_variants(inputs: CBAInputs, settings, gp_final_shares: dict[str,
         )
     p85 = {f"investment.items.{item}.p50_mnok": float(r["p85_mnok"]) for item, r in inputs.investment_table.iterrows()}
     out.append(("investment", "p85", None, p85))
+    # the combined pessimistic case: low participation, the survey's GP share where there is one, P85 costs
+    shares = inputs.participation.municipal_share_by_year
+    low = settings.pessimistic_municipal_final_share
+    curve = {y: v * low / max(shares.values()) for y, v in shares.items()}
+    survey = (gp_final_shares or {}).get("survey")
+    gp = inputs.participation.gp_final_share if survey is None else survey
+    pessimistic = {
+        **p85,
+        "participation.municipal_share_by_year": curve,
+        "participation.gp_final_share": gp,
+        "participation.gp_join_share_at_golive": min(join, gp),
+    }
+    out.append(("combined", "pessimistic" if survey is None else "pessimistic_survey", low, pessimistic))
     # DFØ's reading of the tax financing cost: the net effect on public budgets in cash (freed time is no cash)
     public_cash = {"frame.tax_financing_effects": list(CASH_EFFECTS), "frame.tax_financing_public_share_only": True}
     out.append(("tax_financing", "public_cash", None, public_cash))

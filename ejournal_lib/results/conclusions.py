@@ -51,8 +51,9 @@ def commitment_conclusion(
 
 
 def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict) -> dict:
-    """Which inputs move the net present value most: the sensitivities ranked by their largest change."""
-    table = cba_sensitivity[cba_sensitivity["sensitivity"] != "base"]
+    """Which inputs move the net present value most: the sensitivities ranked by their largest change (the
+    combined pessimistic case is no single input and is left out)."""
+    table = cba_sensitivity[~cba_sensitivity["sensitivity"].isin(["base", "combined"])]
     largest = table.assign(size=table["delta_mnok"].abs()).groupby("sensitivity")["size"].max()
     top = largest.sort_values(ascending=False, kind="stable").head(TOP_SENSITIVITIES)
     names = [label("sensitivity", s).lower() for s in top.index]

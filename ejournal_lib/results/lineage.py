@@ -54,7 +54,11 @@ EXAMPLE, PUBLIC = "example", "public"
 #: Columns whose value says which branch of the lineage a row rests on: rows computed under a GP assumption
 #: from the survey rest on the survey's estimates; the others do not (the model's own GP rule is the 2020 one).
 ROW_BASIS = {
-    column: {"survey": "gp_survey_estimates", "survey_incentive": "gp_survey_estimates"}
+    column: {
+        "survey": "gp_survey_estimates",
+        "survey_incentive": "gp_survey_estimates",
+        "pessimistic_survey": "gp_survey_estimates",  # the sensitivity table's combined case with the survey's share
+    }
     for column in ("gp_assumption", "variant")  # ``variant``: the sensitivity table's GP uptake rows
 }
 _BRANCHES = frozenset(b for mapping in ROW_BASIS.values() for b in mapping.values())

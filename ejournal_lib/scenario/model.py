@@ -117,6 +117,9 @@ class Sensitivity(StrictModel):
     residual_value_life_years: Annotated[int, Field(gt=0, le=50)]
     real_wage_growth_rates: list[Annotated[float, Field(gt=0, lt=0.1)]]
     real_wage_growth_source: str
+    # the combined pessimistic case: this share of the population live by 2030, the survey's GP share (the 2020
+    # rule's without a survey) and every cost item at its P85
+    pessimistic_municipal_final_share: Share = 0.5
 
 
 class Analysis(StrictModel):

@@ -101,6 +101,21 @@ def test_tax_financing_on_the_public_budgets_cash(inputs, public_share, scenario
     assert s.loc["public_cash", "npv_mnok"] == pytest.approx(run_cba(inputs, public_share).npv - tax_base + 0.2 * cash)
 
 
+def test_the_combined_pessimistic_case(inputs, public_share, scenario):
+    """Half the population live by 2030, the survey's GP share and every cost item at P85, computed here along
+    another path (the break-even's scaled curve and GP rule): below each of its parts alone."""
+    from ejournal_lib.cba.scenarios import _scaled_curve
+
+    s = sensitivity_table(inputs, public_share, scenario.analysis.sensitivity, {"survey": 0.23}).set_index("variant")
+    p85 = inputs.with_overrides(
+        {f"investment.items.{i}.p50_mnok": float(r["p85_mnok"]) for i, r in inputs.investment_table.iterrows()}
+    )
+    alt = with_gp_final_share(p85, 0.23)
+    expected = npv_with(alt, public_share, municipal_share=_scaled_curve(alt, 0.5))
+    assert s.loc["pessimistic_survey", "npv_mnok"] == pytest.approx(expected, abs=1e-6)
+    assert s.loc["pessimistic_survey", "npv_mnok"] < min(s.loc["p85", "npv_mnok"], s.loc["survey", "npv_mnok"])
+
+
 def test_real_wage_growth_by_hand(inputs, public_share):
     """Home services' freed time in 2030 grows by 1.013^11 = 1.1527 with 1.3 % real wage growth."""
     a = run_cba(inputs, public_share).yearly
