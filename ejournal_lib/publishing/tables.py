@@ -26,7 +26,8 @@ _NUMERIC_FORMATS = {"int", "dec1", "dec2", "dec3", "mnok", "mnok1", "nok", "perc
 
 
 #: A table of at most this many rows is never split across pages (its caption, rows and notes stay together).
-KEEP_WHOLE_ROWS = 15
+#: Twelve: a longer table with wrapped cells would leave most of a page empty before it.
+KEEP_WHOLE_ROWS = 12
 
 
 def _cell(value, spec, fmt: str, suppressed: bool, missing: str = "") -> str:
