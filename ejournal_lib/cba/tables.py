@@ -126,8 +126,8 @@ def summary_table(
 def base_case_figures(
     result: CBAResult, effects: pd.DataFrame, views: pd.DataFrame, mapping: ActorMapping
 ) -> pd.DataFrame:
-    """The deterministic base case's key figures (metric, value, unit): net present value, benefits and costs,
-    each effect, the municipalities' net and cash effect, the value per public budget krone, the year the
+    """The deterministic base case's key figures (metric, value, unit): net present value, benefits and costs
+    (the tax financing effect is neither: the public budget's, a line of its own), each effect, the municipalities' net and cash effect, the value per public budget krone, the year the
     cumulative value turns positive and the operation cost at full participation."""
     by_effect = effects.groupby("effect", sort=False)["npv_mnok"].sum()
     benefits = float(by_effect[by_effect.index.isin(BENEFIT_EFFECTS)].sum())
@@ -139,7 +139,7 @@ def base_case_figures(
         ("npv_mnok", result.npv, "mnok"),
         ("published_npv_mnok", inputs.published.npv_mnok, "mnok"),
         ("pv_benefits_mnok", benefits, "mnok"),
-        ("pv_costs_mnok", result.npv - benefits, "mnok"),
+        ("pv_costs_mnok", result.npv - benefits - float(by_effect.get("tax_financing", 0.0)), "mnok"),
         *[(f"pv_{e}_mnok", float(by_effect.get(e, 0.0)), "mnok") for e in EFFECTS],
         ("municipal_net_mnok", municipal["net_mnok"].iloc[0], "mnok"),
         ("municipal_cash_mnok", municipal["cash_mnok"].iloc[0], "mnok"),
