@@ -169,16 +169,23 @@ def evsi_gaussian(
     return evsi_gaussian_curves(net_benefit, params, prior_variance, sampling_variances, [informed_share], knots)[0]
 
 
-def evsi_gaussian_curves(
-    net_benefit, params, prior_variance, sampling_variances, informed_shares, knots: int = 6
-) -> list[list[float]]:
-    """:func:`evsi_gaussian` for each of ``informed_shares`` (one EVSI per study for each), on one fit."""
+def _fitted_components(net_benefit, params, knots: int):
+    """The incremental net benefit (options, and invest minus the other), the parameters as columns, and the
+    additive fit of the one on the other: design matrix, coefficients and each parameter's columns."""
     nb = _incremental(net_benefit)
     y = nb[:, 1] - nb[:, 0]
     params = np.asarray(params, dtype=float)
     if params.ndim == 1:
         params = params[:, None]
     _, X, beta, _, slices = additive_fit(y, params, knots)
+    return nb, y, params, X, beta, slices
+
+
+def evsi_gaussian_curves(
+    net_benefit, params, prior_variance, sampling_variances, informed_shares, knots: int = 6
+) -> list[list[float]]:
+    """:func:`evsi_gaussian` for each of ``informed_shares`` (one EVSI per study for each), on one fit."""
+    nb, y, params, X, beta, slices = _fitted_components(net_benefit, params, knots)
     parts = [X[:, sl] @ beta[sl] for sl in slices]
     centred = np.column_stack([p - p.mean() for p in parts])  # (n, p)
     level = beta[0] + sum(p.mean() for p in parts)
@@ -267,12 +274,7 @@ def evsi_level_curves(
     (variance (1 − φ)v_j) is not learned. The net benefit is taken as linear in each parameter, with the slope
     of its fitted additive component. ``n`` simulated study results (common to all studies and shares);
     each parameter's posterior mean by :func:`posterior_mean`, interpolated over a grid of results."""
-    nb = _incremental(net_benefit)
-    y = nb[:, 1] - nb[:, 0]
-    params = np.asarray(params, dtype=float)
-    if params.ndim == 1:
-        params = params[:, None]
-    _, X, beta, _, slices = additive_fit(y, params, knots)
+    nb, y, params, X, beta, slices = _fitted_components(net_benefit, params, knots)
     means, v = params.mean(axis=0), np.atleast_1d(np.asarray(prior_variance, float))
     slopes = np.array(
         [

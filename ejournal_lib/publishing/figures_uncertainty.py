@@ -126,6 +126,17 @@ def evppi_chart(evppi: pd.DataFrame, evpi: float):
     return fig
 
 
+def _line_chart_done(fig, ax, xlabel: str, ylabel: str, title: str):
+    """Axis labels and title (figure-text keys), a light grid, the legend below; the figure laid out."""
+    ax.set_xlabel(words(xlabel))
+    ax.set_ylabel(words(ylabel))
+    ax.set_title(words(title))
+    ax.grid(alpha=0.3)
+    legend_below(ax)
+    fig.tight_layout()
+    return fig
+
+
 def evsi_chart(evsi: pd.DataFrame):
     """Value of a baseline study over the number of municipalities: EVSI at the scenario's informed share and
     at full information about the time savings, the study cost and the expected net gain (MNOK)."""
@@ -153,13 +164,7 @@ def evsi_chart(evsi: pd.DataFrame):
     ax.set_xticks(ticks, [fmt_number(v, 0) for v in ticks])
     ax.xaxis.set_minor_formatter(FuncFormatter(lambda v, _: ""))
     ax.yaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel(words("municipalities_in_study_axis"))
-    ax.set_ylabel(words("mnok_per_decision"))
-    ax.set_title(words("evsi_title"))
-    ax.grid(alpha=0.3)
-    legend_below(ax)
-    fig.tight_layout()
-    return fig
+    return _line_chart_done(fig, ax, "municipalities_in_study_axis", "mnok_per_decision", "evsi_title")
 
 
 def stop_threshold_chart(curve: pd.DataFrame, best: float, rule: float, committed: float):
@@ -175,10 +180,4 @@ def stop_threshold_chart(curve: pd.DataFrame, best: float, rule: float, committe
             ax.axvline(value * 100, color=colour, ls=":", lw=1.5, label=words(key, share=fmt_number(value * 100, 0)))
     ax.yaxis.set_major_formatter(NOK_FORMAT)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(v, 0)} %"))
-    ax.set_xlabel(words("sp2_threshold_axis"))
-    ax.set_ylabel(words("mnok_expected_npv"))
-    ax.set_title(words("stop_threshold_title"))
-    ax.grid(alpha=0.3)
-    legend_below(ax)
-    fig.tight_layout()
-    return fig
+    return _line_chart_done(fig, ax, "sp2_threshold_axis", "mnok_expected_npv", "stop_threshold_title")
