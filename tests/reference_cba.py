@@ -38,7 +38,9 @@ def plain_npv(cba: dict, draws, public, i: int) -> float:
     u = np.minimum(1.0, u * draws.gp_scale[i])
     g = np.convolve(dm, u)[:T]
     dg = np.diff(np.concatenate([[0.0], g]))
-    ramp = p["realisation_by_year_since_golive"]
+    ramp = list(p["realisation_by_year_since_golive"])
+    if p["realisation_timing"] == "mid_year":  # go-lives spread over the year: half a year of each step
+        ramp = [(a + b) / 2 for a, b in zip([0.0, *ramp], [*ramp, 1.0])]
     r = np.array([min(1.0, ramp[k] * draws.realisation_pace[i]) if k < len(ramp) else 1.0 for k in range(T)])
     Rm, Rg = np.convolve(dm, r)[:T], np.convolve(dg, r)[:T]
     months = np.zeros(T)

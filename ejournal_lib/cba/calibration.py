@@ -24,6 +24,8 @@ __all__ = [
     "solve_calibration",
     "calibration_check",
     "scenario_inputs",
+    "target_value",
+    "published_value",
 ]
 
 _SERIOUS = ("serious", "very_serious")
@@ -66,57 +68,75 @@ def _solve_linear(effect_at, x0: float, x1: float, target: float) -> float:
     return x0 + (target - y0) * (x1 - x0) / (y1 - y0)
 
 
+def target_value(inputs: CBAInputs, public_share: dict, effect: str, service: str | None = None) -> float:
+    """The model's present value of ``effect`` (MNOK), or of one service's part of it."""
+    if service is None:
+        return float(effect_pvs(inputs, public_share)[effect])
+    cells = run_cba(inputs, public_share).by_effect_service
+    return float(cells.loc[(cells["effect"] == effect) & (cells["service"] == service), "npv_mnok"].sum())
+
+
+def published_value(inputs: CBAInputs, effect: str, service: str | None = None) -> float:
+    """The published present value of ``effect`` (MNOK), or of one service's part of it."""
+    pub = inputs.published
+    return pub.effects_mnok[effect] if service is None else pub.by_service_mnok[effect][service]
+
+
+_MIXES = "adverse_events.severity_mixes."
+
+
 def solve_calibration(inputs: CBAInputs, public_share: dict) -> dict[str, object]:
-    """Solve every calibrated value, in order (operation; the productivity services' severity mix on value
-    creation; the other services' mix on health-service costs; municipal legacy operation). Returns
+    """Solve every calibrated value, in order (operation; each severity mix of adverse events on its target,
+    a service's published value or an effect's total; municipal legacy operation). Returns
     ``{parameter path: value}`` as the scenario file holds them."""
-    published = inputs.published.effects_mnok
     out: dict[str, object] = {}
     current = inputs
-    op = operation_cost_for(current, published["operation"])
+    op = operation_cost_for(current, published_value(current, "operation"))
     out["operation.cost_per_year_full_participation_mnok"] = round(op, 4)
     current = current.with_overrides({"operation.cost_per_year_full_participation_mnok": op})
 
-    mixes = current.adverse_events.severity_mixes
-    for name, target in (("productivity", "harms_value_creation"), ("care", "harms_health_costs")):
-        serious = mixes[name]["serious"] / (mixes[name]["serious"] + mixes[name]["very_serious"])
+    for c in (c for c in inputs.calibration.parameters if c.parameter.startswith(_MIXES)):
+        name = c.parameter.removeprefix(_MIXES)
+        mix = current.adverse_events.severity_mixes[name]
+        serious = mix["serious"] / (mix["serious"] + mix["very_serious"])
 
-        def effect_at(s, name=name, serious=serious, target=target, current=current):
-            alt = current.with_overrides({f"adverse_events.severity_mixes.{name}": severity_mix(s, serious)})
-            return effect_pvs(alt, public_share)[target]
+        def effect_at(s, c=c, serious=serious, current=current):
+            alt = current.with_overrides({c.parameter: severity_mix(s, serious)})
+            return target_value(alt, public_share, c.target, c.service)
 
-        s = _solve_linear(effect_at, 0.0, 0.01, published[target])
+        target = published_value(current, c.target, c.service)
+        s = _solve_linear(effect_at, 0.0, 0.01, target)
         if not 0.0 <= s <= 1.0:
-            raise ValueError(f"no severity mix for {name} reproduces {target} = {published[target]} (share {s:.4f})")
-        mix = severity_mix(s, serious)
-        out[f"adverse_events.severity_mixes.{name}"] = mix
-        current = current.with_overrides({f"adverse_events.severity_mixes.{name}": mix})
+            raise ValueError(f"no severity mix {name} reproduces {c.target} = {target} (share {s:.4f})")
+        out[c.parameter] = severity_mix(s, serious)
+        current = current.with_overrides({c.parameter: out[c.parameter]})
 
     def legacy_at(x):
         alt = current.with_overrides({"null_alternative.municipal_operation_per_inhabitant": x})
         return effect_pvs(alt, public_share)["legacy_avoided"]
 
-    ops = _solve_linear(legacy_at, 0.0, 100.0, published["legacy_avoided"])
+    ops = _solve_linear(legacy_at, 0.0, 100.0, published_value(current, "legacy_avoided"))
     out["null_alternative.municipal_operation_per_inhabitant"] = round(ops, 4)
     return out
 
 
 def calibration_check(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
-    """For every calibrated parameter: its target effect, the published and the model's present value, the
-    difference, and whether it is within the scenario's tolerance."""
-    pv = effect_pvs(inputs, public_share)
+    """For every calibrated parameter: its target effect (and service), the published and the model's present
+    value, the difference, and whether it is within the scenario's tolerance."""
     tol = inputs.calibration.tolerance_mnok
     rows = []
     for c in inputs.calibration.parameters:
-        target = inputs.published.effects_mnok[c.target]
+        target = published_value(inputs, c.target, c.service)
+        model = target_value(inputs, public_share, c.target, c.service)
         rows.append(
             {
                 "parameter": c.parameter,
                 "effect": c.target,
+                "service": c.service,
                 "published_mnok": target,
-                "model_mnok": float(pv[c.target]),
-                "difference_mnok": float(pv[c.target] - target),
-                "within_tolerance": bool(abs(pv[c.target] - target) <= tol),
+                "model_mnok": model,
+                "difference_mnok": model - target,
+                "within_tolerance": bool(abs(model - target) <= tol),
             }
         )
     out = pd.DataFrame(rows)

@@ -16,7 +16,7 @@ from ejournal_lib.cba.curves import Draws
 from ejournal_lib.cba.engine import CBAInputs, CBAResult
 from ejournal_lib.cba.measurement_value import value_of_information_tables
 from ejournal_lib.cba.non_priced import non_priced_table
-from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table
+from ejournal_lib.cba.reconciliation import method_candidates, reconciliation_table, service_reconciliation_table
 from ejournal_lib.cba.sensitivity import sensitivity_table
 from ejournal_lib.cba.staging import measured_first_rollout, staged_rollout
 from ejournal_lib.scenario import Scenario
@@ -29,6 +29,7 @@ from ejournal_lib.scenario.non_priced import NonPricedEffects
 CBA_TABLES = (
     "cba_summary",
     "cba_reconciliation",
+    "cba_reconciliation_services",
     "cba_method_candidates",
     "cba_calibration",
     "cba_effects",
@@ -213,13 +214,18 @@ def cba_reconciliation(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFram
     return reconciliation_table(cba_inputs, public_share)
 
 
+def cba_reconciliation_services(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+    """The base case against the published values per service (freed time, transition cost, adverse events)."""
+    return service_reconciliation_table(cba_inputs, public_share)
+
+
 def cba_method_candidates(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     """The readings of the 2020 method the documents leave open, each against the published figures."""
     return method_candidates(cba_inputs, public_share)
 
 
 def cba_calibration(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
-    """The calibrated operation cost against the published present value it is calibrated to."""
+    """Every calibrated value's target (an effect's or a service's published present value) and the model's."""
     return calibration_check(cba_inputs, public_share)
 
 

@@ -20,6 +20,11 @@ BINDING_BASES: frozenset[str] = frozenset()
 TOP_SENSITIVITIES = 3
 
 
+def _plus(value) -> str:
+    """The sign a difference is written with when it is positive (fmt_number writes the minus)."""
+    return "+" if float(value) > 0 else ""
+
+
 def _row(conclusion: str, sentence: str, condition: str, kinds) -> dict:
     """One conclusion; ``kinds``: the kinds of data status it rests on (codes, in any order)."""
     return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_basis": lineage.joined(kinds)}
@@ -119,7 +124,36 @@ def staging_conclusion(
     return _row("staging", sentence, condition, lineage.ordered(kinds))
 
 
+def reconciliation_conclusion(
+    cba_reconciliation: pd.DataFrame, cba_reconciliation_services: pd.DataFrame, data_input_kinds: dict
+) -> dict:
+    """How close the base case comes to the published analysis: the net present value's difference, how many
+    services' freed time is within the tolerance, and the services outside it (largest difference first)."""
+    npv = cba_reconciliation.set_index("effect").loc["npv"]
+    time = cba_reconciliation_services[cba_reconciliation_services["effect"] == "time_savings"]
+    outside = time[~time["within_tolerance"]].sort_values("difference_mnok", key=abs, ascending=False)
+    names = [
+        f"{label('service', r.service).lower()} ({_plus(r.difference_pct)}{fmt_percent(r.difference_pct, 0)})"
+        for r in outside.itertuples()
+    ]
+    code = "reconciled_all_services" if outside.empty else "reconciled_some_services"
+    sentence = label("conclusion", code).format(
+        model=fmt_number(npv["model_mnok"]),
+        published=fmt_number(npv["published_mnok"]),
+        difference=_plus(npv["difference_mnok"]) + fmt_number(npv["difference_mnok"]),
+        within=fmt_number(len(time) - len(outside)),
+        services=fmt_number(len(time)),
+        outside=fmt_list(names),
+    )
+    condition = f"{len(time) - len(outside)} of {len(time)} services' freed time within tolerance"
+    kinds = set(lineage.kinds("cba_reconciliation", data_input_kinds)) | set(
+        lineage.kinds("cba_reconciliation_services", data_input_kinds)
+    )
+    return _row("reconciliation", sentence, condition, lineage.ordered(kinds))
+
+
 def conclusions(
+    reconciliation_conclusion: dict,
     commitment_conclusion: dict,
     sensitivity_conclusion: dict,
     coverage_stop_point_conclusion: dict,
@@ -129,6 +163,7 @@ def conclusions(
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
         [
+            reconciliation_conclusion,
             commitment_conclusion,
             sensitivity_conclusion,
             coverage_stop_point_conclusion,

@@ -340,6 +340,17 @@ class CBAInputs(StrictModel):
             for c in self.calibration.parameters
             if c.target not in EFFECTS
         ]
+        problems += [
+            f"calibration: {c.parameter}: no published value for service {c.service!r} of {c.target}"
+            for c in self.calibration.parameters
+            if c.service is not None and c.service not in self.published.by_service_mnok.get(c.target, {})
+        ]
+        problems += [
+            f"published.by_service_mnok.{e}: unknown service {s!r}; valid: {', '.join(names)}"
+            for e, by in self.published.by_service_mnok.items()
+            for s in by
+            if s not in names
+        ]
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -11,6 +11,9 @@ from pydantic import Field, model_validator
 
 from ejournal_lib.scenario.base import Code, Positive, Share, StrictModel
 
+#: The per-service values are read from charts and rounded: each may be off by this much (MNOK).
+_ROUNDING_MNOK = 0.5
+
 __all__ = ["MethodCandidate", "Published", "CalibratedParameter", "Calibration", "RiskSharing", "ValueOfInformation"]
 
 
@@ -25,14 +28,18 @@ class MethodCandidate(StrictModel):
 
 
 class Published(StrictModel):
-    """The present values the pre-project published (SSD 2020, attachment J, table 6): the target of the
-    reconciliation, with the analysis team's explanation of each remaining difference and the method
-    candidates tested."""
+    """The present values the pre-project published (SSD 2020, attachment J, table 6, and its charts per
+    service): the target of the reconciliation, with the analysis team's explanation of each remaining
+    difference and the method candidates tested."""
 
     source: str
     npv_mnok: float
     effects_mnok: dict[Code, float]
+    # {effect: {service: present value}} for the effects the charts break down; they add up to the totals
+    by_service_mnok: dict[Code, dict[Code, float]] = {}
+    by_service_source: str = ""
     explanations: dict[Code, str] = {}
+    service_explanations: dict[Code, str] = {}  # per service: what remains of its difference, and why
     candidates: list[MethodCandidate] = []
 
     @model_validator(mode="after")
@@ -43,14 +50,24 @@ class Published(StrictModel):
             raise ValueError(f"effects_mnok must give every effect: {', '.join(EFFECTS)}")
         if abs(sum(self.effects_mnok.values()) - self.npv_mnok) > 1.0:
             raise ValueError(f"the published effects sum to {sum(self.effects_mnok.values()):.0f}, not to npv_mnok")
+        problems = [
+            f"by_service_mnok.{e}: the services add up to {sum(by.values()):.0f}, not to the total"
+            f" {self.effects_mnok.get(e, float('nan')):.0f} (rounding allows {_ROUNDING_MNOK} per service)"
+            for e, by in self.by_service_mnok.items()
+            if e not in self.effects_mnok or abs(sum(by.values()) - self.effects_mnok[e]) > _ROUNDING_MNOK * len(by)
+        ]
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
 
 
 class CalibratedParameter(StrictModel):
-    """A value the documents leave open, solved so that the model reproduces a published present value."""
+    """A value the documents leave open, solved so that the model reproduces a published present value: an
+    effect's total, or with ``service`` one service's value (``published.by_service_mnok``)."""
 
     parameter: str
     target: Code
+    service: Code | None = None
     method: str
 
 

@@ -1,10 +1,12 @@
 """The cost–benefit engine against hand calculations for one service and one year (default scenario).
 
 Hand-worked participation for 2030 (brief's curves): new municipal shares Δm = 0.10 (2025), 0.10, 0.10,
-0.15, 0.20, 0.20 (2030); realisation r = 0.10, 0.25, 0.50, 0.75, 1. R_m(2030) = 0.1·1 + 0.1·1 + 0.1·0.75 +
-0.15·0.5 + 0.2·0.25 + 0.2·0.1 = 0.42. GP uptake per cohort u = 0.3, 0.4333, 0.5667, 0.7 gives the GP share
-g = 0.03, 0.07333, 0.13, 0.215, 0.32167, 0.44167 (2025–2030), new GPs Δg = 0.03, 0.04333, 0.05667, 0.085,
-0.10667, 0.12, so R_g(2030) = 0.03 + 0.04333 + 0.05667·0.75 + 0.085·0.5 + 0.10667·0.25 + 0.12·0.1 = 0.19700.
+0.15, 0.20, 0.20 (2030); realisation r = 0.10, 0.25, 0.50, 0.75, 1, read mid-year (the scenario's choice: a
+cohort realises half a year of each step, so the years since go-live hold 0.05, 0.175, 0.375, 0.625, 0.875, 1).
+R_m(2030) = 0.1·1 + 0.1·0.875 + 0.1·0.625 + 0.15·0.375 + 0.2·0.175 + 0.2·0.05 = 0.35125. GP uptake per cohort
+u = 0.3, 0.4333, 0.5667, 0.7 gives the GP share g = 0.03, 0.07333, 0.13, 0.215, 0.32167, 0.44167 (2025–2030),
+new GPs Δg = 0.03, 0.04333, 0.05667, 0.085, 0.10667, 0.12, so R_g(2030) = 0.03 + 0.04333·0.875 + 0.05667·0.625
++ 0.085·0.375 + 0.10667·0.175 + 0.12·0.05 = 0.159875.
 """
 
 import pytest
@@ -13,8 +15,8 @@ from ejournal_lib.cba.curves import transition_months_by_year
 from ejournal_lib.cba.engine import EFFECTS, run_cba
 from ejournal_lib.common.errors import ConfigError
 
-R_M_2030 = 0.42
-R_G_2030 = 0.03 + 0.13 / 3 + (0.17 / 3) * 0.75 + 0.085 * 0.5 + (0.32 / 3) * 0.25 + 0.12 * 0.1
+R_M_2030 = 0.35125
+R_G_2030 = 0.03 + 0.13 / 3 * 0.875 + (0.17 / 3) * 0.625 + 0.085 * 0.375 + (0.32 / 3) * 0.175 + 0.12 * 0.05
 G_2030 = 0.07 * 3 + 0.15 * (0.3 + 0.8 / 3) + 0.2 * (0.3 + 0.4 / 3) + 0.2 * 0.3
 
 
@@ -31,7 +33,7 @@ def value(result, effect, service, year):
 
 
 def test_hand_worked_curves(result):
-    assert pytest.approx(0.19700, abs=1e-5) == R_G_2030
+    assert pytest.approx(0.159875, abs=1e-6) == R_G_2030
     i = 2030 - 2021
     assert result.curves.municipal_realised[0, i] == pytest.approx(R_M_2030)
     assert result.curves.gp_realised[0, i] == pytest.approx(R_G_2030)
@@ -67,7 +69,7 @@ def test_transition_cost_home_services_2030(result):
 def test_avoided_harms_gp_2030(inputs, public_share):
     """With the 2020 choice of mix for GP patients: 98 % light, 1.5 % serious, 0.5 % very serious."""
     mix = {"light": 0.98, "serious": 0.015, "very_serious": 0.005}
-    result = run_cba(inputs.with_overrides({"adverse_events.severity_mixes.productivity": mix}), public_share)
+    result = run_cba(inputs.with_overrides({"adverse_events.severity_mixes.gp": mix}), public_share)
     avoided = 124500 * 0.38 * 0.40  # 18 924 harms a year at full effect
     cost = 0.98 * 25000 + 0.015 * 3.0e6 + 0.005 * 7.1e6  # 105 000 NOK per harm
     prod = (0.98 * 16400 + 0.015 * 2.0e6 + 0.005 * 4.7e6) * 0.40

@@ -72,3 +72,37 @@ def test_a_ranking_that_uses_the_survey_is_synthetic(gp_delta, expected):
     out = c.sensitivity_conclusion(table, SURVEY_SYNTHETIC)
     assert (EXAMPLE in out["data_basis"].split(",")) == (expected == EXAMPLE)
     assert ("fastlegenes deltakelse" in out["sentence"].lower()) == (expected == EXAMPLE)
+
+
+def _reconciled(differences: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The reconciliation tables for freed time per service with the given differences in % (published 1 000
+    each), and a net present value of 3 515 against the published 2 934."""
+    per_service = pd.DataFrame(
+        {
+            "effect": "time_savings",
+            "service": list(differences),
+            "published_mnok": 1000.0,
+            "difference_mnok": [10 * d for d in differences.values()],
+            "difference_pct": [d / 100 for d in differences.values()],
+            "within_tolerance": [abs(d) <= 5 for d in differences.values()],
+        }
+    )
+    totals = pd.DataFrame(
+        {"effect": ["npv"], "published_mnok": [2934.0], "model_mnok": [3515.0], "difference_mnok": [581.0]}
+    )
+    return totals, per_service
+
+
+def test_the_reconciliation_names_the_services_outside_five_percent_largest_first():
+    totals, services = _reconciled({"health_station": -1.0, "physio_rehab": -19.0, "gp_doctors": 15.0})
+    out = c.reconciliation_conclusion(totals, services, PUBLIC_KINDS)
+    assert "3\u202f515 mill. kr mot 2\u202f934 mill. kr publisert i 2020 (+581 mill. kr)" in out["sentence"]
+    assert "for 1 av 3 tjenester" in out["sentence"]
+    # |difference| largest first: physiotherapy 19 %, then GPs 15 %; the health station (1 %) is within
+    assert (
+        "fysio-, habiliterings- og rehabiliteringstjenester (−19\u202f%) og fastlege, leger (+15\u202f%)"
+        in out["sentence"]
+    )
+    assert "helsestasjon" not in out["sentence"]
+    totals, services = _reconciled({"health_station": -1.0, "gp_doctors": 4.9})
+    assert "for alle de 2 tjenestene" in c.reconciliation_conclusion(totals, services, PUBLIC_KINDS)["sentence"]
