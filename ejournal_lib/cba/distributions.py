@@ -9,6 +9,9 @@ Two readings of a triple estimate (P10 / base / P90, relative to the base):
   below by 0, so a saving never turns into a loss and a cost never into a benefit.
 * **mode at the base** (triangular, :func:`triangular_from_quantiles`): for event uncertainties around a
   plan (roll-out pace, GP uptake, realisation pace), whose expected value differs from the plan.
+* **median at the base** (:class:`TwoPieceNormal`): the brief's P10 and P90 taken literally, as quantiles
+  that hold exactly for every input, with the base as the median; the expected value then moves away from
+  the base wherever the triple is skewed.
 
 Cost items are log-normal (positive). Correlation between items uses a Gaussian copula (the marginals keep
 their family). Everything is vectorised over draws.
@@ -28,6 +31,7 @@ __all__ = [
     "PointMass",
     "MultiplierFit",
     "mean_one_multiplier",
+    "TwoPieceNormal",
     "lognormal_mean_one",
     "triangular_cdf",
     "triangular_ppf",
@@ -189,6 +193,43 @@ def mean_one_multiplier(p10: float, p90: float, tol: float = 1e-7) -> Multiplier
     d = stats.gamma(k, scale=1.0 / k)
     exact = np.sqrt(2 * sol.cost) < tol
     return MultiplierFit("gamma", d, bool(exact), float(d.ppf(0.1)), float(d.ppf(0.9)))
+
+
+class TwoPieceNormal:
+    """The multiplier with median 1 whose 10 % and 90 % quantiles are exactly ``p10`` and ``p90``: a normal
+    distribution with one standard deviation below the median and another above it (each half holds half the
+    mass), cut at 0 so that a saving never turns into a loss (the cut lies below the P10, which keeps it).
+
+    >>> d = TwoPieceNormal(0.8, 2.0)
+    >>> [round(float(d.ppf(q)), 12) for q in (0.1, 0.5, 0.9)]
+    [0.8, 1.0, 2.0]
+    >>> round(d.mean(), 4)  # 1 + (σ_high − σ_low)/√(2π) with σ = distance to the quantile / z₀.₉
+    1.2489
+    """
+
+    _NODES = 200_000  # midpoint rule over the quantile function for the moments (error of order 1/nodes²)
+
+    def __init__(self, p10: float, p90: float):
+        if not 0 < p10 <= 1 <= p90:
+            raise ValueError(f"expected 0 < P10 ≤ 1 ≤ P90 for a multiplier with median 1, got {p10} and {p90}")
+        z90 = float(special.ndtri(0.9))
+        self.p10, self.p90 = float(p10), float(p90)
+        self.sd_low, self.sd_high = (1.0 - p10) / z90, (p90 - 1.0) / z90
+        nodes = self.ppf((np.arange(self._NODES) + 0.5) / self._NODES)
+        self._mean, self._var = float(nodes.mean()), float(nodes.var())
+
+    def ppf(self, u):
+        z = special.ndtri(np.asarray(u, dtype=float))
+        return np.maximum(0.0, 1.0 + z * np.where(z < 0, self.sd_low, self.sd_high))
+
+    def mean(self) -> float:
+        return self._mean
+
+    def var(self) -> float:
+        return self._var
+
+    def support(self) -> tuple[float, float]:
+        return (0.0 if self.sd_low > 0 else 1.0), (np.inf if self.sd_high > 0 else 1.0)
 
 
 #: Normal scores covered by the spline of :func:`quantiles` (|z| ≤ 5: 0.00003 % to 99.99997 %), its nodes and

@@ -3,8 +3,9 @@ the expected net present value, and the tornado chart's one-at-a-time swings.
 
 * Triple estimates relative to the expected value (time saved per service, the transition cost, avoided
   legacy costs, avoided adverse events; the last is certain in the 2020 analysis): multipliers with mean 1 and the brief's P10/P90, bounded below by 0
-  (:func:`ejournal_lib.cba.distributions.mean_one_multiplier`); ``uncertainty.triple_reading: mode_at_base``
-  reads them the 2020 way instead (triangular, mode at the base).
+  (:func:`ejournal_lib.cba.distributions.mean_one_multiplier`); ``uncertainty.triple_reading: median_at_base``
+  takes the P10/P90 literally instead (two-piece normal, median at the base, every quantile exact), and
+  ``mode_at_base`` reads them as a triangular distribution with its mode at the base.
 * Event uncertainties around the plan (roll-out pace, GP uptake, realisation pace): triangular with the mode
   at the plan and P10/P90 as quantiles; functional scope triangular on its min–max with the mode at 0; the
   roll-out delay discrete. Their expected values differ from the plan and enter the expected value.
@@ -34,6 +35,7 @@ from ejournal_lib.cba.curves import (
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.distributions import (
     PointMass,
+    TwoPieceNormal,
     correlated_uniforms,
     lognormal_mean_one,
     mean_one_multiplier,
@@ -55,7 +57,15 @@ __all__ = [
     "present_values",
     "summarise_simulation",
     "tornado",
+    "TRIPLE_READINGS",
+    "reading_comparison",
 ]
+
+#: A fitted quantile within this of the brief's counts as holding it (multipliers).
+_HOLDS = 1e-6
+
+#: The readings of the triple estimates the analysis compares (the scenario's own is its headline).
+TRIPLE_READINGS = ("mean_at_base", "median_at_base", "mode_at_base")
 
 #: Triple estimates relative to the expected value: draws field → (p10 key, p90 key) in ``uncertainty``.
 _TRIPLES = {
@@ -111,7 +121,7 @@ class UncertainInput:
     field: str
     index: int | None
     family: str
-    reading: str  # "mean_at_base", "mode_at_base" or "event"
+    reading: str  # "mean_at_base", "median_at_base", "mode_at_base" or "event"
     brief_p10: float
     brief_p90: float
     dist: Any  # a frozen scipy.stats distribution, or the discrete delay
@@ -134,6 +144,11 @@ def _triple(code, field, index, p10, p90, reading) -> UncertainInput:
     if reading == "mean_at_base":
         fit = mean_one_multiplier(1.0 + p10, 1.0 + p90)
         return UncertainInput(code, field, index, fit.family, reading, 1.0 + p10, 1.0 + p90, fit.dist, fit.exact)
+    if reading == "median_at_base":
+        if p10 == p90 == 0:
+            return UncertainInput(code, field, index, "point", reading, 1.0, 1.0, PointMass(1.0))
+        dist = TwoPieceNormal(1.0 + p10, 1.0 + p90)
+        return UncertainInput(code, field, index, "two_piece_normal", reading, 1.0 + p10, 1.0 + p90, dist)
     a, c, b = triangular_from_quantiles(p10, 0.0, p90)
     return UncertainInput(code, field, index, "triangular", reading, 1.0 + p10, 1.0 + p90, _triangular(a, c, b))
 
@@ -343,3 +358,41 @@ def tornado(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     out["base_npv_mnok"] = float(npv[-1])
     out["swing_mnok"] = (out["npv_at_p90_mnok"] - out["npv_at_p10_mnok"]).abs()
     return out.sort_values("swing_mnok", ascending=False).reset_index(drop=True)
+
+
+def reading_comparison(
+    inputs: CBAInputs, public_share: dict, n: int, seed: int, own: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The net present value under each reading of the triple estimates (:data:`TRIPLE_READINGS`): the
+    expected value (exact), the simulated P10/P50/P90 and probability of a negative value (``n`` draws, the
+    same seed), and how many of the brief's triples hold their P10 and P90 exactly. ``own`` is the scenario's
+    reading's simulation summary, reused rather than simulated again."""
+    rows = []
+    for reading in TRIPLE_READINGS:
+        alt = (
+            inputs
+            if reading == inputs.uncertainty.triple_reading
+            else inputs.with_overrides({"uncertainty.triple_reading": reading})
+        )
+        summary = (
+            own if own is not None and alt is inputs else summarise_simulation(simulate(alt, public_share, n, seed))
+        )
+        npv = summary.set_index("quantity").loc["npv"]
+        table = uncertainty_table(alt)
+        triples = table[(table["reading"] == reading) & (table["brief_p10"] < table["brief_p90"])]  # uncertain
+        holds = (triples["p10"] - triples["brief_p10"]).abs().le(_HOLDS) & (
+            triples["p90"] - triples["brief_p90"]
+        ).abs().le(_HOLDS)
+        rows.append(
+            {
+                "reading": reading,
+                "headline": alt is inputs,
+                "triples_exact": int(holds.sum()),
+                "triples": len(triples),
+                "expected_mnok": float(expected_npv(alt, public_share)["npv"]),
+                **{q: float(npv[q]) for q in ("p10", "p50", "p90", "prob_negative")},
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["headline"] = out["headline"].astype(bool)
+    return out

@@ -42,6 +42,7 @@ CBA_TABLES = (
     "municipal_cash_position",
     "municipality_distribution",
     "uncertainty_summary",
+    "uncertainty_readings",
     "cba_uncertainty_inputs",
     "tornado",
     "participation_scenarios",
@@ -155,6 +156,20 @@ def uncertainty_summary(simulation: pd.DataFrame, expected_values: dict) -> pd.D
         }
     )
     return uncertainty.summarise_simulation(simulation).merge(expected, on="quantity", how="left")
+
+
+def uncertainty_readings(
+    cba_inputs: CBAInputs, public_share: dict, uncertainty_summary: pd.DataFrame, scenario: Scenario
+) -> pd.DataFrame:
+    """The net present value's distribution under each reading of the triple estimates (the scenario's is the
+    headline; the others are sensitivities), with the simulation's draws and seed."""
+    return uncertainty.reading_comparison(
+        cba_inputs,
+        public_share,
+        scenario.analysis.simulation.n_iterations,
+        scenario.settings.seed,
+        own=uncertainty_summary,
+    )
 
 
 def cba_uncertainty_inputs(cba_inputs: CBAInputs) -> pd.DataFrame:

@@ -152,8 +152,33 @@ def reconciliation_conclusion(
     return _row("reconciliation", sentence, condition, lineage.ordered(kinds))
 
 
+def uncertainty_reading_conclusion(uncertainty_readings: pd.DataFrame, data_input_kinds: dict) -> dict:
+    """The headline reading of the triple estimates against taking the brief's P10 and P90 literally."""
+    table = uncertainty_readings.set_index("reading")
+    headline = table[table["headline"]].iloc[0]
+    literal = table.loc["median_at_base"]
+    literal_headline = headline.name == "median_at_base"
+    mean = table.loc["mean_at_base"]
+    sentence = label(
+        "conclusion", "uncertainty_readings_literal" if literal_headline else "uncertainty_readings"
+    ).format(
+        headline=fmt_number(headline["expected_mnok"]),
+        reading=label("distribution_reading", headline.name).lower(),
+        exact=fmt_number(headline["triples_exact"]),
+        triples=fmt_number(headline["triples"]),
+        literal=fmt_number(literal["expected_mnok"]),
+        prob_literal=fmt_percent(literal["prob_negative"], 0),
+        prob_headline=fmt_percent(headline["prob_negative"], 0),
+        mean=fmt_number(mean["expected_mnok"]),
+        prob_mean=fmt_percent(mean["prob_negative"], 0),
+    )
+    condition = f"headline {headline.name}; {int(headline['triples_exact'])} of {int(headline['triples'])} exact"
+    return _row("uncertainty_readings", sentence, condition, lineage.kinds("uncertainty_readings", data_input_kinds))
+
+
 def conclusions(
     reconciliation_conclusion: dict,
+    uncertainty_reading_conclusion: dict,
     commitment_conclusion: dict,
     sensitivity_conclusion: dict,
     coverage_stop_point_conclusion: dict,
@@ -164,6 +189,7 @@ def conclusions(
     return pd.DataFrame(
         [
             reconciliation_conclusion,
+            uncertainty_reading_conclusion,
             commitment_conclusion,
             sensitivity_conclusion,
             coverage_stop_point_conclusion,

@@ -253,7 +253,7 @@ _PAIRS = [
 
 class Uncertainty(StrictModel):
     source: str
-    triple_reading: Literal["mean_at_base", "mode_at_base"]
+    triple_reading: Literal["mean_at_base", "median_at_base", "mode_at_base"]
     transition_p10: Relative
     transition_p90: float
     legacy_municipal_p10: Relative

@@ -148,3 +148,42 @@ def test_without_events_the_expected_value_is_the_base(inputs, public_share):
         }
     )
     assert expected_npv(alt, public_share)["npv"] == pytest.approx(run_cba(alt, public_share).npv, abs=1e-6)
+
+
+@pytest.mark.parametrize("p10, p90", [(0.35, 1.25), (0.8, 2.0), (0.2, 1.6)])
+def test_the_literal_reading_holds_the_briefs_quantiles_and_its_moments_by_hand(p10, p90):
+    """Median 1, P10 and P90 exact; the mean by hand: with σ = distance to the quantile / z₀.₉ on each side,
+    E[X] = 1 + (σ_high − σ_low)/√(2π) for the uncut distribution, plus σ_low·φ(1/σ_low) − Φ(−1/σ_low) for the
+    cut at 0; the variance by adaptive quadrature of the quantile function."""
+    from scipy import stats
+
+    from ejournal_lib.cba.distributions import TwoPieceNormal
+
+    d = TwoPieceNormal(p10, p90)
+    assert [float(d.ppf(q)) for q in (0.1, 0.5, 0.9)] == pytest.approx([p10, 1.0, p90], abs=1e-12)
+    z = stats.norm.ppf(0.9)
+    lo, hi = (1 - p10) / z, (p90 - 1) / z
+    mean = 1 + (hi - lo) / np.sqrt(2 * np.pi) + lo * stats.norm.pdf(1 / lo) - stats.norm.cdf(-1 / lo)
+    assert d.mean() == pytest.approx(mean, abs=1e-6)
+    second, _ = integrate.quad(lambda u: float(d.ppf(u)) ** 2, 0, 1, points=[0.5], limit=200)
+    assert d.var() == pytest.approx(second - mean**2, rel=1e-5)
+    assert float(d.ppf(1e-9)) >= 0.0  # never below 0
+
+
+def test_the_readings_compared_beside_the_headline(inputs, public_share):
+    """The headline row is the scenario's own simulation; the literal reading holds every triple's P10 and
+    P90; the scenario's reading holds as many as its uncertainty table marks exact."""
+    from ejournal_lib.cba.uncertainty import reading_comparison, uncertainty_table
+
+    own = summarise_simulation(simulate(inputs, public_share, 2000, 7))
+    t = reading_comparison(inputs, public_share, 2000, 7, own=own).set_index("reading")
+    assert t["headline"].tolist() == [r == inputs.uncertainty.triple_reading for r in t.index]
+    head = t.loc[inputs.uncertainty.triple_reading]
+    assert head["p50"] == own.set_index("quantity").loc["npv", "p50"]
+    assert head["expected_mnok"] == pytest.approx(expected_npv(inputs, public_share)["npv"])
+    table = uncertainty_table(inputs)
+    uncertain = table[(table["reading"] == "mean_at_base") & (table["brief_p10"] < table["brief_p90"])]
+    assert head["triples_exact"] == uncertain["exact"].sum() and head["triples"] == len(uncertain) == 12
+    assert t.loc["median_at_base", "triples_exact"] == t.loc["median_at_base", "triples"] == 12
+    literal = inputs.with_overrides({"uncertainty.triple_reading": "median_at_base"})
+    assert t.loc["median_at_base", "expected_mnok"] == pytest.approx(expected_npv(literal, public_share)["npv"])

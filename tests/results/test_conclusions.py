@@ -106,3 +106,31 @@ def test_the_reconciliation_names_the_services_outside_five_percent_largest_firs
     assert "helsestasjon" not in out["sentence"]
     totals, services = _reconciled({"health_station": -1.0, "gp_doctors": 4.9})
     assert "for alle de 2 tjenestene" in c.reconciliation_conclusion(totals, services, PUBLIC_KINDS)["sentence"]
+
+
+def _readings(headline: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "reading": ["mean_at_base", "median_at_base", "mode_at_base"],
+            "headline": [r == headline for r in ("mean_at_base", "median_at_base", "mode_at_base")],
+            "triples_exact": [6, 12, 12],
+            "triples": [12, 12, 12],
+            "expected_mnok": [1621.0, 4381.0, 5674.0],
+            "prob_negative": [0.47, 0.31, 0.24],
+        }
+    )
+
+
+def test_the_uncertainty_conclusion_names_the_headline_reading_and_the_literal_one():
+    out = c.uncertainty_reading_conclusion(_readings("mean_at_base"), PUBLIC_KINDS)["sentence"]
+    assert out.startswith("Forventet netto nåverdi er 1\u202f621 mill. kr med lesemåten «forventning i basisverdien»")
+    assert (
+        "6 av 12 holder" in out
+        and "blir 4\u202f381 mill. kr med 31\u202f% sannsynlighet" in out
+        and "(mot 47\u202f%)" in out
+    )
+    literal = c.uncertainty_reading_conclusion(_readings("median_at_base"), PUBLIC_KINDS)["sentence"]
+    assert literal.startswith(
+        "Forventet netto nåverdi er 4\u202f381 mill. kr med forprosjektets P10 og P90 lest bokstavelig"
+    )
+    assert "blir den 1\u202f621 mill. kr (47\u202f%)" in literal
