@@ -1,8 +1,9 @@
 """Sensitivities of the net present value (DFØ): discount rate and R-109's stepped rates, a longer period with
 residual value, real wage growth on time values, GP uptake from the survey instead of the brief (the case with
-an incentive pays for it), investment at its P85 frame, and DFØ's base of the tax financing cost (the public
-budgets' cash effects only). Each variant changes the scenario's inputs and nothing else (deterministic base
-model)."""
+an incentive pays for it), investment at its P85 frame, the transition cost and the level of time savings at
+the brief's P10 and P90, the operation cost by the scenario's factors, a combined pessimistic case, and DFØ's
+base of the tax financing cost (the public budgets' cash effects only). Each variant changes the scenario's
+inputs through a lever or an override and nothing else (deterministic base model)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from ejournal_lib.cba.calibration import effect_pvs
 from ejournal_lib.cba.engine import CASH_EFFECTS
 from ejournal_lib.cba.scenarios import WITH_INCENTIVE, gp_incentive_cost_mnok
 from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.scenario.levers import scale_operation, scale_time_savings, scale_transition_cost
 
 __all__ = ["sensitivity_variants", "sensitivity_table"]
 
@@ -50,6 +52,14 @@ def sensitivity_variants(inputs: CBAInputs, settings, gp_final_shares: dict[str,
         )
     p85 = {f"investment.items.{item}.p50_mnok": float(r["p85_mnok"]) for item, r in inputs.investment_table.iterrows()}
     out.append(("investment", "p85", None, p85))
+    u, services = inputs.uncertainty, inputs.service_table
+    for side in ("p10", "p90"):
+        factor = 1.0 + getattr(u, f"transition_{side}")
+        out.append(("transition_cost", f"transition_{side}", factor, scale_transition_cost(inputs, factor)))
+    for side in ("p10", "p90"):  # every service at its own P10 (P90) at once: the level of the time savings
+        factors = (1.0 + services[f"time_{side}"]).to_dict()
+        out.append(("time_savings_level", f"time_{side}", None, scale_time_savings(inputs, factors)))
+    out += [("operation", f"operation_{f:g}", f, scale_operation(inputs, f)) for f in settings.operation_cost_factors]
     # the combined pessimistic case: low participation, the survey's GP share where there is one, P85 costs
     shares = inputs.participation.municipal_share_by_year
     low = settings.pessimistic_municipal_final_share

@@ -9,7 +9,7 @@ import textwrap
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
@@ -18,6 +18,7 @@ from ejournal_lib.publishing.figures import NOK_FORMAT, PALETTE, legend_below, n
 __all__ = [
     "npv_distribution",
     "tornado_chart",
+    "sensitivity_chart",
     "risk_sharing_chart",
     "evppi_chart",
     "evsi_chart",
@@ -33,6 +34,7 @@ def npv_distribution(npv_draws: np.ndarray, summary: dict):
         ax1.axvline(summary[key], color="#14365d", ls=ls, label=f"{key.upper()}: {fmt_number(summary[key], 0)}")
     ax1.axvline(0, color="#c8553d", lw=1)
     ax1.xaxis.set_major_formatter(NOK_FORMAT)
+    ax1.xaxis.set_major_locator(MaxNLocator(5))  # thousands with spaces are wide: fewer ticks, none overlapping
     ax1.set_xlabel(words("npv_axis"))
     ax1.set_ylabel(words("draws"))
     ax1.set_title(words("npv_distribution_title"))
@@ -41,6 +43,7 @@ def npv_distribution(npv_draws: np.ndarray, summary: dict):
     ax2.plot(xs, np.linspace(0, 1, len(xs)), color="#14365d")
     ax2.axvline(0, color="#c8553d", lw=1)
     ax2.xaxis.set_major_formatter(NOK_FORMAT)
+    ax2.xaxis.set_major_locator(MaxNLocator(5))
     ax2.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{fmt_number(100 * v, 0)} %"))
     ax2.set_xlabel(words("npv_axis"))
     ax2.set_ylabel(words("cumulative_probability"))
@@ -65,6 +68,28 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     ax.set_title(words("tornado_title"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def sensitivity_chart(sensitivity: pd.DataFrame):
+    """The sensitivities as a tornado: each variant's change in the net present value from the base (MNOK),
+    largest first; variants that change nothing are left out."""
+    t = sensitivity[(sensitivity["sensitivity"] != "base") & (sensitivity["delta_mnok"].abs() > 0.5)]
+    t = t.assign(size=t["delta_mnok"].abs()).sort_values("size", ascending=True, kind="stable")
+    fig, ax = new_figure(9, 0.32 * len(t) + 1.6)
+    y = np.arange(len(t))
+    ax.barh(y, t["delta_mnok"], color=np.where(t["delta_mnok"] < 0, "#c8553d", "#2e6f9e"))
+    ax.axvline(0, color="black", lw=0.8)
+    names = [
+        textwrap.shorten(f"{label('sensitivity', s)}: {label('sensitivity_variant', v)}", 62, placeholder="…")
+        for s, v in zip(t["sensitivity"], t["variant"])
+    ]
+    ax.set_yticks(y, names, fontsize=8)
+    ax.xaxis.set_major_formatter(NOK_FORMAT)
+    ax.set_xlabel(words("npv_change_axis"))
+    ax.set_title(words("sensitivity_title"))
+    ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
 

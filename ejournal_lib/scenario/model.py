@@ -120,6 +120,8 @@ class Sensitivity(StrictModel):
     # the combined pessimistic case: this share of the population live by 2030, the survey's GP share (the 2020
     # rule's without a survey) and every cost item at its P85
     pessimistic_municipal_final_share: Share = 0.5
+    # the operation cost (calibrated, with no published range) × each of these factors
+    operation_cost_factors: list[Annotated[float, Field(gt=0)]] = [0.75, 1.25]
 
 
 class Analysis(StrictModel):

@@ -268,3 +268,17 @@ def test_operation_cost_is_calibrated_once_unless_the_scenario_asks(scenario):
     again = kept.with_overrides({"calibration.recalibrate_operation": True})
     pv = run_cba(scenario_inputs(again), ps).by_effect_service.groupby("effect")["npv_mnok"].sum()["operation"]
     assert pv == pytest.approx(-5279, abs=0.01)  # solved again on this path: the published present value
+
+
+def test_sensitivities_on_what_matters_by_hand(inputs, public_share, scenario):
+    """Each is linear in its effect, and the tax financing cost (20 %) counts every effect it changes:
+    transition at P90 moves the value by 0.6 × T × 1.2, every service's freed time at its P10 by
+    Σ p10_s × F_s × 1.2, the operation cost +25 % by 0.25 × O × 1.2 (T, F_s, O: the base's present values)."""
+    s = sensitivity_table(inputs, public_share, scenario.analysis.sensitivity).set_index("variant")["delta_mnok"]
+    cells = run_cba(inputs, public_share).by_effect_service.set_index(["effect", "service"])["npv_mnok"]
+    transition, operation = cells.loc["transition_cost"].sum(), cells.loc["operation"].sum()
+    assert s["transition_p90"] == pytest.approx(0.6 * transition * 1.2, rel=1e-9)
+    assert s["transition_p10"] == pytest.approx(-0.8 * transition * 1.2, rel=1e-9)
+    p10 = inputs.service_table["time_p10"]
+    assert s["time_p10"] == pytest.approx(sum(p10[k] * v for k, v in cells.loc["time_savings"].items()) * 1.2)
+    assert s["operation_1.25"] == pytest.approx(0.25 * operation * 1.2, rel=1e-9) == -s["operation_0.75"]

@@ -1,0 +1,102 @@
+"""Levers: one named change to a group of cost–benefit inputs, expressed as the scenario overrides it makes.
+
+A lever scales a group of inputs by a factor (all investment items, every service's minutes saved, the
+transition cost's productivity loss, the operation cost) or shifts a path by whole years (the municipal
+roll-out, the realisation curve). Sensitivities and what-ifs use the same levers, so that «+30 %
+investment» means the same everywhere, and each change is named by what it is.
+
+>>> sorted(LEVERS)[:3]
+['investment_factor', 'operation_factor', 'realisation_delay_years']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario.cba import CBAInputs
+
+__all__ = [
+    "LEVERS",
+    "lever_overrides",
+    "scale_investment",
+    "scale_time_savings",
+    "scale_transition_cost",
+    "scale_operation",
+    "shift_rollout",
+    "delay_realisation",
+]
+
+
+def scale_investment(inputs: CBAInputs, factor: float) -> dict:
+    """Every investment item's base, P50 and P85 frame × ``factor``."""
+    return {
+        f"investment.items.{item}.{col}": float(r[col]) * factor
+        for item, r in inputs.investment_table.iterrows()
+        for col in ("base_mnok", "p50_mnok", "p85_mnok")
+    }
+
+
+def scale_time_savings(inputs: CBAInputs, factor: float | Mapping[str, float]) -> dict:
+    """Every service's minutes saved a day × ``factor`` (one number, or one per service)."""
+    minutes = inputs.service_table["minutes_saved_per_day"]
+    per = factor if isinstance(factor, Mapping) else dict.fromkeys(minutes.index, factor)
+    return {f"services.table.{s}.minutes_saved_per_day": float(minutes[s]) * float(per[s]) for s in minutes.index}
+
+
+def scale_transition_cost(inputs: CBAInputs, factor: float) -> dict:
+    """The productivity loss of every transition phase × ``factor`` (its months unchanged)."""
+    phases = [{"loss": ph.loss * factor, "months": ph.months} for ph in inputs.transition.productivity_loss_phases]
+    return {"transition.productivity_loss_phases": phases}
+
+
+def scale_operation(inputs: CBAInputs, factor: float) -> dict:
+    """The yearly operation, management and development cost × ``factor``."""
+    return {
+        "operation.cost_per_year_full_participation_mnok": inputs.operation.cost_per_year_full_participation_mnok
+        * factor
+    }
+
+
+def shift_rollout(inputs: CBAInputs, years: float) -> dict:
+    """The municipal roll-out curve moved ``years`` whole years later (earlier when negative)."""
+    shift = _whole(years, "rollout_shift_years")
+    shares = inputs.participation.municipal_share_by_year
+    return {"participation.municipal_share_by_year": {int(y) + shift: v for y, v in shares.items()}}
+
+
+def delay_realisation(inputs: CBAInputs, years: float) -> dict:
+    """The realisation curve starts ``years`` whole years after go-live (nothing realised before)."""
+    delay = _whole(years, "realisation_delay_years")
+    if delay < 0:
+        raise ConfigError(f"realisation_delay_years: expected 0 or more whole years, got {years}")
+    curve = list(inputs.participation.realisation_by_year_since_golive)
+    return {"participation.realisation_by_year_since_golive": [0.0] * delay + curve}
+
+
+def _whole(value: float, name: str) -> int:
+    if float(value) != int(value):
+        raise ConfigError(f"{name}: expected whole years, got {value}")
+    return int(value)
+
+
+#: Every lever by its name (as used in a sweep, a what-if or a sensitivity).
+LEVERS: dict[str, Callable[[CBAInputs, float], dict]] = {
+    "investment_factor": scale_investment,
+    "time_savings_factor": scale_time_savings,
+    "transition_factor": scale_transition_cost,
+    "operation_factor": scale_operation,
+    "rollout_shift_years": shift_rollout,
+    "realisation_delay_years": delay_realisation,
+}
+
+
+def lever_overrides(inputs: CBAInputs, levers: Mapping[str, float]) -> dict:
+    """The ``cba`` overrides of several levers at once (later levers see the inputs earlier ones set)."""
+    out: dict = {}
+    for name, value in levers.items():
+        if name not in LEVERS:
+            raise ConfigError(f"unknown lever {name!r}; valid: {', '.join(sorted(LEVERS))}")
+        step = LEVERS[name](inputs.with_overrides(out) if out else inputs, value)
+        out.update(step)
+    return out

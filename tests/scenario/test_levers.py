@@ -1,0 +1,40 @@
+"""Levers: each named change to a group of inputs, checked against the inputs it should change and, for the
+investment, against the engine's present value by hand."""
+
+import pytest
+
+from ejournal_lib.cba.calibration import effect_pvs
+from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario.levers import lever_overrides
+
+
+def test_investment_plus_thirty_percent_moves_every_frame_and_the_value_by_hand(inputs, public_share):
+    """Investment is linear in the P50 frames: +30 % moves its present value by 0.3 × I, and the tax financing
+    cost (20 % of it) by 0.3 × I × 0.2."""
+    changed = inputs.with_overrides(lever_overrides(inputs, {"investment_factor": 1.3}))
+    assert changed.investment_table["p50_mnok"].tolist() == pytest.approx([4755 * 1.3, 4060 * 1.3, 710 * 1.3])
+    assert changed.investment_table["p85_mnok"].tolist() == pytest.approx([5915 * 1.3, 4465 * 1.3, 845 * 1.3])
+    before, after = effect_pvs(inputs, public_share), effect_pvs(changed, public_share)
+    assert after["investment"] == pytest.approx(1.3 * before["investment"])
+    assert after.sum() - before.sum() == pytest.approx(0.3 * before["investment"] * 1.2)
+
+
+def test_shifts_move_the_paths_by_whole_years(inputs):
+    two_later = lever_overrides(inputs, {"rollout_shift_years": 2, "realisation_delay_years": 2})
+    assert two_later["participation.municipal_share_by_year"] == {
+        2027: 0.10,
+        2028: 0.20,
+        2029: 0.30,
+        2030: 0.45,
+        2031: 0.65,
+        2032: 0.85,
+    }
+    assert two_later["participation.realisation_by_year_since_golive"] == [0, 0, 0.10, 0.25, 0.50, 0.75, 1.0]
+    inputs.with_overrides(two_later)  # a valid scenario
+
+
+def test_levers_refuse_what_they_cannot_mean(inputs):
+    with pytest.raises(ConfigError, match="rollout_shift_years: expected whole years, got 1.5"):
+        lever_overrides(inputs, {"rollout_shift_years": 1.5})
+    with pytest.raises(ConfigError, match="unknown lever 'investment'; valid: investment_factor"):
+        lever_overrides(inputs, {"investment": 1.3})
