@@ -14,7 +14,7 @@ import pandas as pd
 from ejournal_lib.cba.distributions import cost_quantiles, triangular_from_quantiles
 from ejournal_lib.scenario.cba import CBAInputs
 
-__all__ = ["cost_estimate_table"]
+__all__ = ["cost_estimate_table", "steering_target_bridge"]
 
 
 def cost_estimate_table(
@@ -75,3 +75,21 @@ def cost_estimate_table(
         np.nan if steering_target_mnok is None else steering_target_mnok
     ]
     return out
+
+
+def steering_target_bridge(inputs: CBAInputs, steering_target_mnok: float) -> pd.DataFrame:
+    """From the steering target (P50) to the 2020 cost frames: each item's P50 frame, their sum, what the target
+    holds beyond them (not itemised in public), the cost frame's reserve (P85 less P50) and the cost frame.
+    ``step``: a code; ``amount_mnok``: MNOK incl. VAT, 2019 prices; ``kind``: total, item or difference."""
+    items = inputs.investment_table
+    p50, p85 = float(items["p50_mnok"].sum()), float(items["p85_mnok"].sum())
+    rows = [("steering_target", steering_target_mnok, "total")]
+    rows += [(item, float(r["p50_mnok"]), "item") for item, r in items.iterrows()]
+    rows += [
+        ("frames_p50", p50, "total"),
+        ("not_itemised", steering_target_mnok - p50, "difference"),
+        ("reserve_p85", p85 - p50, "difference"),
+        ("frames_p85", p85, "total"),
+        ("target_above_frame", steering_target_mnok - p85, "difference"),
+    ]
+    return pd.DataFrame(rows, columns=["step", "amount_mnok", "kind"])

@@ -187,9 +187,11 @@ def gp_final_shares(cba_inputs: CBAInputs, gp_survey_estimates: pd.DataFrame) ->
     return scenarios.gp_final_shares(cba_inputs, gp_survey_estimates)
 
 
-def break_even(cba_inputs: CBAInputs, public_share: dict, gp_final_shares: dict) -> pd.DataFrame:
-    """The municipal and GP shares at which the net present value is zero, under each GP assumption."""
-    return scenarios.break_even(cba_inputs, public_share, gp_final_shares)
+def break_even(cba_inputs: CBAInputs, public_share: dict, gp_final_shares: dict, scenario: Scenario) -> pd.DataFrame:
+    """The municipal and GP shares at which the net present value is zero, under each GP assumption; ``stated``
+    marks the assumption the scenario states (the procurement test's)."""
+    table = scenarios.break_even(cba_inputs, public_share, gp_final_shares)
+    return table.assign(stated=(table["gp_assumption"] == scenario.participation.gp_assumption).astype(bool))
 
 
 def participation_scenarios(cba_inputs: CBAInputs, public_share: dict) -> pd.DataFrame:

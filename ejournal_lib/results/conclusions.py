@@ -176,6 +176,26 @@ def uncertainty_reading_conclusion(uncertainty_readings: pd.DataFrame, data_inpu
     return _row("uncertainty_readings", sentence, condition, lineage.kinds("uncertainty_readings", data_input_kinds))
 
 
+def cost_conclusion(cost_estimate: pd.DataFrame, cost_bridge: pd.DataFrame, data_input_kinds: dict) -> dict:
+    """The cost estimate against the steering target and the frames: what the target holds beyond the frames'
+    items, and whether the estimate's P50 for the items is within the sum of their P50 frames."""
+    total = cost_estimate.set_index("quantity").loc["total"]
+    bridge = cost_bridge.set_index("step")["amount_mnok"]
+    p50, frame = float(total["p50_mnok"]), float(total["frame_p50_mnok"])
+    within = p50 <= frame
+    sentence = label("conclusion", "cost_within_frame" if within else "cost_above_frame").format(
+        target=fmt_number(bridge["steering_target"]),
+        not_itemised=fmt_number(bridge["not_itemised"]),
+        frame_p50=fmt_number(frame),
+        frame_p85=fmt_number(bridge["frames_p85"]),
+        p50=fmt_number(p50),
+        p85=fmt_number(total["p85_mnok"]),
+        difference=fmt_number(abs(p50 - frame)),
+    )
+    condition = f"estimate P50 {p50:.0f} {'<=' if within else '>'} frames P50 {frame:.0f}"
+    return _row("cost", sentence, condition, lineage.kinds("cost_estimate", data_input_kinds))
+
+
 def conclusions(
     reconciliation_conclusion: dict,
     uncertainty_reading_conclusion: dict,
@@ -184,6 +204,7 @@ def conclusions(
     coverage_stop_point_conclusion: dict,
     non_priced_conclusion: dict,
     staging_conclusion: dict,
+    cost_conclusion: dict,
 ) -> pd.DataFrame:
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
@@ -195,5 +216,6 @@ def conclusions(
             coverage_stop_point_conclusion,
             non_priced_conclusion,
             staging_conclusion,
+            cost_conclusion,
         ]
     )

@@ -22,7 +22,7 @@ from ejournal_lib.governance.change_log import (
 from ejournal_lib.governance.change_log import (
     npv_bridge as bridge_table,
 )
-from ejournal_lib.governance.cost_estimate import cost_estimate_table
+from ejournal_lib.governance.cost_estimate import cost_estimate_table, steering_target_bridge
 from ejournal_lib.governance.goals import goal_register as build_goal_register
 from ejournal_lib.governance.stop_points import evaluate_stop_points, timeline_table
 from ejournal_lib.results import lineage
@@ -96,6 +96,12 @@ def cost_estimate(cba_inputs: CBAInputs, stop_point_config: StopPointConfig, sce
     return cost_estimate_table(
         cba_inputs, sp.cost_correlation, g.n_cost_draws, scenario.settings.seed, sp.steering_target_p50_mnok
     )
+
+
+def cost_bridge(cba_inputs: CBAInputs, stop_point_config: StopPointConfig) -> pd.DataFrame:
+    """From the steering target (11,4 bn, P50) to the 2020 cost frames, step by step, with what each holds."""
+    bridge = steering_target_bridge(cba_inputs, stop_point_config.steering_target_p50_mnok)
+    return bridge.assign(contents=bridge["step"])  # the catalogue's words say what each step holds
 
 
 def change_cost_effects(

@@ -227,3 +227,25 @@ def test_a_change_may_say_its_own_history_is_documented(scenario):
     table = change_log_table(ChangeLog.model_validate(raw)).set_index("change_id")["history_kind"]
     first = raw["changes"][0]["id"]
     assert table[first] == "documented" and set(table.drop(first)) == {"illustrative"}
+
+
+def test_the_bridge_from_the_steering_target_to_the_frames_by_hand(inputs):
+    """The frames of the method brief (MNOK incl. VAT): P50 4 755 + 4 060 + 710 = 9 525, P85 5 915 + 4 465 + 845
+    = 11 225; the steering target 11 400 holds 11 400 − 9 525 = 1 875 beyond the items, and lies 175 above the
+    cost frame."""
+    from ejournal_lib.governance.cost_estimate import steering_target_bridge
+
+    b = steering_target_bridge(inputs, 11400).set_index("step")["amount_mnok"]
+    assert b["frames_p50"] == 9525 and b["frames_p85"] == 11225
+    assert b["not_itemised"] == 1875 and b["reserve_p85"] == 1700 and b["target_above_frame"] == 175
+    assert b[["programme_record", "local_implementation", "interaction_step1"]].sum() == b["frames_p50"]
+
+
+def test_the_gates_come_in_the_order_the_appendices_need(scenario):
+    """Procurement may start only once commitments reach the threshold (SP2): SP2 falls after the commitment
+    agreements and before the tender notice; the stop points come in order."""
+    config = scenario.stop_points
+    milestones = {m.milestone: m.date for m in config.milestones}
+    sp = {s.id: s.date for s in config.stop_points}
+    assert milestones["Intensjons-/forpliktelsesavtaler"] < sp["SP2"] < milestones["Kunngjøring av konkurranse"]
+    assert sp["SP1"] < sp["SP2"] < sp["SP3"] < sp["SP4"]

@@ -134,3 +134,22 @@ def test_the_uncertainty_conclusion_names_the_headline_reading_and_the_literal_o
         "Forventet netto nåverdi er 4\u202f381 mill. kr med forprosjektets P10 og P90 lest bokstavelig"
     )
     assert "blir den 1\u202f621 mill. kr (47\u202f%)" in literal
+
+
+def test_the_cost_conclusion_compares_like_with_like():
+    """The estimate's P50 for the frames' items against the sum of their P50 frames, not against the steering
+    target that holds more: 9 568 is 43 above 9 525; 9 500 is within."""
+    bridge = pd.DataFrame(
+        {"step": ["steering_target", "not_itemised", "frames_p85"], "amount_mnok": [11400.0, 1875.0, 11225.0]}
+    )
+
+    def estimate(p50):
+        return pd.DataFrame(
+            {"quantity": ["total"], "p50_mnok": [p50], "frame_p50_mnok": [9525.0], "p85_mnok": [10989.0]}
+        )
+
+    above = c.cost_conclusion(estimate(9568.4), bridge, PUBLIC_KINDS)["sentence"]
+    assert "holder 1\u202f875 mill. kr ut over rammenes tre poster" in above
+    assert "9\u202f568 mill. kr, 43 mill. kr over summen av postenes P50-rammer (9\u202f525 mill. kr)" in above
+    within = c.cost_conclusion(estimate(9500.0), bridge, PUBLIC_KINDS)["sentence"]
+    assert "innenfor summen av postenes P50-rammer" in within and "høyreskjeve" not in within

@@ -106,7 +106,8 @@ def test_each_node_has_the_kinds_of_data_its_inputs_have(small):
     sp = small.get("stop_points").set_index("criterion_id")["data_basis"]
     manual = [c.id for p in small.scenario.stop_points.stop_points for c in p.criteria if c.type == "manual"]
     assert set(sp[manual]) == {"manual_assessment"}
-    assert set(sp["SP2-NULL"].split(",")) >= {"example", "analysis_choice"}  # threshold from the survey
+    # the threshold is the break-even under the stated GP assumption (the 2020 rule): no example data
+    assert "example" not in sp["SP2-NULL"].split(",") and "published_2020" in sp["SP2-NULL"].split(",")
     assert "example" not in sp["SP1-NNV"].split(",")  # the base case: 2020 figures and statistics
 
 
@@ -115,11 +116,12 @@ def test_a_threshold_from_the_survey_is_synthetic_and_one_from_the_2020_rule_is_
     status = small.row_data_status("break_even")
     assert set(status[be["gp_assumption"].isin(["survey", "survey_incentive"])]) == {EXAMPLE}
     assert set(status[be["gp_assumption"] == "brief"]) == {PUBLIC}
-    # the stop point SP2's threshold is the survey's break-even (config/stop_points.yaml)
+    # the stop point SP2's threshold is the break-even under the stated assumption (config/stop_points.yaml):
+    # one row, the 2020 rule's, resting on public data
     rule = next(c for sp in small.scenario.stop_points.stop_points for c in sp.criteria if c.id == "SP2-NULL")
     where = rule.threshold_from.where
-    row = be[(be["quantity"] == where["quantity"]) & (be["gp_assumption"] == where["gp_assumption"])]
-    assert status[row.index].tolist() == [EXAMPLE]
+    row = be[(be["quantity"] == where["quantity"]) & (be["stated"] == where["stated"])]
+    assert row["gp_assumption"].tolist() == ["brief"] and status[row.index].tolist() == [PUBLIC]
 
 
 def test_key_figures_are_the_analysis_numbers_with_their_basis(small):
