@@ -292,27 +292,33 @@ def bridge_chart(
 
 
 def timeline_chart(timeline: pd.DataFrame):
-    """Gantt-like chart of phases, with milestones and stop points as markers."""
+    """Gantt-like chart in date order: one row per phase (a bar) and per milestone (a marker), each named on
+    its row; stop points as dotted lines labelled SP1 … above the chart."""
     t = timeline.copy()
     t["start"], t["end"] = pd.to_datetime(t["start"]), pd.to_datetime(t["end"])
-    phases = t[t["kind"] == "phase"].reset_index(drop=True)
-    fig, ax = new_figure(10, 0.45 * len(phases) + 2.2)
-    for i, r in phases.iterrows():
-        ax.barh(i, (r["end"] - r["start"]).days, left=r["start"], color="#a3cce9")
-    ax.set_yticks(range(len(phases)), phases["name"], fontsize=8)
-    for kind, marker, color in (("milestone", "D", "#e39c37"), ("stop_point", "v", "#c8553d")):
-        pts = t[t["kind"] == kind]
-        ax.scatter(
-            pts["start"], [-0.8] * len(pts), marker=marker, color=color, label=label("timeline_kind", kind), zorder=3
+    rows = t[t["kind"] != "stop_point"].sort_values("start", kind="stable").reset_index(drop=True)
+    fig, ax = new_figure(10, 0.32 * len(rows) + 2.0)
+    for i, r in rows.iterrows():
+        if r["kind"] == "phase":
+            ax.barh(i, (r["end"] - r["start"]).days, left=r["start"], color="#a3cce9")
+        else:
+            ax.scatter([r["start"]], [i], marker="D", color="#e39c37", zorder=3)
+    ax.set_yticks(range(len(rows)), rows["name"], fontsize=8)
+    for _, r in t[t["kind"] == "stop_point"].iterrows():
+        ax.axvline(r["start"], color="#c8553d", lw=0.8, ls=":")
+        ax.annotate(
+            r["name"].split(":")[0],
+            (r["start"], 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=7,
+            color="#c8553d",
         )
-        for _, r in pts.iterrows():
-            if kind == "stop_point":
-                ax.axvline(r["start"], color=color, lw=0.6, ls=":")
-                ax.annotate(
-                    r["name"].split(":")[0], (r["start"], -0.8), textcoords="offset points", xytext=(2, -12), fontsize=7
-                )
-    ax.invert_yaxis()
+    ax.set_ylim(len(rows) - 0.5, -0.7)
     ax.set_xlabel(words("year"))
-    ax.set_title(words("timeline_title"))
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title(words("timeline_title"), pad=14)
+    fig.tight_layout()
     return fig
