@@ -123,6 +123,8 @@ def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "
         y += 0.5
     ax.set_yticks([p for p, _ in ticks], [w for _, w in ticks], fontsize=8)
     ax.invert_yaxis()
+    lo, hi = float(t["p10"].min()), float(t["p90"].max())
+    ax.set_xlim(min(lo, 0.0) - 0.03 * (hi - lo), hi + 0.22 * (hi - lo))  # room for the probability beside each bar
     ax.axvline(0, color="black", lw=0.8)
     ax.xaxis.set_major_formatter(NOK_FORMAT)
     ax.set_xlabel(words("risk_axis"))
