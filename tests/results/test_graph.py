@@ -311,3 +311,11 @@ def test_the_population_date_comes_from_the_population_file(tmp_path):
     graph = result_graph("config/ssd2020.yaml", {"data.population": str(path)})
     assert graph.get("population_date") == dt.date(2021, 1, 1)
     assert fmt_short_date(graph.get("population_date")) == "1.1.2021"
+
+
+def test_forecasts_lie_inside_their_own_intervals(small):
+    """The commitment forecast and the roll-out path built on it: every forecast within its interval."""
+    f = small.get("commitment_forecast").dropna(subset=["low", "high"])
+    assert len(f) and f["forecast_share"].between(f["low"] - 1e-12, f["high"] + 1e-12).all()
+    p = small.get("participation_forecast").dropna(subset=["low", "high"])
+    assert len(p) and p["municipal_population_share"].between(p["low"] - 1e-12, p["high"] + 1e-12).all()
