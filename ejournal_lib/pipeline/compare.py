@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ejournal_lib.common.errors import ConfigError
-from ejournal_lib.common.formatting import fmt_mnok
+from ejournal_lib.common.formatting import fmt_mnok, fmt_number
 from ejournal_lib.common.labels import label
 from ejournal_lib.common.tables_io import write_table
 from ejournal_lib.pipeline.manifest import base_provenance
@@ -89,7 +89,10 @@ def compare_scenarios(paths: ProjectPaths, scenario_paths: list[str | Path], exp
                 else "."
             )
         )
-    points.append(f"{len(diffs)} inngangsverdier er ulike; de står i tabell 1, med stien i scenariofilen.")
+    points.append(
+        f"{fmt_number(len(diffs))} {'inngangsverdi er ulik' if len(diffs) == 1 else 'inngangsverdier er ulike'}; "
+        "de står i tabell 1, med hvor i scenariet de er satt."
+    )
     body = ["<h2>Sammendrag</h2>", _html(show_summary(points, show=False))]
     body.append("<h2>Inngangsverdier som er ulike</h2>")
     body.append(to_html_table(diffs, "compare_inputs", captions["compare_inputs"], source="compare_inputs.csv"))
