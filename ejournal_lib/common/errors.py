@@ -20,7 +20,8 @@ class ConfigError(EjournalError):
 
 @dataclass(frozen=True)
 class InputProblem:
-    """One problem in an input file. ``row`` is the 1-based data row (header excluded), or None.
+    """One problem in an input file. ``row`` is the 1-based data row (header excluded), or None; the text
+    shows it as the row a spreadsheet or an editor shows (the header is row 1, so data row 1 is row 2).
 
     Its text never shows an identity number, wherever one was (a file name, a column name, a value)."""
 
@@ -33,11 +34,14 @@ class InputProblem:
     def __str__(self) -> str:
         where = [self.file]
         if self.row is not None:
-            where.append(f"row {self.row}")
+            where.append(f"row {self.row + HEADER_ROWS}")
         if self.column is not None:
             where.append(f"column '{self.column}'")
         return redact(f"{', '.join(where)}: {self.message}")
 
+
+#: Rows above the first data row (the header): a data row is shown as the row the file shows.
+HEADER_ROWS = 1
 
 #: At most this many lines in an error message; ``problems`` always holds them all.
 MAX_LINES = 40
@@ -61,7 +65,7 @@ def grouped_lines(problems: list[InputProblem]) -> list[str]:
         groups.setdefault((p.file, p.column, p.message), []).append(p.row)
     lines = []
     for (file, column, message), rows in groups.items():
-        numbered = sorted({r for r in rows if r is not None})
+        numbered = sorted({r + HEADER_ROWS for r in rows if r is not None})
         where = [file] + ([_rows(numbered)] if numbered else []) + ([f"column '{column}'"] if column else [])
         lines.append(redact(f"{', '.join(where)}: {message}"))
     if len(lines) > MAX_LINES:

@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from ejournal_lib.common.errors import EjournalError, grouped_lines, os_problem
+from ejournal_lib.common.errors import ConfigError, EjournalError, grouped_lines, os_problem
 from ejournal_lib.common.identity_numbers import redact
 from ejournal_lib.common.project import DEFAULT_SCENARIO
 from ejournal_lib.pipeline.paths import ProjectPaths
@@ -125,11 +125,32 @@ def _cmd_example_data(args, paths: ProjectPaths) -> int:
     return 0
 
 
+def _changes(texts: list[str]) -> dict:
+    """``--set PATH=VALUE`` options as ``{path: value}`` (each value read as YAML, as ``--vary`` reads it)."""
+    from ejournal_lib.pipeline.sweep import parse_vary
+
+    out = {}
+    for text in texts:
+        path, values = parse_vary(text)
+        if len(values) != 1:
+            raise ConfigError(f"--set {text!r}: expected PATH=VALUE with one value")
+        out[path] = values[0]
+    return out
+
+
 def _cmd_compare(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.compare import compare_scenarios
 
-    report = compare_scenarios(paths, args.scenarios, expected=not args.no_expected)
-    print(f"comparison in {report.folder}: {report.html.name}, {report.pdf.name}, {report.workbook.name}")
+    report = compare_scenarios(
+        paths,
+        args.scenarios,
+        expected=not args.no_expected,
+        what_if=_changes(args.set) or None,
+        name=args.name,
+        title=args.title,
+    )
+    files = [report.html, report.pdf, report.workbook, report.memo_pdf, report.memo_docx]
+    print(f"comparison in {report.folder}: {', '.join(f.name for f in files if f)}; figures in figures/ (PNG, SVG)")
     return 0
 
 
@@ -233,6 +254,15 @@ def build_parser() -> argparse.ArgumentParser:
     cmp = add("compare", help="compare scenarios: inputs, key figures, effects and a bridge (HTML, PDF, xlsx)")
     cmp.add_argument("scenarios", nargs="+", metavar="SCENARIO", help="scenario files; the first is the reference")
     cmp.add_argument("--no-expected", action="store_true", help="leave out the expected values (faster)")
+    cmp.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="PATH=VALUE",
+        help="compare the first scenario with itself changed (a dotted path or levers.NAME); repeatable",
+    )
+    cmp.add_argument("--name", help="name of the changed scenario (with --set)")
+    cmp.add_argument("--title", help="title of the changed scenario (with --set)")
     cmp.set_defaults(func=_cmd_compare)
 
     sw = add("sweep", help="key figures over one or two parameters (table, chart, workbook)")

@@ -176,11 +176,12 @@ def page_html(
     compact: bool = False,
     traceability: str = "",
     executed: str | None = None,
+    files_in: str | None = None,
 ) -> str:
     """A complete, self-contained HTML page (CSS inline, no external resources). ``example_inputs`` names the
     synthetic inputs the page is built from; ``compact`` gives the short form (factsheets);
     ``traceability`` is the notebook's own part of the closing section; ``executed`` the executed notebook
-    to attach."""
+    to attach; ``files_in`` the folder the tables' files are in (default ``data/processed/<scenario>``)."""
     synthetic = list(example_inputs) if not isinstance(example_inputs, bool) else []
     banner = data_status_text(synthetic) if synthetic else (EXAMPLE_DATA_LABEL if example_inputs is True else "")
     body, tables = _number(body)
@@ -198,6 +199,7 @@ def page_html(
         differences=prov.get("differences", []),
         default_scenario=DEFAULT_SCENARIO,
         scenario=prov.get("scenario_name", ""),
+        files_in=files_in or f"data/processed/{prov.get('scenario_name', '')}",
         executed=executed,
         traceability=traceability,
         body=body,

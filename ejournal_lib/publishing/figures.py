@@ -25,6 +25,7 @@ __all__ = [
     "legend_below",
     "bridge_chart",
     "timeline_chart",
+    "cash_comparison_chart",
     "ranked_municipalities",
     "coverage_curve",
     "participation_forecast_chart",
@@ -174,6 +175,31 @@ def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps
     ax.set_ylabel(words("budget_axis"))
     ax.set_title(words("budget_title"))
     ax.legend(fontsize=8)
+    return fig
+
+
+def cash_comparison_chart(cash: pd.DataFrame, n_scenarios: int):
+    """The municipalities' yearly cash in each scenario of a comparison (``cash_side_by_side``): without
+    loans (solid) and with loans (dashed), one colour per scenario (MNOK, undiscounted)."""
+    fig, ax = new_figure(9, 4.4)
+    for i in range(1, n_scenarios + 1):
+        color = PALETTE[(2 * (i - 1)) % len(PALETTE)]
+        ax.plot(cash["year"], cash[f"municipalities_without_loan_{i}"], color=color, label=words("scenario_n", n=i))
+        ax.plot(
+            cash["year"],
+            cash[f"municipalities_with_loan_{i}"],
+            color=color,
+            ls="--",
+            label=words("scenario_n_loan", n=i),
+        )
+    ax.axhline(0, color="black", lw=0.8)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
+    _year_axis(ax)
+    ax.set_xlabel(words("year"))
+    ax.set_ylabel(words("budget_axis"))
+    ax.set_title(words("cash_comparison_title"))
+    ax.legend(fontsize=8)
+    fig.tight_layout()
     return fig
 
 

@@ -12,21 +12,31 @@ import pandas as pd
 
 from ejournal_lib.common.formatting import fmt_setting
 from ejournal_lib.common.yaml_io import read_yaml
-from ejournal_lib.results.what_if import KEY_FIGURES, key_figures
+from ejournal_lib.results.what_if import DISTRIBUTION_FIGURES, KEY_FIGURES, key_figures
 from ejournal_lib.scenario import Scenario, load_scenario
-from ejournal_lib.scenario.overrides import differences, flatten
+from ejournal_lib.scenario.overrides import apply_overrides, differences, flatten
 
-__all__ = ["input_differences", "key_figures_side_by_side", "effects_side_by_side", "scenario_bridge", "input_group"]
+__all__ = [
+    "input_differences",
+    "key_figures_side_by_side",
+    "cash_side_by_side",
+    "effects_side_by_side",
+    "scenario_bridge",
+    "input_group",
+]
 
 
 def input_group(path: str) -> str:
-    """The group a dotted path belongs to: ``cba.<section>`` for model inputs, else the top-level section."""
+    """The group a dotted path belongs to: ``cba.<section>`` for model inputs, each lever on its own
+    (``levers.<name>``), else the top-level section."""
     parts = path.split(".")
-    return ".".join(parts[:2]) if parts[0] == "cba" and len(parts) > 1 else parts[0]
+    return ".".join(parts[:2]) if parts[0] in ("cba", "levers") and len(parts) > 1 else parts[0]
 
 
 def _raw(scenario: Scenario) -> dict:
-    return read_yaml(scenario.file, "scenario")
+    """The scenario's file as plain YAML, with the overrides it was loaded with (a what-if made with --set)."""
+    raw = read_yaml(scenario.file, "scenario")
+    return apply_overrides(raw, scenario.overrides) if scenario.overrides else raw
 
 
 #: Scenario file sections that name and describe a scenario (no value of the model).
@@ -60,9 +70,36 @@ def _side_by_side(rows: list[str], values: list[dict], key: str) -> pd.DataFrame
 
 
 def key_figures_side_by_side(scenarios: list[Scenario], expected: bool = True) -> pd.DataFrame:
-    """One row per key figure; ``scenario_1``, ``scenario_2``, … and ``difference_2``, … (from the first)."""
-    kfs = [key_figures(s, expected=expected) for s in scenarios]
-    return _side_by_side(list(KEY_FIGURES), [{k: getattr(kf, k) for k in KEY_FIGURES} for kf in kfs], "metric")
+    """One row per key figure (with ``expected``, also the simulated distribution, the probability of a
+    negative value and the break-even); ``scenario_1``, ``scenario_2``, … and ``difference_2``, … (from the
+    first)."""
+    kfs = [key_figures(s, distribution=expected) for s in scenarios]
+    metrics = list(KEY_FIGURES) + (list(DISTRIBUTION_FIGURES) if expected else [])
+    if not expected:
+        metrics.remove("expected_npv_mnok")
+    return _side_by_side(metrics, [{k: getattr(kf, k) for k in metrics} for kf in kfs], "metric")
+
+
+#: The actors and loan variants the comparison's cash table shows (the municipalities carry the loans).
+CASH_COLUMNS = (
+    ("municipalities", "without_loan_mnok"),
+    ("municipalities", "with_loan_mnok"),
+    ("state", "without_loan_mnok"),
+)
+
+
+def cash_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:
+    """Each year's cash (MNOK, the budget profile's prices) for the municipalities without and with loans and
+    for the state, per scenario: columns ``<actor>_<variant>_<i>``."""
+    out = None
+    for i, s in enumerate(scenarios, start=1):
+        cash = key_figures(s, distribution=True).cash
+        wide = pd.DataFrame({"year": sorted(cash["year"].unique())})
+        for actor, variant in CASH_COLUMNS:
+            col = cash[cash["actor"] == actor].set_index("year")[variant]
+            wide[f"{actor}_{variant.removesuffix('_mnok')}_{i}"] = wide["year"].map(col).fillna(0.0).to_numpy()
+        out = wide if out is None else out.merge(wide, on="year")
+    return out if out is not None else pd.DataFrame()
 
 
 def effects_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:

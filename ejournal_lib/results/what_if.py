@@ -6,7 +6,8 @@
 KeyFigures(ssd2020 + 1 override: npv 6 883 MNOK, benefits 30 130, costs −23 248; .summary() for the table)
 
 The deterministic base case only (a tenth of a second per call); ``expected=True`` adds the expected net present
-value (about half a second). Overrides use the scenario's dotted paths; the scenario is reloaded with them and
+value (about half a second); ``distribution=True`` also the simulation's P10/P50/P85/P90 and probability of a
+negative value, the break-even share of the population, and each actor's yearly cash (a few seconds). Overrides use the scenario's dotted paths; the scenario is reloaded with them and
 checked like its file. The figures are the result graph's nodes, so they are the appendices' numbers.
 """
 
@@ -20,7 +21,7 @@ import pandas as pd
 from ejournal_lib.results.graph import result_graph
 from ejournal_lib.scenario import Scenario
 
-__all__ = ["KeyFigures", "key_figures", "KEY_FIGURES", "Solution", "solve"]
+__all__ = ["KeyFigures", "key_figures", "KEY_FIGURES", "DISTRIBUTION_FIGURES", "Solution", "solve"]
 
 #: The key figures, in the order tables show them (codes; words in the label catalogue's ``metric`` domain).
 KEY_FIGURES = (
@@ -31,6 +32,16 @@ KEY_FIGURES = (
     "municipal_cash_mnok",
     "npv_per_budget_krone",
     "expected_npv_mnok",
+)
+
+#: With ``distribution=True``: the simulated distribution and the break-even (codes as in ``KEY_FIGURES``).
+DISTRIBUTION_FIGURES = (
+    "npv_p10_mnok",
+    "npv_p50_mnok",
+    "npv_p85_mnok",
+    "npv_p90_mnok",
+    "prob_negative_npv",
+    "break_even_municipal_share",
 )
 
 
@@ -47,11 +58,20 @@ class KeyFigures:
     municipal_cash_mnok: float
     npv_per_budget_krone: float
     expected_npv_mnok: float = float("nan")
+    npv_p10_mnok: float = float("nan")
+    npv_p50_mnok: float = float("nan")
+    npv_p85_mnok: float = float("nan")
+    npv_p90_mnok: float = float("nan")
+    prob_negative_npv: float = float("nan")
+    break_even_municipal_share: float = float("nan")
     by_effect: pd.Series = field(default_factory=pd.Series, repr=False, compare=False)
+    # each actor's yearly cash (year, actor, without_loan_mnok, with_loan_mnok); with ``distribution=True``
+    cash: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
 
     def summary(self) -> pd.DataFrame:
-        """One row per key figure: metric code and value."""
-        return pd.DataFrame({"metric": KEY_FIGURES, "value": [getattr(self, k) for k in KEY_FIGURES]})
+        """One row per key figure (and, when computed, per distribution figure): metric code and value."""
+        metrics = list(KEY_FIGURES) + [k for k in DISTRIBUTION_FIGURES if getattr(self, k) == getattr(self, k)]
+        return pd.DataFrame({"metric": metrics, "value": [getattr(self, k) for k in metrics]})
 
     def __repr__(self) -> str:
         extra = f" + {len(self.overrides)} override{'s' if len(self.overrides) != 1 else ''}" if self.overrides else ""
@@ -63,16 +83,36 @@ class KeyFigures:
 
 
 def key_figures(
-    scenario: Scenario | str | Path, overrides: dict | None = None, *, expected: bool = False
+    scenario: Scenario | str | Path,
+    overrides: dict | None = None,
+    *,
+    expected: bool = False,
+    distribution: bool = False,
 ) -> KeyFigures:
     """Evaluate ``scenario`` (a loaded scenario or its file) with ``overrides`` (``{"cba.frame.discount_rate":
     0.03}``) and return its key figures, read from its result graph (the nodes ``base_case_key_figures``,
-    ``cba_effects`` and, with ``expected``, ``expected_values``); every override is checked like the scenario
-    file."""
+    ``cba_effects`` and, with ``expected``, ``expected_values``; with ``distribution`` also
+    ``uncertainty_summary``, ``break_even`` and ``budget_profile``); every override is checked like the
+    scenario file."""
     overrides = dict(overrides or {})
     graph = result_graph(scenario, overrides)
     base = graph.get("base_case_key_figures").set_index("metric")["value"]
     by_effect = graph.get("cba_effects").groupby("effect", sort=False)["npv_mnok"].sum()
+    extra: dict = {}
+    if distribution:
+        npv = graph.get("uncertainty_summary").set_index("quantity").loc["npv"]
+        be = graph.get("break_even")
+        stated = be[(be["quantity"] == "municipal_final_share") & be["stated"]]
+        expected = True
+        extra = {
+            **{f"npv_{q}_mnok": float(npv[q]) for q in ("p10", "p50", "p85", "p90")},
+            "prob_negative_npv": float(npv["prob_negative"]),
+            # 0 when the value is positive without participation; missing when negative even at full participation
+            "break_even_municipal_share": 0.0
+            if stated["status"].iloc[0] == "positive_without_participation"
+            else float(stated["break_even_share"].iloc[0]),
+            "cash": graph.get("budget_profile"),
+        }
     return KeyFigures(
         scenario=graph.scenario.name,
         overrides=overrides,
@@ -84,6 +124,7 @@ def key_figures(
         npv_per_budget_krone=float(base["npv_per_budget_krone"]),
         expected_npv_mnok=float(graph.get("expected_values")["npv"]) if expected else float("nan"),
         by_effect=by_effect,
+        **extra,
     )
 
 

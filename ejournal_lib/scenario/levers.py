@@ -1,22 +1,28 @@
 """Levers: one named change to a group of cost–benefit inputs, expressed as the scenario overrides it makes.
 
 A lever scales a group of inputs by a factor (all investment items, every service's minutes saved, the
-transition cost's productivity loss, the operation cost) or shifts a path by whole years (the municipal
-roll-out, the realisation curve). Sensitivities and what-ifs use the same levers, so that «+30 %
-investment» means the same everywhere, and each change is named by what it is.
+transition cost's productivity loss, the operation cost), shifts a path by whole years (the municipal
+roll-out, the realisation curve) or caps participation (the municipal share live, the GPs' final share).
+Sensitivities, the scenario file's ``levers`` block and ``--vary levers.NAME=…`` use the same levers, so
+that «+30 % investment» means the same everywhere, and each change is named by what it is.
 
 >>> sorted(LEVERS)[:3]
-['investment_factor', 'operation_factor', 'realisation_delay_years']
+['gp_share_cap', 'investment_factor', 'municipal_share_cap']
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from typing import Annotated
+
+from pydantic import Field
 
 from ejournal_lib.common.errors import ConfigError
+from ejournal_lib.scenario.base import Positive, Share, StrictModel
 from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = [
+    "Levers",
     "LEVERS",
     "lever_overrides",
     "scale_investment",
@@ -74,6 +80,21 @@ def delay_realisation(inputs: CBAInputs, years: float) -> dict:
     return {"participation.realisation_by_year_since_golive": [0.0] * delay + curve}
 
 
+def cap_municipal_share(inputs: CBAInputs, cap: float) -> dict:
+    """The municipal share live in each year at most ``cap`` (the roll-out stops there)."""
+    shares = inputs.participation.municipal_share_by_year
+    return {"participation.municipal_share_by_year": {y: min(v, cap) for y, v in shares.items()}}
+
+
+def cap_gp_share(inputs: CBAInputs, cap: float) -> dict:
+    """The GPs' final share (and the share joining at go-live) at most ``cap``."""
+    p = inputs.participation
+    return {
+        "participation.gp_final_share": min(p.gp_final_share, cap),
+        "participation.gp_join_share_at_golive": min(p.gp_join_share_at_golive, cap),
+    }
+
+
 def _whole(value: float, name: str) -> int:
     if float(value) != int(value):
         raise ConfigError(f"{name}: expected whole years, got {value}")
@@ -88,7 +109,28 @@ LEVERS: dict[str, Callable[[CBAInputs, float], dict]] = {
     "operation_factor": scale_operation,
     "rollout_shift_years": shift_rollout,
     "realisation_delay_years": delay_realisation,
+    "municipal_share_cap": cap_municipal_share,
+    "gp_share_cap": cap_gp_share,
 }
+
+
+class Levers(StrictModel):
+    """The scenario file's ``levers`` block: every lever at its neutral value unless set (a factor of 1, no
+    shift, no cap). The scenario's model inputs are the file's with the levers applied."""
+
+    investment_factor: Positive = 1.0
+    time_savings_factor: Annotated[float, Field(ge=0)] = 1.0
+    transition_factor: Annotated[float, Field(ge=0)] = 1.0
+    operation_factor: Annotated[float, Field(ge=0)] = 1.0
+    rollout_shift_years: Annotated[int, Field(ge=-10, le=10)] = 0
+    realisation_delay_years: Annotated[int, Field(ge=0, le=10)] = 0
+    municipal_share_cap: Share = 1.0
+    gp_share_cap: Share = 1.0
+
+    def set(self) -> dict[str, float]:
+        """The levers that change something (name → value), in the block's order."""
+        neutral = Levers()
+        return {k: v for k, v in self.model_dump().items() if v != getattr(neutral, k)}
 
 
 def lever_overrides(inputs: CBAInputs, levers: Mapping[str, float]) -> dict:

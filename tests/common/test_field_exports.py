@@ -58,6 +58,6 @@ def test_repeated_problems_are_grouped_and_the_message_is_capped():
     problems += [InputProblem("f.csv", 20, "start", "value is missing")]
     problems += [InputProblem("g.csv", r, "x", f"problem {r}") for r in range(100)]
     lines = grouped_lines(problems)
-    assert lines[0] == "f.csv, rows 2–13, 20, column 'start': value is missing"
+    assert lines[0] == "f.csv, rows 3–14, 21, column 'start': value is missing"
     assert len(lines) == 41 and lines[-1].startswith("… and 61 more kind(s) of problem")
     assert len(InputError(problems).problems) == 113  # the full list stays available

@@ -66,7 +66,7 @@ def test_identity_number_in_a_cell_is_refused_without_echo(tmp_path, form):
     f = write(tmp_path / "x_sessions.csv", f'id,unit\nS1,"{typed_forms(FNR)[form]}"\n')
     with pytest.raises(PrivacyError) as err:
         read_table_file(f)
-    assert "row 1, column 'unit'" in str(err.value)
+    assert "row 2, column 'unit'" in str(err.value)
     assert_not_echoed(str(err.value))
 
 
@@ -74,7 +74,7 @@ def test_dropped_zero_in_a_staff_id_column_is_refused(tmp_path):
     f = write(tmp_path / "x_sessions.csv", f"session_id,staff_id\nS1,{FNR[1:]}\n")
     with pytest.raises(PrivacyError) as err:
         read_table_file(f)
-    assert "row 1, column 'staff_id'" in str(err.value)
+    assert "row 2, column 'staff_id'" in str(err.value)
     assert_not_echoed(str(err.value))
 
 
@@ -99,7 +99,7 @@ def test_identity_number_in_an_excel_cell(tmp_path):
     pd.DataFrame({"session_id": ["S1"], "staff_id": [int(FNR[1:])]}).to_excel(f, index=False)
     with pytest.raises(PrivacyError) as err:
         read_table_file(f)
-    assert "row 1, column 'staff_id'" in str(err.value)
+    assert "row 2, column 'staff_id'" in str(err.value)
 
 
 def test_empty_header_only_and_shifted_rows_get_clear_messages(tmp_path):
@@ -107,7 +107,7 @@ def test_empty_header_only_and_shifted_rows_get_clear_messages(tmp_path):
         "empty.csv": ("", "the file is empty"),
         "blank.csv": ("\n \n", "the file is empty"),
         "header_only.csv": ("a,b,c\n", "the file has a header row but no data rows"),
-        "comma.csv": ("id,minutes,unit\nS1,12,5,Øst\n", "row 1: the row has 4 fields but the header has 3"),
+        "comma.csv": ("id,minutes,unit\nS1,12,5,Øst\n", "row 2: the row has 4 fields but the header has 3"),
         "dup.csv": ("id,id\nS1,S2\n", "column 'id': the column name appears more than once"),
         "binary.xlsx": ("not a workbook", "not a readable Excel workbook"),
     }
@@ -168,7 +168,7 @@ def test_implausible_dates_are_refused(timeuse_folder, root, scenario, date):
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_scenario_timeuse(scenario_with(scenario.path, root, timeuse_folder))
-    assert f"row 1, column 'date': date {date} is outside the study period 2019-06-01 to 2021-06-30" in str(err.value)
+    assert f"row 2, column 'date': date {date} is outside the study period 2019-06-01 to 2021-06-30" in str(err.value)
 
 
 def test_huge_time_value_is_a_clear_problem(timeuse_folder, root, scenario):
@@ -180,4 +180,4 @@ def test_huge_time_value_is_a_clear_problem(timeuse_folder, root, scenario):
     f.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(InputError) as err:
         load_scenario_timeuse(scenario_with(scenario.path, root, timeuse_folder))
-    assert "row 1, column 'start': expected a time of day (HH:MM), got '1e308'" in str(err.value)
+    assert "row 2, column 'start': expected a time of day (HH:MM), got '1e308'" in str(err.value)

@@ -55,12 +55,14 @@ def test_all_problems_at_once(tmp_path):
     with pytest.raises(InputError) as err:
         read_raw_table(f, SCHEMA)
     text = str(err.value)
-    assert "row 2, column 'id': expected a value of the form S followed by digits, got 'X2'" in text
-    assert "row 2, column 'minutes': expected a value ≥ 0" in text
-    assert "row 2, column 'day': expected a date (YYYY-MM-DD, DD.MM.YYYY or an Excel date)" in text
-    assert "row 2, column 'kind': unknown value 'c'" in text
-    assert "row 3, column 'id': duplicate key" in text
+    assert "row 3, column 'id': expected a value of the form S followed by digits, got 'X2'" in text
+    assert "row 3, column 'minutes': expected a value ≥ 0" in text
+    assert "row 3, column 'day': expected a date (YYYY-MM-DD, DD.MM.YYYY or an Excel date)" in text
+    assert "row 3, column 'kind': unknown value 'c'" in text
+    assert "row 4, column 'id': duplicate key" in text
     assert len(err.value.problems) == 5
+    # the row a message names is the line the file shows it on (the header is line 1)
+    assert f.read_text(encoding="utf-8").splitlines()[3 - 1].startswith("X2,-1,")
 
 
 def test_decimal_comma_excel_dates_and_bom(tmp_path):
@@ -85,7 +87,7 @@ def test_identity_number_refused_without_printing_it(tmp_path):
     f.write_text(f"id,minutes,day,kind\nS1,1,2020-01-01,a\nS2,{VALID},2020-01-01,b\n")
     with pytest.raises(PrivacyError) as err:
         read_raw_table(f, SCHEMA)
-    assert "row 2, column 'minutes'" in str(err.value)
+    assert "row 3, column 'minutes'" in str(err.value)
     assert VALID not in str(err.value)
 
 
@@ -106,5 +108,5 @@ def test_validate_command_reports_problems(tmp_path, capsys):
     )
     assert main(["validate", str(bad), str(tmp_path / "missing.csv")]) == 1
     out = capsys.readouterr().out
-    assert "row 1, column 'municipality_code'" in out and "row 1, column 'population'" in out
+    assert "row 2, column 'municipality_code'" in out and "row 2, column 'population'" in out
     assert "missing.csv: file or folder not found" in out

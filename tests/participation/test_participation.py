@@ -132,12 +132,12 @@ def test_register_errors(tmp_path, area, crosswalk):
     with pytest.raises(InputError) as err:
         load_commitment_register(f, area, crosswalk, as_of="2021-12-31")
     text = str(err.value)
-    assert "row 1, column 'municipality_code': 0219 is a 2019 code, not a 2020 code; use 3024" in text
-    assert "row 3, column 'municipality_code': duplicate key" in text
-    assert "row 4, column 'municipality_code': 1505 is not in the area" in text
-    assert "row 5, column 'date': date 2030-01-01 is after the analysis date 2021-12-31" in text
-    assert "row 6, column 'status': unknown value 'maybe'" in text
-    assert "row 7, column 'date': a 'signed' row needs a date" in text
+    assert "row 2, column 'municipality_code': 0219 is a 2019 code, not a 2020 code; use 3024" in text
+    assert "row 4, column 'municipality_code': duplicate key" in text
+    assert "row 5, column 'municipality_code': 1505 is not in the area" in text
+    assert "row 6, column 'date': date 2030-01-01 is after the analysis date 2021-12-31" in text
+    assert "row 7, column 'status': unknown value 'maybe'" in text
+    assert "row 8, column 'date': a 'signed' row needs a date" in text
 
 
 def test_bass_ols_three_points_by_hand():

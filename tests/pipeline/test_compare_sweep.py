@@ -2,6 +2,7 @@
 change its group makes on its own, the sweep's points are the model's values there, and the files are written."""
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from ejournal_lib.common.errors import ConfigError
@@ -97,3 +98,37 @@ def test_sweep_command_writes_table_chart_and_workbook(root, tmp_path, capsys):
     assert main(["sweep", "--vary", "cba.frame.discount_rate=0.03,0.04", "--out", str(tmp_path)]) == 0
     assert (folder / "sweep.csv").read_bytes() == first
     assert (folder.with_name("sweep_discount_rate_2") / "sweep.csv").is_file()
+
+
+@pytest.mark.e2e
+def test_the_ministrys_question_in_one_command(root, tmp_path):
+    """«Investment 30 % higher and realisation two years slower»: the default compared with itself changed by
+    two levers. The comparison gives the distribution and the municipalities' yearly cash (whose present value
+    at 4 % is the key figure), a memo as PDF and Word, every chart as PNG and SVG, and a closing section whose
+    files exist."""
+    import re
+
+    from docx import Document
+
+    out = tmp_path / "out"
+    args = ["compare", "config/ssd2020.yaml", "--set", "levers.investment_factor=1.3"]
+    args += ["--set", "levers.realisation_delay_years=2", "--name", "ministry", "--out", str(out), "--root", str(root)]
+    assert main(args) == 0
+    folder = out / "reports" / "compare" / "ssd2020--ministry"
+    keys = pd.read_csv(folder / "tables" / "compare_key_figures.csv").set_index("metric")
+    cash = pd.read_csv(folder / "tables" / "compare_cash.csv")
+    within = cash[cash["year"] <= 2040]
+    discounted = (within["municipalities_without_loan_2"] / 1.04 ** (within["year"] - 2019)).sum()
+    assert keys.loc["municipal_cash_mnok", "scenario_2"] == pytest.approx(discounted)
+    assert keys.loc["npv_p10_mnok", "scenario_2"] < keys.loc["npv_p90_mnok", "scenario_2"]
+    assert 0 < keys.loc["prob_negative_npv", "scenario_1"] < keys.loc["prob_negative_npv", "scenario_2"] < 1
+    bridge = pd.read_csv(folder / "tables" / "compare_bridge_2.csv")
+    assert bridge["input_group"].tolist() == ["start", "levers.investment_factor", "levers.realisation_delay_years"]
+    for name in ("cash", "bridge_2"):
+        assert (folder / "figures" / f"{name}.png").is_file() and (folder / "figures" / f"{name}.svg").is_file()
+    assert (folder / "memo.pdf").read_bytes()[:4] == b"%PDF"
+    memo = "\n".join(p.text for p in Document(str(folder / "memo.docx")).paragraphs)
+    assert "Investeringen skalert" in memo and "Gevinstrealiseringen forsinket" in memo
+    html = (folder / "sammenligning.html").read_text(encoding="utf-8")
+    named = re.findall(r"<code>(reports/compare/[^<]+)</code>", html)
+    assert named and all((out / f).is_file() for f in named)

@@ -30,34 +30,34 @@ def second_sessions_file(folder):
 MUTATIONS = {
     "end_before_start": (
         lambda f: edit_cell(f / "timeuse_sessions.csv", 1, "end", "06:00"),
-        "timeuse_sessions.csv, row 1, column 'end': end is not after start",
+        "timeuse_sessions.csv, row 2, column 'end': end is not after start",
     ),
     "overlapping_activities": (
         lambda f: edit_cell(f / "timeuse_activities.csv", 2, "start", "07:40"),
-        "timeuse_activities.csv, row 2, column 'start': overlaps another activity of the same staff member",
+        "timeuse_activities.csv, row 3, column 'start': overlaps another activity of the same staff member",
     ),
     "unknown_municipality": (
         lambda f: edit_cell(f / "timeuse_sessions.csv", 1, "municipality_code", "9999"),
-        "row 1, column 'municipality_code': 9999 is not a 2020 municipality code",
+        "row 2, column 'municipality_code': 9999 is not a 2020 municipality code",
     ),
     "municipality_2019": (
         lambda f: edit_cell(f / "timeuse_sessions.csv", 1, "municipality_code", "0101"),
-        "row 1, column 'municipality_code': 0101 is a 2019 municipality code; the 2020 code is 3001",
+        "row 2, column 'municipality_code': 0101 is a 2019 municipality code; the 2020 code is 3001",
     ),
     "duplicate_session_across_files": (
         second_sessions_file,
-        "timeuse_sessions_b.csv, row 1, column 'session_id': session id 'S0001' is used in another file too",
+        "timeuse_sessions_b.csv, row 2, column 'session_id': session id 'S0001' is used in another file too",
     ),
     "session_over_16_hours": (
         lambda f: (
             edit_cell(f / "timeuse_sessions.csv", 1, "start", "00:10"),
             edit_cell(f / "timeuse_sessions.csv", 1, "end", "23:50"),
         ),
-        "row 1, column 'end': session is longer than 16 hours (23.7 h)",
+        "row 2, column 'end': session is longer than 16 hours (23.7 h)",
     ),
     "activity_outside_session": (
         lambda f: edit_cell(f / "timeuse_activities.csv", 1, "start", "05:00"),
-        "timeuse_activities.csv, row 1, column 'start': activity lies outside its session (07:30–14:58)",
+        "timeuse_activities.csv, row 2, column 'start': activity lies outside its session (07:30–14:58)",
     ),
     "header_only": (
         lambda f: (f / "timeuse_work_sampling.csv").write_text("session_id,time,activity_code\n", encoding="utf-8"),
@@ -127,6 +127,6 @@ def test_a_single_register_file_is_checked_against_the_scenarios_area(tmp_path, 
     )
     assert main(["validate", str(f)]) == 1
     out = capsys.readouterr().out
-    assert "row 1, column 'municipality_code': 0101 is a 2019 code, not a 2020 code; use 3001" in out
-    assert "row 2, column 'municipality_code': 5001 is not in the area" in out
-    assert "row 2, column 'date': date 1990-01-01 is outside the study period 2019-01-01 to …" in out
+    assert "row 2, column 'municipality_code': 0101 is a 2019 code, not a 2020 code; use 3001" in out
+    assert "row 3, column 'municipality_code': 5001 is not in the area" in out
+    assert "row 3, column 'date': date 1990-01-01 is outside the study period 2019-01-01 to …" in out

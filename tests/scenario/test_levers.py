@@ -36,5 +36,45 @@ def test_shifts_move_the_paths_by_whole_years(inputs):
 def test_levers_refuse_what_they_cannot_mean(inputs):
     with pytest.raises(ConfigError, match="rollout_shift_years: expected whole years, got 1.5"):
         lever_overrides(inputs, {"rollout_shift_years": 1.5})
-    with pytest.raises(ConfigError, match="unknown lever 'investment'; valid: investment_factor"):
+    with pytest.raises(ConfigError, match="unknown lever 'investment'; valid: gp_share_cap, investment_factor"):
         lever_overrides(inputs, {"investment": 1.3})
+
+
+def _what_if(root, tmp_path, levers: dict):
+    """The default scenario file under another name with ``levers`` set (as an analyst writes a what-if)."""
+    import re
+
+    text = (root / "config" / "ssd2020.yaml").read_text(encoding="utf-8").replace("name: ssd2020", "name: whatif", 1)
+    for name, value in levers.items():
+        text, n = re.subn(rf"^(  {name}:) \S+", rf"\1 {value}", text, count=1, flags=re.M)
+        assert n == 1
+    path = tmp_path / "whatif.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_scenario_file_sets_levers_and_the_bridge_names_each(root, tmp_path, inputs):
+    """The ministry's question as levers: investment +30 %, benefits two years later. The scenario's inputs are
+    the default's with the levers' overrides; the comparison's bridge has one step per lever, summing to B − A."""
+    from ejournal_lib.results.comparison import scenario_bridge
+    from ejournal_lib.scenario import load_scenario
+
+    path = _what_if(root, tmp_path, {"investment_factor": 1.3, "realisation_delay_years": 2})
+    whatif = load_scenario(path, root=root)
+    assert whatif.levers.set() == {"investment_factor": 1.3, "realisation_delay_years": 2}
+    assert whatif.cba == inputs.with_overrides(
+        lever_overrides(inputs, {"investment_factor": 1.3, "realisation_delay_years": 2})
+    )
+    default = load_scenario(root / "config" / "ssd2020.yaml", root=root)
+    bridge = scenario_bridge(default, whatif)
+    assert bridge["input_group"].tolist() == ["start", "levers.investment_factor", "levers.realisation_delay_years"]
+    assert bridge["delta_mnok"].sum() == pytest.approx(bridge["npv_mnok"].iloc[-1] - bridge["npv_mnok"].iloc[0])
+
+
+def test_a_lever_that_breaks_a_rule_names_itself_its_value_and_the_rule(root):
+    from ejournal_lib.scenario import load_scenario
+
+    with pytest.raises(
+        ConfigError, match=r"levers.transition_factor = 6.0: .*loss = 1.2.*: expected less than or equal to 1"
+    ):
+        load_scenario(root / "config" / "ssd2020.yaml", overrides={"levers.transition_factor": 6}, root=root)

@@ -70,7 +70,7 @@ def test_missing_and_extra_columns(tmp_path, codebook, crosswalk):
 
 def test_wrong_types(tmp_path, codebook, crosswalk):
     text = problems(tmp_path, codebook, crosswalk, sessions=SESSIONS.replace("07:30,15:00", "half eight,15:00"))
-    assert "timeuse_sessions.csv, row 1, column 'start': expected a time of day (HH:MM), got 'half eight'" in text
+    assert "timeuse_sessions.csv, row 2, column 'start': expected a time of day (HH:MM), got 'half eight'" in text
 
 
 def test_end_before_start_and_session_too_long(tmp_path, codebook, crosswalk):
@@ -83,8 +83,8 @@ def test_end_before_start_and_session_too_long(tmp_path, codebook, crosswalk):
         activities="session_id,activity_code,start,end,patient_related,system\n",
         sampling="session_id,time,activity_code\n",
     )
-    assert "row 1, column 'end': end is not after start" in text
-    assert "row 2, column 'end': session is longer than 16 hours (22.5 h)" in text
+    assert "row 2, column 'end': end is not after start" in text
+    assert "row 3, column 'end': session is longer than 16 hours (22.5 h)" in text
 
 
 def test_activity_outside_session(tmp_path, codebook, crosswalk):
@@ -94,14 +94,14 @@ def test_activity_outside_session(tmp_path, codebook, crosswalk):
         crosswalk,
         activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00,12:00", "S1,PAS-DIREKTE,08:00,15:30"),
     )
-    assert "timeuse_activities.csv, row 2, column 'start': activity lies outside its session (07:30–15:00)" in text
+    assert "timeuse_activities.csv, row 3, column 'start': activity lies outside its session (07:30–15:00)" in text
 
 
 def test_overlapping_activities_of_the_same_staff(tmp_path, codebook, crosswalk):
     text = problems(
         tmp_path, codebook, crosswalk, activities=ACTIVITIES.replace("S1,PAS-DIREKTE,08:00", "S1,PAS-DIREKTE,07:50")
     )
-    assert "timeuse_activities.csv, row 2, column 'start': overlaps another activity of the same staff member" in text
+    assert "timeuse_activities.csv, row 3, column 'start': overlaps another activity of the same staff member" in text
 
 
 def test_overlapping_sessions_of_the_same_staff(tmp_path, codebook, crosswalk):
@@ -110,7 +110,7 @@ def test_overlapping_sessions_of_the_same_staff(tmp_path, codebook, crosswalk):
         "S2,0301,gp_doctors,Legekontoret på Tøyen,gp,P1,O2,2020-02-03",
     )
     text = problems(tmp_path, codebook, crosswalk, sessions=sessions)
-    assert "timeuse_sessions.csv, row 2, column 'start': overlaps another session of the same staff member" in text
+    assert "timeuse_sessions.csv, row 3, column 'start': overlaps another session of the same staff member" in text
 
 
 def test_unknown_codes(tmp_path, codebook, crosswalk):
@@ -118,19 +118,19 @@ def test_unknown_codes(tmp_path, codebook, crosswalk):
     text = problems(
         tmp_path, codebook, crosswalk, sessions=sessions, activities=ACTIVITIES.replace("DOK-JOURNAL", "DOK-XYZ")
     )
-    assert "timeuse_sessions.csv, row 1, column 'service': unknown value 'hjemmetjeneste'" in text
-    assert "timeuse_sessions.csv, row 1, column 'role': unknown value 'doctor'" in text
-    assert "timeuse_activities.csv, row 1, column 'activity_code': unknown value 'DOK-XYZ'" in text
+    assert "timeuse_sessions.csv, row 2, column 'service': unknown value 'hjemmetjeneste'" in text
+    assert "timeuse_sessions.csv, row 2, column 'role': unknown value 'doctor'" in text
+    assert "timeuse_activities.csv, row 2, column 'activity_code': unknown value 'DOK-XYZ'" in text
 
 
 def test_municipality_code_2019_gets_2020_suggestion(tmp_path, codebook, crosswalk):
     text = problems(tmp_path, codebook, crosswalk, sessions=SESSIONS.replace("S1,3024", "S1,0219"))
-    assert "row 1, column 'municipality_code': 0219 is a 2019 municipality code; the 2020 code is 3024" in text
+    assert "row 2, column 'municipality_code': 0219 is a 2019 municipality code; the 2020 code is 3024" in text
 
 
 def test_duplicated_rows(tmp_path, codebook, crosswalk):
     text = problems(tmp_path, codebook, crosswalk, sampling=SAMPLING + "S1,07:45,DOK-JOURNAL\n")
-    assert "timeuse_work_sampling.csv, row 3: duplicated row" in text
+    assert "timeuse_work_sampling.csv, row 4: duplicated row" in text
 
 
 def test_identity_number_refused_without_echo(tmp_path, codebook, crosswalk):
@@ -139,7 +139,7 @@ def test_identity_number_refused_without_echo(tmp_path, codebook, crosswalk):
     fnr = make_fnr("150570", "123")  # 15 May 1970 with valid check digits, built independently
     with pytest.raises(PrivacyError) as err:
         load_timeuse(write(tmp_path, sessions=SESSIONS.replace("P1,O1", f"{fnr},O1")), codebook, VALID, crosswalk)
-    assert "timeuse_sessions.csv, row 1, column 'staff_id'" in str(err.value)
+    assert "timeuse_sessions.csv, row 2, column 'staff_id'" in str(err.value)
     assert fnr not in str(err.value)
 
 
