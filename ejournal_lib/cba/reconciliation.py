@@ -29,7 +29,8 @@ def reconciliation_table(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
     return out
 
 
-def _service_cells(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
+def _service_cells(inputs: CBAInputs, public_share: dict) -> pd.Series:
+    """Present value (MNOK) by (effect, service) in the deterministic base."""
     cells = run_cba(inputs, public_share).by_effect_service
     return cells.set_index(["effect", "service"])["npv_mnok"]
 
@@ -73,10 +74,12 @@ def method_candidates(inputs: CBAInputs, public_share: dict) -> pd.DataFrame:
             {
                 "candidate": cid,
                 "supported": supported,
-                "time_savings_mnok": float(pv["time_savings"]),
-                "transition_cost_mnok": float(pv["transition_cost"]),
-                "npv_mnok": float(pv.sum()),
-                "services_within_tolerance": int(((time / by_service - 1.0).abs() <= SERVICE_TOLERANCE).sum()),
+                "time_savings_mnok": float(pv.at["time_savings"]),  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
+                "transition_cost_mnok": float(pv.at["transition_cost"]),  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
+                "npv_mnok": float(pv.to_numpy().sum()),
+                "services_within_tolerance": int(
+                    ((time / by_service - 1.0).abs() <= SERVICE_TOLERANCE).to_numpy().sum()
+                ),
             }
         )
     df = pd.DataFrame(out)

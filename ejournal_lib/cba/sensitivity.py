@@ -57,7 +57,7 @@ def sensitivity_variants(inputs: CBAInputs, settings, gp_final_shares: dict[str,
         factor = 1.0 + getattr(u, f"transition_{side}")
         out.append(("transition_cost", f"transition_{side}", factor, scale_transition_cost(inputs, factor)))
     for side in ("p10", "p90"):  # every service at its own P10 (P90) at once: the level of the time savings
-        factors = (1.0 + services[f"time_{side}"]).to_dict()
+        factors = {str(s): float(f) for s, f in (1.0 + services[f"time_{side}"]).items()}
         out.append(("time_savings_level", f"time_{side}", None, scale_time_savings(inputs, factors)))
     out += [("operation", f"operation_{f:g}", f, scale_operation(inputs, f)) for f in settings.operation_cost_factors]
     # the combined pessimistic case: low participation, the survey's GP share where there is one, P85 costs

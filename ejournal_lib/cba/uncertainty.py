@@ -390,7 +390,7 @@ def reading_comparison(
                 "triples_exact": int(holds.sum()),
                 "triples": len(triples),
                 "expected_mnok": float(expected_npv(alt, public_share)["npv"]),
-                **{q: float(npv[q]) for q in ("p10", "p50", "p90", "prob_negative")},
+                **{q: float(npv[q]) for q in ("p10", "p50", "p90", "prob_negative")},  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
             }
         )
     out = pd.DataFrame(rows)

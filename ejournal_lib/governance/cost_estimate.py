@@ -83,8 +83,8 @@ def steering_target_bridge(inputs: CBAInputs, steering_target_mnok: float) -> pd
     ``step``: a code; ``amount_mnok``: MNOK incl. VAT, 2019 prices; ``kind``: total, item or difference."""
     items = inputs.investment_table
     p50, p85 = float(items["p50_mnok"].sum()), float(items["p85_mnok"].sum())
-    rows = [("steering_target", steering_target_mnok, "total")]
-    rows += [(item, float(r["p50_mnok"]), "item") for item, r in items.iterrows()]
+    rows: list[tuple[str, float, str]] = [("steering_target", steering_target_mnok, "total")]
+    rows += [(str(item), float(p50_item), "item") for item, p50_item in items["p50_mnok"].items()]
     rows += [
         ("frames_p50", p50, "total"),
         ("not_itemised", steering_target_mnok - p50, "difference"),

@@ -109,8 +109,8 @@ def _cmd_calibrate(args, paths: ProjectPaths) -> int:
     print("The scenario's calibrated values against their targets (MNOK):")
     for r in check.itertuples():
         state = "ok" if r.within_tolerance else "OUT OF TOLERANCE"
-        target = f"{r.effect} ({r.service})" if r.service else r.effect
-        print(f"  {r.parameter}: {target} model {r.model_mnok:.1f}, published {r.published_mnok:.1f} ({state})")
+        target = f"{r.effect!s} ({r.service!s})" if r.service else str(r.effect)
+        print(f"  {r.parameter!s}: {target} model {r.model_mnok:.1f}, published {r.published_mnok:.1f} ({state})")
     print("Values that reproduce the targets (write them into the scenario's cba section):")
     for parameter, value in solve_calibration(scenario.cba, ps).items():
         print(f"  cba.{parameter}: {value}")

@@ -181,7 +181,7 @@ def cost_conclusion(cost_estimate: pd.DataFrame, cost_bridge: pd.DataFrame, data
     items, and whether the estimate's P50 for the items is within the sum of their P50 frames."""
     total = cost_estimate.set_index("quantity").loc["total"]
     bridge = cost_bridge.set_index("step")["amount_mnok"]
-    p50, frame = float(total["p50_mnok"]), float(total["frame_p50_mnok"])
+    p50, frame = float(total.at["p50_mnok"]), float(total.at["frame_p50_mnok"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
     within = p50 <= frame
     sentence = label("conclusion", "cost_within_frame" if within else "cost_above_frame").format(
         target=fmt_number(bridge["steering_target"]),
@@ -244,8 +244,8 @@ def overall_assessment(
     conditions it rests on, and the conclusions and inputs that are synthetic example data. One row per
     part: ``part``, ``sentence`` (the catalogue's words with the results' numbers), ``data_basis``."""
     npv = uncertainty_summary.set_index("quantity").loc["npv"]
-    expected, prob = float(npv["expected_mnok"]), float(npv["prob_negative"])
-    base = float(cba_reconciliation.set_index("effect").loc["npv", "model_mnok"])
+    expected, prob = float(npv.at["expected_mnok"]), float(npv.at["prob_negative"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
+    base = float(cba_reconciliation.set_index("effect").at["npv", "model_mnok"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
     consequence = cba_non_priced["consequence"]
     plus, minus = int(consequence[consequence > 0].sum()), int(-consequence[consequence < 0].sum())
     non_priced_net = plus - minus
@@ -273,7 +273,7 @@ def overall_assessment(
     }
     limit = scenario.cba.risk_sharing.municipal_negative_cash_threshold
     rules = scenario.cba.risk_sharing.rules  # the municipalities' P(negative cash) under each rule
-    lowest_risk = min(float(facts.loc[f"municipal_prob_negative_{r}", "value"]) for r in rules)
+    lowest_risk = min(float(facts.at[f"municipal_prob_negative_{r}", "value"]) for r in rules)  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
     numbers = {
         "expected": fmt_number(expected),
         "prob": fmt_percent(prob, 0),

@@ -13,16 +13,18 @@ that «+30 % investment» means the same everywhere, and each change is named by
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.scenario.base import Positive, Share, StrictModel
 from ejournal_lib.scenario.cba import CBAInputs
+from ejournal_lib.scenario.overrides import apply_overrides
 
 __all__ = [
     "Levers",
+    "apply_levers",
     "LEVERS",
     "lever_overrides",
     "scale_investment",
@@ -142,3 +144,25 @@ def lever_overrides(inputs: CBAInputs, levers: Mapping[str, float]) -> dict:
         step = LEVERS[name](inputs.with_overrides(out) if out else inputs, value)
         out.update(step)
     return out
+
+
+def apply_levers(data: Any) -> Any:
+    """A scenario file's data with its ``levers`` applied to its ``cba`` section, lever by lever; a lever whose
+    result breaks a rule names itself, its value and the rule (a ValueError, reported as the file's problem).
+    A cba section or levers block with errors of its own is returned unchanged, for its own check to report."""
+    if not isinstance(data, dict) or not isinstance(data.get("levers"), dict) or not isinstance(data.get("cba"), dict):
+        return data
+    try:
+        levers, cba = Levers.model_validate(data["levers"]), CBAInputs.model_validate(data["cba"])
+    except ValidationError:
+        return data
+    section = data["cba"]
+    for name, value in levers.set().items():
+        try:
+            changes = lever_overrides(cba, {name: value})
+            cba = cba.with_overrides(changes)
+        except ConfigError as exc:
+            rule = str(exc).splitlines()[-1].strip(" -")
+            raise ValueError(f"levers.{name} = {value}: {rule}") from None
+        section = apply_overrides(section, changes)
+    return {**data, "cba": section}

@@ -25,7 +25,7 @@ from ejournal_lib.scenario.base import Code, InputPath, Positive, Rate, Share, S
 from ejournal_lib.scenario.cba import CBAInputs
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
-from ejournal_lib.scenario.levers import Levers, lever_overrides
+from ejournal_lib.scenario.levers import Levers, apply_levers
 from ejournal_lib.scenario.non_priced import NonPricedEffects
 from ejournal_lib.scenario.overrides import apply_overrides
 
@@ -209,28 +209,8 @@ class Scenario(StrictModel):
     @model_validator(mode="before")
     @classmethod
     def _apply_levers(cls, data: Any) -> Any:
-        """The cba section with the levers applied, before it is checked; a lever whose result breaks a rule
-        names itself, its value and the rule. (A cba section with errors of its own is left for its check.)"""
-        if (
-            not isinstance(data, dict)
-            or not isinstance(data.get("levers"), dict)
-            or not isinstance(data.get("cba"), dict)
-        ):
-            return data
-        try:
-            levers, cba = Levers.model_validate(data["levers"]), CBAInputs.model_validate(data["cba"])
-        except ValidationError:
-            return data
-        section = data["cba"]
-        for name, value in levers.set().items():
-            try:
-                changes = lever_overrides(cba, {name: value})
-                cba = cba.with_overrides(changes)
-            except ConfigError as exc:
-                rule = str(exc).splitlines()[-1].strip(" -")
-                raise ValueError(f"levers.{name} = {value}: {rule}") from None
-            section = apply_overrides(section, changes)
-        return {**data, "cba": section}
+        """The cba section with the levers applied, before it is checked (:func:`.levers.apply_levers`)."""
+        return apply_levers(data)
 
     @property
     def path(self) -> Path | None:
