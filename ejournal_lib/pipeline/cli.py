@@ -157,7 +157,7 @@ def _cmd_compare(args, paths: ProjectPaths) -> int:
 def _cmd_sweep(args, paths: ProjectPaths) -> int:
     from ejournal_lib.pipeline.sweep import parse_vary, run_sweep
 
-    report = run_sweep(paths, args.config, [parse_vary(v) for v in args.vary])
+    report = run_sweep(paths, args.config, [parse_vary(v) for v in args.vary], tuple(args.output))
     print(f"{report.points} points in {report.seconds:.1f} s; sweep in {report.folder} ({report.workbook.name})")
     for point in report.skipped:
         print(f"  skipped (not a valid scenario): {point}")
@@ -273,6 +273,13 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         metavar="PATH=V1,V2,…",
         help="a scenario path and its values (also FROM:TO:N for N evenly spaced values); once or twice",
+    )
+    sw.add_argument(
+        "--output",
+        action="append",
+        default=[],
+        choices=["expected", "break_even"],
+        help="add the expected net present value or the break-even share at every point (repeatable)",
     )
     sw.set_defaults(func=_cmd_sweep)
 

@@ -87,30 +87,34 @@ def key_figures(
     overrides: dict | None = None,
     *,
     expected: bool = False,
+    break_even: bool = False,
     distribution: bool = False,
 ) -> KeyFigures:
     """Evaluate ``scenario`` (a loaded scenario or its file) with ``overrides`` (``{"cba.frame.discount_rate":
     0.03}``) and return its key figures, read from its result graph (the nodes ``base_case_key_figures``,
-    ``cba_effects`` and, with ``expected``, ``expected_values``; with ``distribution`` also
-    ``uncertainty_summary``, ``break_even`` and ``budget_profile``); every override is checked like the
-    scenario file."""
+    ``cba_effects`` and, with ``expected``, ``expected_values``; with ``break_even``, ``break_even``; with
+    ``distribution`` all of these and ``uncertainty_summary`` and ``budget_profile``); every override is
+    checked like the scenario file."""
     overrides = dict(overrides or {})
     graph = result_graph(scenario, overrides)
     base = graph.get("base_case_key_figures").set_index("metric")["value"]
     by_effect = graph.get("cba_effects").groupby("effect", sort=False)["npv_mnok"].sum()
     extra: dict = {}
-    if distribution:
-        npv = graph.get("uncertainty_summary").set_index("quantity").loc["npv"]
+    if break_even or distribution:
         be = graph.get("break_even")
         stated = be[(be["quantity"] == "municipal_final_share") & be["stated"]]
+        # 0 when the value is positive without participation; missing when negative even at full participation
+        extra["break_even_municipal_share"] = (
+            0.0
+            if stated["status"].iloc[0] == "positive_without_participation"
+            else float(stated["break_even_share"].iloc[0])
+        )
+    if distribution:
+        npv = graph.get("uncertainty_summary").set_index("quantity").loc["npv"]
         expected = True
-        extra = {
+        extra |= {
             **{f"npv_{q}_mnok": float(npv[q]) for q in ("p10", "p50", "p85", "p90")},
             "prob_negative_npv": float(npv["prob_negative"]),
-            # 0 when the value is positive without participation; missing when negative even at full participation
-            "break_even_municipal_share": 0.0
-            if stated["status"].iloc[0] == "positive_without_participation"
-            else float(stated["break_even_share"].iloc[0]),
             "cash": graph.get("budget_profile"),
         }
     return KeyFigures(

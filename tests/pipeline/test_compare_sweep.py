@@ -132,3 +132,43 @@ def test_the_ministrys_question_in_one_command(root, tmp_path):
     html = (folder / "sammenligning.html").read_text(encoding="utf-8")
     named = re.findall(r"<code>(reports/compare/[^<]+)</code>", html)
     assert named and all((out / f).is_file() for f in named)
+
+
+def test_a_two_parameter_sweep_is_a_grid_with_words_and_optional_outputs(root, tmp_path, scenario):
+    """Two levers as rows × columns of net present value, the break-even at every point on request; the grid's
+    cells are the long table's, and the words come from the catalogue."""
+    from ejournal_lib.pipeline.sweep import parameter_label, sweep_grid
+
+    varies = [("levers.investment_factor", [1.0, 1.3]), ("levers.realisation_delay_years", [0, 2])]
+    table, skipped = sweep_table(scenario, varies, outputs=("break_even",))
+    assert not skipped and table["break_even_municipal_share"].dropna().between(0, 1).all()
+    # no break-even (negative even at full participation) only where the value is negative here
+    assert (table.loc[table["break_even_municipal_share"].isna(), "npv_mnok"] < 0).all()
+    base = table[(table["value_1"] == 1.0) & (table["value_2"] == 0)].iloc[0]
+    assert base["break_even_municipal_share"] == pytest.approx(
+        key_figures(scenario, break_even=True).break_even_municipal_share
+    )
+    grid = sweep_grid(table, varies)
+    assert list(grid.columns) == ["Investeringen, faktor", "0", "2"]
+    assert grid.iloc[1]["2"] == pytest.approx(
+        key_figures(scenario, {"levers.investment_factor": 1.3, "levers.realisation_delay_years": 2}).npv_mnok
+    )
+    assert parameter_label("cba.frame.discount_rate") == "Kalkulasjonsrente"
+    assert (
+        main(
+            [
+                "sweep",
+                "--vary",
+                "levers.investment_factor=1.0,1.3",
+                "--vary",
+                "levers.realisation_delay_years=0,2",
+                "--out",
+                str(tmp_path),
+            ]
+        )
+        == 0
+    )
+    folder = tmp_path / "reports" / "ssd2020" / "sweeps" / "sweep_investment_factor_x_realisation_delay_years"
+    assert {"sweep_grid.csv", "sweep.png", "sweep.svg", "sweep.xlsx"} <= {p.name for p in folder.iterdir()}
+    with pytest.raises(ConfigError, match="unknown sweep output"):
+        sweep_table(scenario, varies, outputs=("nothing",))
