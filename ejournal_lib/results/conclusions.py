@@ -125,10 +125,14 @@ def staging_conclusion(
 
 
 def reconciliation_conclusion(
-    cba_reconciliation: pd.DataFrame, cba_reconciliation_services: pd.DataFrame, data_input_kinds: dict
+    cba_reconciliation: pd.DataFrame,
+    cba_reconciliation_services: pd.DataFrame,
+    method_changes: tuple,
+    data_input_kinds: dict,
 ) -> dict:
     """How close the base case comes to the published analysis: the net present value's difference, how many
-    services' freed time is within the tolerance, and the services outside it (largest difference first)."""
+    services' freed time is within the tolerance, and the services outside it (largest difference first). A
+    scenario that changes the model's inputs says so instead: its difference comes from those changes too."""
     npv = cba_reconciliation.set_index("effect").loc["npv"]
     time = cba_reconciliation_services[cba_reconciliation_services["effect"] == "time_savings"]
     outside = time[~time["within_tolerance"]].sort_values("difference_mnok", key=abs, ascending=False)
@@ -137,7 +141,10 @@ def reconciliation_conclusion(
         for r in outside.itertuples()
     ]
     code = "reconciled_all_services" if outside.empty else "reconciled_some_services"
+    if method_changes:
+        code = "reconciled_changed_inputs"
     sentence = label("conclusion", code).format(
+        changes=fmt_list([label("input_group", g).lower() for g in method_changes]),
         model=fmt_number(npv["model_mnok"]),
         published=fmt_number(npv["published_mnok"]),
         difference=_plus(npv["difference_mnok"]) + fmt_number(npv["difference_mnok"]),
@@ -145,7 +152,9 @@ def reconciliation_conclusion(
         services=fmt_number(len(time)),
         outside=fmt_list(names),
     )
-    condition = f"{len(time) - len(outside)} of {len(time)} services' freed time within tolerance"
+    condition = (
+        f"{len(time) - len(outside)} of {len(time)} services' freed time within tolerance; changes: {method_changes}"
+    )
     kinds = set(lineage.kinds("cba_reconciliation", data_input_kinds)) | set(
         lineage.kinds("cba_reconciliation_services", data_input_kinds)
     )

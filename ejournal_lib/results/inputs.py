@@ -13,12 +13,15 @@ from ejournal_lib.cba.actors import public_shares
 from ejournal_lib.cba.calibration import scenario_inputs
 from ejournal_lib.cba.engine import CBAInputs, effect_pairs
 from ejournal_lib.common.municipalities import load_midt_norge, load_population, outside_midt_norge
+from ejournal_lib.common.project import DEFAULT_SCENARIO
+from ejournal_lib.common.yaml_io import read_yaml
 from ejournal_lib.scenario import Scenario
 from ejournal_lib.scenario.actors import ActorMapping
 from ejournal_lib.scenario.codebook import Codebook
 from ejournal_lib.scenario.data_kinds import input_kinds
 from ejournal_lib.scenario.governance import BenefitPlan, ChangeLog, GoalRegister, StopPointConfig
 from ejournal_lib.scenario.non_priced import NonPricedEffects
+from ejournal_lib.scenario.overrides import apply_overrides, differences
 
 #: The input nodes: each reads these scenario data inputs (``scenario.data.<field>``) and nothing else reads
 #: data files. They are the leaves of the lineage that decides every node's data status (:mod:`.graph`).
@@ -88,6 +91,24 @@ def public_share(cba_inputs: CBAInputs, actor_mapping: ActorMapping, scenario: S
     """Share of each effect that falls on the public budget under the financing key (for the tax-financing
     cost)."""
     return public_shares(actor_mapping, effect_pairs(cba_inputs), scenario.settings.financing_key)
+
+
+def method_changes(scenario: Scenario) -> tuple[str, ...]:
+    """The groups of model inputs (``cba.<section>``, each lever) this scenario sets differently from the
+    default scenario (the 2020 method), in the file's order; empty for the default itself."""
+    default = (scenario.root / DEFAULT_SCENARIO).resolve()
+    if scenario.path is None or not default.is_file():
+        return ()
+    this = read_yaml(scenario.path, "scenario")
+    if scenario.overrides:
+        this = apply_overrides(this, scenario.overrides)
+    groups: list[str] = []
+    for path, _, _ in differences(read_yaml(default, "default scenario"), this):
+        parts = path.split(".")
+        group = ".".join(parts[:2])
+        if parts[0] in ("cba", "levers") and len(parts) > 1 and group not in groups:
+            groups.append(group)
+    return tuple(groups)
 
 
 def data_input_kinds(scenario: Scenario) -> dict[str, tuple[str, ...]]:

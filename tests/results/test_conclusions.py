@@ -95,7 +95,7 @@ def _reconciled(differences: dict[str, float]) -> tuple[pd.DataFrame, pd.DataFra
 
 def test_the_reconciliation_names_the_services_outside_five_percent_largest_first():
     totals, services = _reconciled({"health_station": -1.0, "physio_rehab": -19.0, "gp_doctors": 15.0})
-    out = c.reconciliation_conclusion(totals, services, PUBLIC_KINDS)
+    out = c.reconciliation_conclusion(totals, services, (), PUBLIC_KINDS)
     assert "3\u202f515 mill. kr mot 2\u202f934 mill. kr publisert i 2020 (+581 mill. kr)" in out["sentence"]
     assert "for 1 av 3 tjenester" in out["sentence"]
     # |difference| largest first: physiotherapy 19 %, then GPs 15 %; the health station (1 %) is within
@@ -105,7 +105,13 @@ def test_the_reconciliation_names_the_services_outside_five_percent_largest_firs
     )
     assert "helsestasjon" not in out["sentence"]
     totals, services = _reconciled({"health_station": -1.0, "gp_doctors": 4.9})
-    assert "for alle de 2 tjenestene" in c.reconciliation_conclusion(totals, services, PUBLIC_KINDS)["sentence"]
+    assert "for alle de 2 tjenestene" in c.reconciliation_conclusion(totals, services, (), PUBLIC_KINDS)["sentence"]
+    # a what-if that changes the model's inputs does not call its difference from 2020 a finding
+    changed = c.reconciliation_conclusion(totals, services, ("levers.investment_factor", "cba.frame"), PUBLIC_KINDS)[
+        "sentence"
+    ]
+    assert changed.startswith("Scenariet endrer forprosjektets inngangsverdier (investeringen skalert og rammer")
+    assert "et funn" not in changed
 
 
 def _readings(headline: str) -> pd.DataFrame:
