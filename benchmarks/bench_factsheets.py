@@ -107,7 +107,7 @@ def main() -> None:
     t_all = None
     if args.all:
         t0 = time.perf_counter()
-        everything = build_factsheets(paths, jobs=args.jobs, refresh=False)
+        everything = build_factsheets(paths, jobs=args.jobs)
         t_all = time.perf_counter() - t0
         assert not everything.failed, everything.failed
         print(f"all {len(everything.written)} factsheets (ejournal factsheets, tables current): {t_all:.0f} s")

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.formatting import fmt_number
 from ejournal_lib.common.labels import label
 from ejournal_lib.pipeline.processes import map_in_workers
@@ -168,24 +167,17 @@ def write_index(out_dir: Path, data: pd.DataFrame, failed: dict[str, str], scena
 
 
 def build_factsheets(
-    paths, scenario_path=None, codes: list[str] | None = None, jobs: int = 2, pdf: bool = True, refresh: bool = True
+    paths, scenario_path=None, codes: list[str] | None = None, jobs: int = 2, pdf: bool = True
 ) -> FactsheetReport:
-    """Bring the national tables up to date (incremental pipeline run), compute every factsheet number
-    into ``data/processed/<scenario>/municipality_factsheet_data.csv``, render the factsheets and the index
-    into ``reports/<scenario>/factsheets/`` (the report's ``folder``).
+    """Compute every factsheet number from the scenario's result graph (in memory, a few seconds; no
+    appendix is run or re-run) into ``data/processed/<scenario>/municipality_factsheet_data.csv``, render the
+    factsheets and the index into ``reports/<scenario>/factsheets/`` (the report's ``folder``).
 
     ``codes``: only these municipalities (default: all outside Midt-Norge). Unknown or Midt-Norge codes are
     a ConfigError before anything is rendered.
     """
     from ejournal_lib.pipeline.plan import plan
-    from ejournal_lib.pipeline.runner import failure_summary, run_pipeline
 
-    if refresh:
-        report = run_pipeline(paths, scenario_path)
-        if not report.ok:
-            raise ConfigError(
-                "the pipeline failed, so the factsheets would not be current:\n" + failure_summary(report)
-            )
     p = plan(paths, scenario_path)
     paths = paths.for_scenario(p.scenario.name)
     with RunLock(paths.reports):
@@ -196,12 +188,13 @@ def _build(paths, p, codes, jobs, pdf) -> FactsheetReport:
     from ejournal_lib.common.tables_io import write_table
     from ejournal_lib.factsheets.data import check_codes
     from ejournal_lib.pipeline.manifest import base_provenance
-    from ejournal_lib.pipeline.plan import results_store
     from ejournal_lib.pipeline.runner import record_disclosure
     from ejournal_lib.publishing.data_status import example_inputs
     from ejournal_lib.results import result_graph
 
-    results = result_graph(p.scenario, store=results_store(paths))  # the run's values, computed once
+    # computed here, not read from the last run's store: that store is current only after a run that reused
+    # every notebook, and a factsheet must not wait for (or trigger) the appendices
+    results = result_graph(p.scenario)
     data, midt_norge = results.get("municipality_factsheet_data", "midt_norge_codes").values()
     record_disclosure(results, paths.out)  # the factsheets show the baseline's cells: on record
     selected = check_codes(codes, data, set(midt_norge)) if codes else list(data["municipality_code"])

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.e2e  # runs the real pipeline (papermill, nbconvert, We
 @pytest.fixture(scope="module")
 def fs(pipeline_run):
     paths, _ = pipeline_run
-    report = build_factsheets(paths, codes=["0301", "1151"], jobs=2, refresh=False)
+    report = build_factsheets(paths, codes=["0301", "1151"], jobs=2)
     data = pd.read_csv(paths.processed / "municipality_factsheet_data.csv", dtype={"municipality_code": str})
     return paths, report, data.set_index("municipality_code")
 
@@ -90,3 +90,19 @@ def test_one_failure_does_not_stop_the_others(fs, tmp_path):
     assert sorted(report.written) == ["0301", "3024"]
     assert list(report.failed) == ["1151"] and "population is missing" in report.failed["1151"]
     assert not any((tmp_path / "out").glob("1151*"))
+
+
+def test_a_single_factsheet_runs_no_appendix(root, tmp_path):
+    """On a project with no publication at all, one factsheet is computed from the result graph and written;
+    no appendix notebook runs (nothing under reports/<scenario>/appendices, no executed notebooks)."""
+    from ejournal_lib.pipeline.paths import ProjectPaths
+
+    from .helpers import copy_project
+
+    copy_project(root, tmp_path, ["baseline", "participation", "cba", "governance"])  # none of them run
+    paths = ProjectPaths.at(tmp_path)
+    report = build_factsheets(paths, codes=["0301"], jobs=1, pdf=False)
+    assert report.written == ["0301"] and not report.failed
+    scenario_reports = tmp_path / "reports" / "ssd2020"
+    assert not (scenario_reports / "appendices").exists() and not (scenario_reports / "executed").exists()
+    assert any((scenario_reports / "factsheets").glob("0301*.html"))
