@@ -2,12 +2,13 @@
 
 A lever scales a group of inputs by a factor (all investment items, every service's minutes saved, the
 transition cost's productivity loss, the operation cost), shifts a path by whole years (the municipal
-roll-out, the realisation curve) or caps participation (the municipal share live, the GPs' final share).
+roll-out, the realisation curve) or caps or floors participation (the municipal share live, the GPs' final
+share).
 Sensitivities, the scenario file's ``levers`` block and ``--vary levers.NAME=…`` use the same levers, so
 that «+30 % investment» means the same everywhere, and each change is named by what it is.
 
 >>> sorted(LEVERS)[:3]
-['gp_share_cap', 'investment_factor', 'municipal_share_cap']
+['gp_share_cap', 'gp_share_floor', 'investment_factor']
 """
 
 from __future__ import annotations
@@ -97,6 +98,18 @@ def cap_gp_share(inputs: CBAInputs, cap: float) -> dict:
     }
 
 
+def floor_municipal_share(inputs: CBAInputs, floor: float) -> dict:
+    """The municipal share live at least ``floor`` in every year the roll-out has started (before its first
+    go-live nothing is live)."""
+    shares = inputs.participation.municipal_share_by_year
+    return {"participation.municipal_share_by_year": {y: max(v, floor) if v > 0 else v for y, v in shares.items()}}
+
+
+def floor_gp_share(inputs: CBAInputs, floor: float) -> dict:
+    """The GPs' final share at least ``floor``."""
+    return {"participation.gp_final_share": max(inputs.participation.gp_final_share, floor)}
+
+
 def _whole(value: float, name: str) -> int:
     if float(value) != int(value):
         raise ConfigError(f"{name}: expected whole years, got {value}")
@@ -113,6 +126,8 @@ LEVERS: dict[str, Callable[[CBAInputs, float], dict]] = {
     "realisation_delay_years": delay_realisation,
     "municipal_share_cap": cap_municipal_share,
     "gp_share_cap": cap_gp_share,
+    "municipal_share_floor": floor_municipal_share,
+    "gp_share_floor": floor_gp_share,
 }
 
 
@@ -128,6 +143,8 @@ class Levers(StrictModel):
     realisation_delay_years: Annotated[int, Field(ge=0, le=10)] = 0
     municipal_share_cap: Share = 1.0
     gp_share_cap: Share = 1.0
+    municipal_share_floor: Share = 0.0
+    gp_share_floor: Share = 0.0
 
     def set(self) -> dict[str, float]:
         """The levers that change something (name → value), in the block's order."""

@@ -33,10 +33,26 @@ def test_shifts_move_the_paths_by_whole_years(inputs):
     inputs.with_overrides(two_later)  # a valid scenario
 
 
+def test_caps_and_floors_bound_participation(inputs):
+    """A cap of 50 % stops the roll-out there (2025–2028 unchanged, 2029–2030 at 0.5); a floor of 40 % lifts
+    every year from the first go-live (2025–2027 to 0.4) and leaves the years before at nothing."""
+    capped = lever_overrides(inputs, {"municipal_share_cap": 0.5})["participation.municipal_share_by_year"]
+    assert capped == {2025: 0.10, 2026: 0.20, 2027: 0.30, 2028: 0.45, 2029: 0.5, 2030: 0.5}
+    floored = lever_overrides(inputs, {"municipal_share_floor": 0.4})["participation.municipal_share_by_year"]
+    assert floored == {2025: 0.4, 2026: 0.4, 2027: 0.4, 2028: 0.45, 2029: 0.65, 2030: 0.85}
+    assert lever_overrides(inputs, {"gp_share_cap": 0.2}) == {
+        "participation.gp_final_share": 0.2,
+        "participation.gp_join_share_at_golive": 0.2,
+    }
+    assert lever_overrides(inputs, {"gp_share_floor": 0.8}) == {"participation.gp_final_share": 0.8}
+
+
 def test_levers_refuse_what_they_cannot_mean(inputs):
     with pytest.raises(ConfigError, match="rollout_shift_years: expected whole years, got 1.5"):
         lever_overrides(inputs, {"rollout_shift_years": 1.5})
-    with pytest.raises(ConfigError, match="unknown lever 'investment'; valid: gp_share_cap, investment_factor"):
+    with pytest.raises(
+        ConfigError, match="unknown lever 'investment'; valid: gp_share_cap, gp_share_floor, investment_factor"
+    ):
         lever_overrides(inputs, {"investment": 1.3})
 
 
