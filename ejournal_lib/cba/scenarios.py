@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import optimize
 
 from ejournal_lib.cba.curves import deterministic_draws, municipal_share_curve, participation_curves
 from ejournal_lib.cba.discounting import discount_factors
 from ejournal_lib.cba.engine import EFFECTS, PresentValueSink, evaluate
+from ejournal_lib.cba.goal_seek import bracketed_root
 from ejournal_lib.scenario.cba import CBAInputs
 
 __all__ = [
@@ -130,13 +130,14 @@ WITH_INCENTIVE = frozenset({"survey_incentive"})
 
 
 def _zero(fn) -> tuple[float, float, float, str]:
-    lo, hi = 1e-6, 1.0
-    f_lo, f_hi = fn(lo), fn(hi)
-    if f_lo > 0:
-        return 0.0, f_lo, f_hi, "positive_without_participation"
-    if f_hi < 0:
-        return float("nan"), f_lo, f_hi, "negative_at_full_participation"
-    return float(optimize.brentq(fn, lo, hi, xtol=1e-7)), f_lo, f_hi, "found"
+    """The share in (0, 1] where ``fn`` (the net present value at that share) is zero, the values at both
+    ends, and the status: found, positive without participation, or negative at full participation."""
+    root = bracketed_root(fn, 1e-6, 1.0, xtol=1e-7)
+    if root.value is not None:
+        return root.value, root.at_lo, root.at_hi, "found"
+    if root.at_lo > 0:
+        return 0.0, root.at_lo, root.at_hi, "positive_without_participation"
+    return float("nan"), root.at_lo, root.at_hi, "negative_at_full_participation"
 
 
 def break_even(inputs: CBAInputs, public_share: dict, gp_finals: dict[str, float] | None = None) -> pd.DataFrame:

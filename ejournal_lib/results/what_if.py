@@ -160,11 +160,10 @@ def solve(
     overrides: dict | None = None,
 ) -> Solution:
     """Goal-seek: the value of the numeric input ``path`` (a dotted path) in ``between`` at which key figure
-    ``figure`` equals ``target``, by Brent's method (``scipy.optimize.brentq``) on the key figures, every point
-    checked like the scenario file. A ConfigError, with the figure at both ends, when the bracket holds no
-    root; an invalid point names its value and the rule it breaks."""
-    from scipy.optimize import brentq
-
+    ``figure`` equals ``target``, by Brent's method on the key figures (:func:`.goal_seek.bracketed_root`, as
+    the break-evens), every point checked like the scenario file. A ConfigError, with the figure at both
+    ends, when the bracket holds no root; an invalid point names its value and the rule it breaks."""
+    from ejournal_lib.cba.goal_seek import bracketed_root
     from ejournal_lib.common.errors import ConfigError
 
     if figure not in KEY_FIGURES or figure == "expected_npv_mnok":
@@ -176,11 +175,10 @@ def solve(
         return getattr(key_figures(scenario, {**(overrides or {}), path: float(x)}), figure) - target
 
     lo, hi = (float(b) for b in between)
-    at_lo, at_hi = gap(lo), gap(hi)
-    if at_lo * at_hi > 0:
+    root = bracketed_root(gap, lo, hi)
+    if root.value is None:
         raise ConfigError(
-            f"{figure} does not reach {target:g} for {path} between {lo:g} and {hi:g}: it is {at_lo + target:.6g} "
-            f"at {lo:g} and {at_hi + target:.6g} at {hi:g}; widen the bracket (--between), or the target is out of reach"
+            f"{figure} does not reach {target:g} for {path} between {lo:g} and {hi:g}: it is {root.at_lo + target:.6g} "
+            f"at {lo:g} and {root.at_hi + target:.6g} at {hi:g}; widen the bracket (--between), or the target is out of reach"
         )
-    value = lo if at_lo == 0 else hi if at_hi == 0 else brentq(gap, lo, hi, xtol=1e-10, rtol=1e-12)
-    return Solution(path, float(value), figure, target, (lo, hi), calls["n"])
+    return Solution(path, root.value, figure, target, (lo, hi), calls["n"])
