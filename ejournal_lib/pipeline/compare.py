@@ -254,7 +254,7 @@ def _key_figures_text(keys: pd.DataFrame) -> pd.DataFrame:
             for v, share, ratio in zip(keys[col], shares, ratios)
         ]
     # no break-even: negative even at full participation (key_figures writes 0 when positive without any)
-    no_break_even = (keys["metric"] == "break_even_municipal_share").to_numpy()
+    no_break_even = keys["metric"].isin(["break_even_municipal_share", "break_even_gp_share"]).to_numpy()
     for col in keys.columns[1:]:
         missing = no_break_even & keys[col].isna().to_numpy()
         out.loc[missing, col] = (
@@ -280,4 +280,4 @@ MEMO_FIGURES = (
     "municipal_cash_mnok",
     "break_even_municipal_share",
 )
-SHARE_FIGURES = frozenset({"prob_negative_npv", "break_even_municipal_share"})
+SHARE_FIGURES = frozenset({"prob_negative_npv", "break_even_municipal_share", "break_even_gp_share"})

@@ -42,6 +42,7 @@ DISTRIBUTION_FIGURES = (
     "npv_p90_mnok",
     "prob_negative_npv",
     "break_even_municipal_share",
+    "break_even_gp_share",
 )
 
 
@@ -64,6 +65,7 @@ class KeyFigures:
     npv_p90_mnok: float = float("nan")
     prob_negative_npv: float = float("nan")
     break_even_municipal_share: float = float("nan")
+    break_even_gp_share: float = float("nan")
     by_effect: pd.Series = field(default_factory=pd.Series, repr=False, compare=False)
     # each actor's yearly cash (year, actor, without_loan_mnok, with_loan_mnok); with ``distribution=True``
     cash: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False, compare=False)
@@ -102,13 +104,15 @@ def key_figures(
     extra: dict = {}
     if break_even or distribution:
         be = graph.get("break_even")
-        stated = be[(be["quantity"] == "municipal_final_share") & be["stated"]]
-        # 0 when the value is positive without participation; missing when negative even at full participation
-        extra["break_even_municipal_share"] = (
-            0.0
-            if stated["status"].iloc[0] == "positive_without_participation"
-            else float(stated["break_even_share"].iloc[0])
-        )
+        for quantity, name in (("municipal_final_share", "municipal"), ("gp_final_share", "gp")):
+            rows = be[be["quantity"] == quantity]
+            rows = rows[rows["stated"]] if quantity == "municipal_final_share" else rows  # one GP row: the 2020 rule
+            # 0 when the value is positive without participation; missing when negative even at full participation
+            extra[f"break_even_{name}_share"] = (
+                0.0
+                if rows["status"].iloc[0] == "positive_without_participation"
+                else float(rows["break_even_share"].iloc[0])
+            )
     if distribution:
         npv = graph.get("uncertainty_summary").set_index("quantity").loc["npv"]
         expected = True
