@@ -11,6 +11,7 @@ from ejournal_lib.common.labels import label
 from ejournal_lib.participation.public_status import IntentionsAggregate
 from ejournal_lib.results import lineage
 from ejournal_lib.scenario import Scenario
+from ejournal_lib.scenario.cba import CBAInputs
 
 #: Public commitment bases that bind a municipality. The 2020 intention declarations (KS's count and the
 #: municipalities named in public sources) did not: a municipality could sign and still stay out.
@@ -205,6 +206,80 @@ def cost_conclusion(cost_estimate: pd.DataFrame, cost_bridge: pd.DataFrame, data
     return _row("cost", sentence, condition, lineage.kinds("cost_estimate", data_input_kinds))
 
 
+def expected_value_conclusion(cba_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
+    """The expected net present value, the simulation's P10/P50/P90 and the probability of a negative value."""
+    v = cba_summary.set_index("metric")["value"]
+    sentence = label("conclusion", "expected_value").format(
+        expected=fmt_number(v["expected_npv_mnok"]),
+        p10=fmt_number(v["mc_npv_p10_mnok"]),
+        p50=fmt_number(v["mc_npv_p50_mnok"]),
+        p90=fmt_number(v["mc_npv_p90_mnok"]),
+        prob=fmt_percent(v["mc_prob_negative"], 0),
+    )
+    condition = f"expected {float(v['expected_npv_mnok']):.0f}"
+    return _row("expected_value", sentence, condition, lineage.kinds("uncertainty_summary", data_input_kinds))
+
+
+def _from_year(first, otherwise: str, **values) -> str:
+    """«ikke negativ fra <first>», or the phrase ``otherwise`` (codes of the ``conclusion_phrase`` domain)."""
+    if pd.notna(first):
+        return label("conclusion_phrase", "not_negative_from").format(year=f"{float(first):.0f}")
+    return label("conclusion_phrase", otherwise).format(**values)
+
+
+def municipal_cash_conclusion(
+    actor_views: pd.DataFrame, analysis_summary: pd.DataFrame, cba_inputs: CBAInputs, data_input_kinds: dict
+) -> dict:
+    """What the municipalities get, and in what form (mostly freed time, not kroner), and from which year
+    their yearly and accumulated cash is no longer negative, without and with loans."""
+    m = actor_views.set_index("actor").loc["municipalities"]
+    v = analysis_summary.set_index("figure")["value"]
+    last = cba_inputs.frame.last_year
+    sentence = label("conclusion", "municipal_cash").format(
+        net=fmt_number(m["net_mnok"]),
+        capacity=fmt_number(m["capacity_mnok"]),
+        cash=fmt_number(m["cash_mnok"]),
+        without=_from_year(v["first_year_not_negative"], "negative_every_year"),
+        with_loan=_from_year(v["first_year_not_negative_with_loan"], "negative_every_year_in_period"),
+        cumulative=_from_year(v["first_year_cumulative_not_negative"], "not_positive_by", year=last),
+    )
+    condition = f"municipal cash {float(m['cash_mnok']):.0f}"
+    return _row("municipal_cash", sentence, condition, lineage.kinds("actor_views", data_input_kinds))
+
+
+def break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scenario: Scenario) -> dict:
+    """The municipal share at which the net present value is zero under the 2020 GP rule."""
+    r = break_even[(break_even["quantity"] == "municipal_final_share")].set_index("gp_assumption").loc["brief"]
+    sentence = label("conclusion", "break_even_brief").format(
+        gp=fmt_percent(r["gp_final_share"], 0), outcome=_break_even_outcome(r)
+    )
+    return _row("break_even", sentence, str(r["status"]), lineage.kinds("cba_reconciliation", data_input_kinds))
+
+
+def survey_break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scenario: Scenario) -> dict:
+    """The break-even under the GP survey's share (synthetic example data here), and the assumption the
+    procurement test uses; only the latter when there is no survey."""
+    rows = break_even[(break_even["quantity"] == "municipal_final_share")].set_index("gp_assumption")
+    stated = label("gp_assumption", scenario.participation.gp_assumption).lower()
+    if "survey" not in rows.index:
+        sentence = label("conclusion", "procurement_assumption").format(stated=stated)
+        return _row("break_even_survey", sentence, "no survey", ())
+    r = rows.loc["survey"]
+    sentence = label("conclusion", "break_even_survey").format(
+        gp=fmt_percent(r["gp_final_share"], 0), outcome=_break_even_outcome(r), stated=stated
+    )
+    kinds = set(lineage.kinds("cba_reconciliation", data_input_kinds)) | set(
+        lineage.kinds("gp_survey_estimates", data_input_kinds)
+    )
+    return _row("break_even_survey", sentence, str(r["status"]), lineage.ordered(kinds))
+
+
+def _break_even_outcome(r: pd.Series) -> str:
+    if r["status"] == "negative_at_full_participation":
+        return label("conclusion_phrase", "negative_with_all")
+    return label("conclusion_phrase", "zero_at").format(share=fmt_percent(r["break_even_share"], 0))
+
+
 def conclusions(
     reconciliation_conclusion: dict,
     uncertainty_reading_conclusion: dict,
@@ -214,6 +289,10 @@ def conclusions(
     non_priced_conclusion: dict,
     staging_conclusion: dict,
     cost_conclusion: dict,
+    expected_value_conclusion: dict,
+    municipal_cash_conclusion: dict,
+    break_even_conclusion: dict,
+    survey_break_even_conclusion: dict,
 ) -> pd.DataFrame:
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
@@ -226,6 +305,10 @@ def conclusions(
             non_priced_conclusion,
             staging_conclusion,
             cost_conclusion,
+            expected_value_conclusion,
+            municipal_cash_conclusion,
+            break_even_conclusion,
+            survey_break_even_conclusion,
         ]
     )
 

@@ -158,3 +158,25 @@ def test_the_cost_conclusion_compares_like_with_like():
     assert "9\u202f568 mill. kr, 43 mill. kr over summen av postenes P50-rammer (9\u202f525 mill. kr)" in above
     within = c.cost_conclusion(estimate(9500.0), bridge, PUBLIC_KINDS)["sentence"]
     assert "innenfor summen av postenes P50-rammer" in within and "høyreskjeve" not in within
+
+
+def test_the_municipalities_cash_sentence_follows_the_years_found():
+    """A year found reads «ikke negativ fra <år>»; none found reads «negativ hvert år» (without loans), «negativ
+    hvert år i perioden» (with loans), «ikke positiv innen <siste år>» (accumulated)."""
+    from types import SimpleNamespace
+
+    views = pd.DataFrame(
+        {"actor": ["municipalities"], "net_mnok": [1990.0], "capacity_mnok": [2670.0], "cash_mnok": [-1781.0]}
+    )
+
+    def summary(without, with_loan, cumulative):
+        figures = ["first_year_not_negative", "first_year_not_negative_with_loan", "first_year_cumulative_not_negative"]
+        return pd.DataFrame({"figure": figures, "value": [without, with_loan, cumulative]})
+
+    inputs = SimpleNamespace(frame=SimpleNamespace(last_year=2040))
+    found = c.municipal_cash_conclusion(views, summary(2031.0, 2033.0, 2038.0), inputs, PUBLIC_KINDS)["sentence"]
+    assert "Uten lån er den årlige kontantvirkningen ikke negativ fra 2031; med lån ikke negativ fra 2033." in found
+    assert found.endswith("blir ikke negativ fra 2038.") and "−1\u202f781 mill. kr" in found
+    none = c.municipal_cash_conclusion(views, summary(float("nan"), float("nan"), float("nan")), inputs, PUBLIC_KINDS)
+    assert "negativ hvert år; med lån negativ hvert år i perioden" in none["sentence"]
+    assert none["sentence"].endswith("blir ikke positiv innen 2040.")
