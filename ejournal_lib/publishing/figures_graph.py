@@ -18,6 +18,7 @@ TOPIC_COLUMNS = {
     "key_figures": (3, 1),
     "summaries": (4, 0),
     "conclusions": (4, 1),
+    "assessment": (4, 2),
 }
 
 

@@ -46,6 +46,7 @@ NODE_MODULES = (
     "ejournal_lib.results.key_figures",
     "ejournal_lib.results.summaries",
     "ejournal_lib.results.conclusions",
+    "ejournal_lib.results.assessment",
 )
 
 #: Data status codes (words in the label catalogue's ``data_basis`` domain).

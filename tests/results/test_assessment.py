@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from ejournal_lib.results import conclusions as c
+from ejournal_lib.results import assessment as c
 
 KINDS = {"population": ("public_statistics",), "cba": ("published_2020",), "timeuse": ("example",)}
 SCENARIO = SimpleNamespace(
