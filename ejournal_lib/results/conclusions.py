@@ -281,6 +281,43 @@ def _break_even_outcome(r: pd.Series) -> str:
     return label("conclusion_phrase", "zero_at").format(share=fmt_percent(r["break_even_share"], 0))
 
 
+def value_of_information_conclusion(
+    voi_summary: pd.DataFrame, analysis_summary: pd.DataFrame, data_input_kinds: dict
+) -> dict:
+    """What full information is worth, the uncertainty worth most to know (and the action for it) and all
+    services' freed time together."""
+    evpi = voi_summary.set_index("metric")["value"]
+    facts = analysis_summary.set_index("figure")
+    top = str(facts.at["top_evppi_mnok", "detail"])
+    sentence = label("conclusion", "value_of_information").format(
+        evpi=fmt_number(evpi["evpi_mnok"]),
+        group=label("voi_group", top).lower(),
+        top=fmt_number(facts.at["top_evppi_mnok", "value"]),
+        time=fmt_number(facts.at["time_all_evppi_mnok", "value"]),
+        action=label("voi_action", top.split(":")[0]),
+    )
+    # EVPI and EVPPI come from the simulation's draws alone (the node that returns them also holds the study's
+    # EVSI, which rests on the time-use registrations): the simulation's data basis
+    return _row("value_of_information", sentence, f"top {top}", lineage.kinds("uncertainty_summary", data_input_kinds))
+
+
+def study_conclusion(analysis_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
+    """Whether a baseline time-use study before KS2 pays, and of how many municipalities; or that it cannot
+    be valued (no variance components to build on)."""
+    v = analysis_summary.set_index("figure")["value"]
+    if "study_pays" not in v.index:
+        code = "study_not_valued"
+    else:
+        code = "study_pays" if v["study_pays"] else "study_does_not_pay"
+    values = {
+        k: fmt_number(v[f"study_{k}"])
+        for k in ("municipalities", "staff_days", "evsi_mnok", "cost_mnok")
+        if f"study_{k}" in v.index
+    }
+    sentence = label("conclusion", code).format(**values)
+    return _row("study", sentence, code, lineage.kinds("voi_evsi", data_input_kinds))
+
+
 def conclusions(
     reconciliation_conclusion: dict,
     uncertainty_reading_conclusion: dict,
@@ -294,6 +331,8 @@ def conclusions(
     municipal_cash_conclusion: dict,
     break_even_conclusion: dict,
     survey_break_even_conclusion: dict,
+    value_of_information_conclusion: dict,
+    study_conclusion: dict,
 ) -> pd.DataFrame:
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
@@ -310,5 +349,7 @@ def conclusions(
             municipal_cash_conclusion,
             break_even_conclusion,
             survey_break_even_conclusion,
+            value_of_information_conclusion,
+            study_conclusion,
         ]
     )

@@ -180,3 +180,23 @@ def test_the_municipalities_cash_sentence_follows_the_years_found():
     none = c.municipal_cash_conclusion(views, summary(float("nan"), float("nan"), float("nan")), inputs, PUBLIC_KINDS)
     assert "negativ hvert år; med lån negativ hvert år i perioden" in none["sentence"]
     assert none["sentence"].endswith("blir ikke positiv innen 2040.")
+
+
+def test_the_study_conclusion_follows_whether_it_pays():
+    """Pays: the number of municipalities and what it is worth and costs; does not pay; cannot be valued."""
+
+    def summary(**values):
+        return pd.DataFrame({"figure": list(values), "value": list(values.values())})
+
+    pays = summary(
+        study_pays=1.0, study_municipalities=12.0, study_staff_days=1296.0, study_evsi_mnok=260.6, study_cost_mnok=13.0
+    )
+    assert c.study_conclusion(pays, SURVEY_SYNTHETIC)["sentence"] == (
+        "Anbefaling: mål tidsbruken i 12 kommuner før KS2 (1\u202f296 observerte dagsverk). Det gir størst forventet "
+        "netto gevinst: målingen er verdt 261 mill. kr og koster 13 mill. kr."
+    )
+    no = summary(
+        study_pays=0.0, study_municipalities=1.0, study_staff_days=108.0, study_evsi_mnok=1.0, study_cost_mnok=2.0
+    )
+    assert c.study_conclusion(no, SURVEY_SYNTHETIC)["sentence"].startswith("Videre nullpunktsmåling lønner seg ikke")
+    assert "kan ikke beregnes" in c.study_conclusion(summary(top_evppi_mnok=1.0), SURVEY_SYNTHETIC)["sentence"]
