@@ -318,6 +318,59 @@ def study_conclusion(analysis_summary: pd.DataFrame, data_input_kinds: dict) -> 
     return _row("study", sentence, code, lineage.kinds("voi_evsi", data_input_kinds))
 
 
+def change_log_conclusion(
+    governance_summary: pd.DataFrame, change_log: pd.DataFrame, expected_values: dict, data_input_kinds: dict
+) -> dict:
+    """How often the analysis changed since the 2018 quality assurance, what the changes the model can
+    express move the net present value from and to, and whether the log's dates and deciders are illustrative."""
+    v = governance_summary.set_index("figure")["value"]
+    history = set(change_log["history_kind"])
+    code = (
+        "changes_illustrative"
+        if history == {"illustrative"}
+        else "changes_some_illustrative"
+        if "illustrative" in history
+        else "changes_documented"
+    )
+    sentence = label("conclusion", code).format(
+        changes=fmt_number(v["changes"]),
+        implemented=fmt_number(v["changes_implemented"]),
+        start=fmt_number(v["bridge_start_mnok"]),
+        end=fmt_number(v["bridge_end_mnok"]),
+        basis=label("figure_basis", "base_case"),
+        expected=fmt_number(expected_values["npv"]),
+    )
+    return _row("change_log", sentence, code, lineage.kinds("npv_bridge", data_input_kinds))
+
+
+def stop_point_count_conclusion(governance_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
+    """How many of the stop points' measurable criteria are met, not met and not assessable, and how many
+    rest on example data."""
+    v = governance_summary.set_index("figure")["value"]
+    sentence = label("conclusion", "stop_point_counts").format(
+        **{
+            k: fmt_number(v[k])
+            for k in (
+                "rule_criteria",
+                "criteria_met",
+                "criteria_not_met",
+                "criteria_not_assessable",
+                "criteria_on_example_data",
+            )
+        }
+    )
+    return _row("stop_point_counts", sentence, "counts", lineage.kinds("stop_points", data_input_kinds))
+
+
+def goals_conclusion(governance_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
+    """How many goals are not verifiable as they stand."""
+    v = governance_summary.set_index("figure")["value"]
+    sentence = label("conclusion", "goals_not_verifiable").format(
+        not_verifiable=fmt_number(v["goals_not_verifiable"]), goals=fmt_number(v["goals"])
+    )
+    return _row("goals", sentence, "counts", lineage.kinds("goal_register", data_input_kinds))
+
+
 def conclusions(
     reconciliation_conclusion: dict,
     uncertainty_reading_conclusion: dict,
@@ -333,6 +386,9 @@ def conclusions(
     survey_break_even_conclusion: dict,
     value_of_information_conclusion: dict,
     study_conclusion: dict,
+    change_log_conclusion: dict,
+    stop_point_count_conclusion: dict,
+    goals_conclusion: dict,
 ) -> pd.DataFrame:
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
@@ -351,5 +407,8 @@ def conclusions(
             survey_break_even_conclusion,
             value_of_information_conclusion,
             study_conclusion,
+            change_log_conclusion,
+            stop_point_count_conclusion,
+            goals_conclusion,
         ]
     )

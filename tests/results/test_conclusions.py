@@ -200,3 +200,28 @@ def test_the_study_conclusion_follows_whether_it_pays():
     )
     assert c.study_conclusion(no, SURVEY_SYNTHETIC)["sentence"].startswith("Videre nullpunktsmåling lønner seg ikke")
     assert "kan ikke beregnes" in c.study_conclusion(summary(top_evppi_mnok=1.0), SURVEY_SYNTHETIC)["sentence"]
+
+
+def test_the_change_log_says_whether_its_history_is_illustrative():
+    summary = pd.DataFrame(
+        {
+            "figure": ["changes", "changes_implemented", "bridge_start_mnok", "bridge_end_mnok"],
+            "value": [9.0, 8.0, 22647.8, 3515.4],
+        }
+    )
+
+    def sentence(kinds):
+        log = pd.DataFrame({"history_kind": kinds})
+        return c.change_log_conclusion(summary, log, {"npv": 1620.8}, PUBLIC_KINDS)["sentence"]
+
+    all_illustrative = sentence(["illustrative", "illustrative"])
+    assert all_illustrative.startswith(
+        "Analysen er endret 9 ganger siden den eksterne kvalitetssikringen i 2018 (8 gjennomført)"
+    )
+    assert (
+        "fra 22\u202f648 mill. kr til 3\u202f515 mill. kr" in all_illustrative
+        and "1\u202f621 mill. kr" in all_illustrative
+    )
+    assert all_illustrative.endswith("dokumentene gir endringene, ikke historikken.")
+    assert sentence(["illustrative", "documented"]).endswith("(se endringsloggen).")
+    assert "illustrative" not in sentence(["documented"])
