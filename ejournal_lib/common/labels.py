@@ -26,6 +26,7 @@ __all__ = [
     "LabelError",
     "ColumnSpec",
     "label",
+    "parameter_label",
     "labels",
     "header",
     "column_spec",
@@ -106,6 +107,17 @@ def column_spec(column: str, table: str | None = None) -> ColumnSpec:
         description=entry.get("description", ""),
         list=bool(entry.get("list", False)),
     )
+
+
+def parameter_label(path: str) -> str:
+    """The words for a scenario path (``cba.frame.discount_rate``, ``levers.investment_factor``): the
+    catalogue's ``scenario_parameter`` entry, else its ``input_group`` entry, else the path itself."""
+    for domain in ("scenario_parameter", "input_group"):
+        try:
+            return label(domain, path)
+        except LabelError:
+            continue
+    return path
 
 
 def header(column: str, table: str | None = None) -> str:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.formatting import fmt_mnok, fmt_number, fmt_percent, fmt_setting
-from ejournal_lib.common.labels import header, label
+from ejournal_lib.common.labels import header, label, parameter_label
 from ejournal_lib.common.tables_io import write_table
 from ejournal_lib.pipeline.manifest import base_provenance
 from ejournal_lib.pipeline.memo import write_memo
@@ -29,7 +29,6 @@ from ejournal_lib.results.comparison import (
     cash_side_by_side,
     effects_side_by_side,
     input_differences,
-    input_group,
     key_figures_side_by_side,
     scenario_bridge,
 )
@@ -61,10 +60,7 @@ def _save(fig, folder: Path, name: str) -> tuple[Path, Path]:
 def _what_if(paths: ProjectPaths, base: str | Path, changes: dict, name: str | None, title: str | None):
     """The scenario ``base`` with ``changes`` (dotted paths, levers included), under a name and title of its own."""
     reference = load_scenario(base, root=paths.root)
-    described = "; ".join(
-        f"{label('input_group', input_group(k)) if k.startswith('levers.') else k} = {fmt_setting(v)}"
-        for k, v in changes.items()
-    )
+    described = "; ".join(f"{parameter_label(k)} = {fmt_setting(v)}" for k, v in changes.items())
     overrides = {**changes, "name": name or f"{reference.name}-hva-om", "title": title or f"Hva om: {described}"}
     return load_scenario(base, overrides=overrides, root=paths.root)
 

@@ -17,7 +17,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ejournal_lib.common.errors import ConfigError
 from ejournal_lib.common.formatting import fmt_number, fmt_setting
-from ejournal_lib.common.labels import LabelError, label
+from ejournal_lib.common.labels import label, parameter_label
 from ejournal_lib.common.tables_io import write_table
 from ejournal_lib.common.yaml_io import parse_yaml
 from ejournal_lib.pipeline.manifest import base_provenance
@@ -27,7 +27,7 @@ from ejournal_lib.publishing.workbook import write_workbook
 from ejournal_lib.results.what_if import KEY_FIGURES, key_figures
 from ejournal_lib.scenario import load_scenario
 
-__all__ = ["parse_vary", "sweep_table", "sweep_grid", "parameter_label", "run_sweep", "SweepReport", "OPTIONAL_OUTPUTS"]
+__all__ = ["parse_vary", "sweep_table", "sweep_grid", "run_sweep", "SweepReport", "OPTIONAL_OUTPUTS"]
 
 
 @dataclass(frozen=True)
@@ -68,17 +68,6 @@ def parse_vary(text: str) -> tuple[str, list]:
 
 #: What a sweep may add to the key figures at every point (``--output``): flag of ``key_figures`` → column.
 OPTIONAL_OUTPUTS = {"expected": "expected_npv_mnok", "break_even": "break_even_municipal_share"}
-
-
-def parameter_label(path: str) -> str:
-    """The words for a scenario path in a sweep's chart and grid: the catalogue's (``scenario_parameter``, or
-    a lever's), else the path itself."""
-    for domain in ("scenario_parameter", "input_group"):
-        try:
-            return label(domain, path)
-        except LabelError:
-            continue
-    return path
 
 
 def sweep_table(

@@ -137,7 +137,8 @@ def test_the_ministrys_question_in_one_command(root, tmp_path):
 def test_a_two_parameter_sweep_is_a_grid_with_words_and_optional_outputs(root, tmp_path, scenario):
     """Two levers as rows × columns of net present value, the break-even at every point on request; the grid's
     cells are the long table's, and the words come from the catalogue."""
-    from ejournal_lib.pipeline.sweep import parameter_label, sweep_grid
+    from ejournal_lib.common.labels import parameter_label
+    from ejournal_lib.pipeline.sweep import sweep_grid
 
     varies = [("levers.investment_factor", [1.0, 1.3]), ("levers.realisation_delay_years", [0, 2])]
     table, skipped = sweep_table(scenario, varies, outputs=("break_even",))
