@@ -128,7 +128,7 @@ def test_the_ministrys_question_in_one_command(root, tmp_path):
         assert (folder / "figures" / f"{name}.png").is_file() and (folder / "figures" / f"{name}.svg").is_file()
     assert (folder / "memo.pdf").read_bytes()[:4] == b"%PDF"
     memo = "\n".join(p.text for p in Document(str(folder / "memo.docx")).paragraphs)
-    assert "Investeringen skalert" in memo and "Gevinstrealiseringen forsinket" in memo
+    assert "Investeringen, faktor = 1,3" in memo and "Gevinstrealiseringen forsinket (år) = 2" in memo
     html = (folder / "sammenligning.html").read_text(encoding="utf-8")
     named = re.findall(r"<code>(reports/compare/[^<]+)</code>", html)
     assert named and all((out / f).is_file() for f in named)
