@@ -16,3 +16,5 @@ def test_the_style_sheet_keeps_short_tables_and_last_rows_together(root):
     css = (root / "ejournal_lib" / "publishing" / "templates" / "appendix.css").read_text(encoding="utf-8")
     assert ".ej-keep { page-break-inside: avoid; }" in css
     assert "tbody tr:last-child { page-break-before: avoid; }" in css
+    assert "tbody tr:nth-last-child(-n+3) { page-break-before: avoid; }" in css
+    assert "tbody tr:nth-child(-n+3) { page-break-after: avoid; }" in css
