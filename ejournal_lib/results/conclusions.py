@@ -193,16 +193,26 @@ def cost_conclusion(cost_estimate: pd.DataFrame, cost_bridge: pd.DataFrame, data
     bridge = cost_bridge.set_index("step")["amount_mnok"]
     p50, frame = float(total.at["p50_mnok"]), float(total.at["frame_p50_mnok"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
     within = p50 <= frame
+    numbers = {
+        "target": fmt_number(bridge["steering_target"]),
+        "not_itemised": fmt_number(bridge["not_itemised"]),
+        "over": fmt_number(-bridge["not_itemised"]),
+        "frame_p50": fmt_number(frame),
+        "frame_p85": fmt_number(bridge["frames_p85"]),
+    }
+    # where the steering target lies: above the frames' P85, between their P50 and P85, or below their P50
+    if bridge["not_itemised"] < 0:
+        where = "frames_above_target"
+    else:
+        where = "target_holds_more" if bridge["target_above_frame"] >= 0 else "target_between"
     sentence = label("conclusion", "cost_within_frame" if within else "cost_above_frame").format(
-        target=fmt_number(bridge["steering_target"]),
-        not_itemised=fmt_number(bridge["not_itemised"]),
+        target_clause=label("conclusion_phrase", where).format(**numbers),
         frame_p50=fmt_number(frame),
-        frame_p85=fmt_number(bridge["frames_p85"]),
         p50=fmt_number(p50),
         p85=fmt_number(total["p85_mnok"]),
         difference=fmt_number(abs(p50 - frame)),
     )
-    condition = f"estimate P50 {p50:.0f} {'<=' if within else '>'} frames P50 {frame:.0f}"
+    condition = f"estimate P50 {p50:.0f} {'<=' if within else '>'} frames P50 {frame:.0f}; target {where}"
     return _row("cost", sentence, condition, lineage.kinds("cost_estimate", data_input_kinds))
 
 
@@ -235,7 +245,9 @@ def municipal_cash_conclusion(
     m = actor_views.set_index("actor").loc["municipalities"]
     v = analysis_summary.set_index("figure")["value"]
     last = cba_inputs.frame.last_year
-    sentence = label("conclusion", "municipal_cash").format(
+    # «mostly freed time, not kroner» only when it is so: a positive net value carried by freed time, cash negative
+    mostly_time = m["net_mnok"] > 0 and m["capacity_mnok"] > 0 and m["cash_mnok"] < 0
+    sentence = label("conclusion", "municipal_cash" if mostly_time else "municipal_cash_parts").format(
         net=fmt_number(m["net_mnok"]),
         capacity=fmt_number(m["capacity_mnok"]),
         cash=fmt_number(m["cash_mnok"]),

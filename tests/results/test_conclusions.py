@@ -145,7 +145,10 @@ def test_the_cost_conclusion_compares_like_with_like():
     """The estimate's P50 for the frames' items against the sum of their P50 frames, not against the steering
     target that holds more: 9 568 is 43 above 9 525; 9 500 is within."""
     bridge = pd.DataFrame(
-        {"step": ["steering_target", "not_itemised", "frames_p85"], "amount_mnok": [11400.0, 1875.0, 11225.0]}
+        {
+            "step": ["steering_target", "not_itemised", "frames_p85", "target_above_frame"],
+            "amount_mnok": [11400.0, 1875.0, 11225.0, 175.0],
+        }
     )
 
     def estimate(p50):
@@ -158,6 +161,11 @@ def test_the_cost_conclusion_compares_like_with_like():
     assert "9\u202f568 mill. kr, 43 mill. kr over summen av postenes P50-rammer (9\u202f525 mill. kr)" in above
     within = c.cost_conclusion(estimate(9500.0), bridge, PUBLIC_KINDS)["sentence"]
     assert "innenfor summen av postenes P50-rammer" in within and "høyreskjeve" not in within
+    # investment +30 %: the frames alone (12 382) exceed the target, which then holds nothing more
+    scaled = bridge.assign(amount_mnok=[11400.0, -982.5, 14592.5, -3192.5])
+    frames_above = c.cost_conclusion(estimate(9500.0), scaled, PUBLIC_KINDS)["sentence"]
+    assert "Rammenes tre poster alene (P50 9 525 mill. kr) ligger 982 mill. kr over styringsmålet" in frames_above
+    assert "holder" not in frames_above
 
 
 def test_the_municipalities_cash_sentence_follows_the_years_found():
@@ -180,6 +188,11 @@ def test_the_municipalities_cash_sentence_follows_the_years_found():
     none = c.municipal_cash_conclusion(views, summary(float("nan"), float("nan"), float("nan")), inputs, PUBLIC_KINDS)
     assert "negativ hvert år; med lån negativ hvert år i perioden" in none["sentence"]
     assert none["sentence"].endswith("blir ikke positiv innen 2040.")
+    # a negative net value is not «mostly freed time»: the parts are named as they are
+    losing = views.assign(net_mnok=-1810.0, capacity_mnok=-184.0, cash_mnok=-2467.0)
+    parts = c.municipal_cash_conclusion(losing, summary(2031.0, 2033.0, 2038.0), inputs, PUBLIC_KINDS)["sentence"]
+    assert parts.startswith("Kommunene får −1 810 mill. kr netto i nåverdi: −184 mill. kr som frigjort tid og −2 467")
+    assert "ikke kroner" not in parts
 
 
 def test_the_study_conclusion_follows_whether_it_pays():
