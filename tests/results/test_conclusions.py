@@ -191,7 +191,9 @@ def test_the_municipalities_cash_sentence_follows_the_years_found():
     # a negative net value is not «mostly freed time»: the parts are named as they are
     losing = views.assign(net_mnok=-1810.0, capacity_mnok=-184.0, cash_mnok=-2467.0)
     parts = c.municipal_cash_conclusion(losing, summary(2031.0, 2033.0, 2038.0), inputs, PUBLIC_KINDS)["sentence"]
-    assert parts.startswith("Kommunene får −1 810 mill. kr netto i nåverdi: −184 mill. kr som frigjort tid og −2 467")
+    assert parts.startswith(
+        "Kommunene får −1\u202f810 mill. kr netto i nåverdi; frigjort tid utgjør −184 mill. kr av det"
+    )
     assert "ikke kroner" not in parts
 
 
