@@ -19,6 +19,7 @@ TOPIC_COLUMNS = {
     "summaries": (4, 0),
     "conclusions": (4, 1),
     "assessment": (4, 2),
+    "governance_conclusions": (3, 2),
 }
 
 

@@ -26,11 +26,6 @@ def _plus(value) -> str:
     return "+" if float(value) > 0 else ""
 
 
-def _row(conclusion: str, sentence: str, condition: str, kinds) -> dict:
-    """One conclusion; ``kinds``: the kinds of data status it rests on (codes, in any order)."""
-    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_basis": lineage.joined(kinds)}
-
-
 def commitment_conclusion(
     public_commitment_key_figures: pd.DataFrame,
     intentions_aggregate: IntentionsAggregate,
@@ -51,7 +46,7 @@ def commitment_conclusion(
         date=fmt_date(row["as_of"]),
     )
     condition = f"population_share {share:.4f} {'>=' if above else '<'} target {target}; binding: {binding}"
-    return _row(
+    return lineage.conclusion_row(
         "commitment_target", sentence, condition, lineage.kinds("public_commitment_key_figures", data_input_kinds)
     )
 
@@ -69,7 +64,7 @@ def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict
     rows = lineage.row_kinds("cba_sensitivity", cba_sensitivity, data_input_kinds)
     used = rows[table.index[table["sensitivity"].isin(top.index)]]  # the rows the ranking rests on
     condition = "; ".join(f"{s}: max |delta| {v:.0f}" for s, v in top.items())
-    return _row("sensitivity_top", sentence, condition, lineage.kinds_in(used))
+    return lineage.conclusion_row("sensitivity_top", sentence, condition, lineage.kinds_in(used))
 
 
 def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
@@ -84,7 +79,7 @@ def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario
     ]
     sentence = label("conclusion", "coverage_criteria").format(criteria=fmt_list(parts))
     condition = "; ".join(f"{c}: {s}" for c, s in zip(rules["criterion_id"], rules["status"]))
-    return _row("coverage_stop_points", sentence, condition, lineage.kinds_in(rules["data_basis"]))
+    return lineage.conclusion_row("coverage_stop_points", sentence, condition, lineage.kinds_in(rules["data_basis"]))
 
 
 def non_priced_conclusion(cba_non_priced: pd.DataFrame, data_input_kinds: dict) -> dict:
@@ -98,7 +93,7 @@ def non_priced_conclusion(cba_non_priced: pd.DataFrame, data_input_kinds: dict) 
         status=fmt_list(sorted(statuses)),
     )
     condition = f"up (consequence >= 2): {list(up)}; down (< 0): {list(down)}"
-    return _row("non_priced", sentence, condition, lineage.kinds("cba_non_priced", data_input_kinds))
+    return lineage.conclusion_row("non_priced", sentence, condition, lineage.kinds("cba_non_priced", data_input_kinds))
 
 
 def staging_conclusion(
@@ -122,7 +117,7 @@ def staging_conclusion(
     kinds = set(lineage.kinds("staged_rollout_comparison", data_input_kinds)) | set(
         lineage.kinds("stop_point_value", data_input_kinds)
     )
-    return _row("staging", sentence, condition, lineage.ordered(kinds))
+    return lineage.conclusion_row("staging", sentence, condition, lineage.ordered(kinds))
 
 
 def reconciliation_conclusion(
@@ -159,7 +154,7 @@ def reconciliation_conclusion(
     kinds = set(lineage.kinds("cba_reconciliation", data_input_kinds)) | set(
         lineage.kinds("cba_reconciliation_services", data_input_kinds)
     )
-    return _row("reconciliation", sentence, condition, lineage.ordered(kinds))
+    return lineage.conclusion_row("reconciliation", sentence, condition, lineage.ordered(kinds))
 
 
 def uncertainty_reading_conclusion(uncertainty_readings: pd.DataFrame, data_input_kinds: dict) -> dict:
@@ -183,37 +178,9 @@ def uncertainty_reading_conclusion(uncertainty_readings: pd.DataFrame, data_inpu
         prob_mean=fmt_percent(mean["prob_negative"], 0),
     )
     condition = f"headline {headline.name}; {int(headline['triples_exact'])} of {int(headline['triples'])} exact"
-    return _row("uncertainty_readings", sentence, condition, lineage.kinds("uncertainty_readings", data_input_kinds))
-
-
-def cost_conclusion(cost_estimate: pd.DataFrame, cost_bridge: pd.DataFrame, data_input_kinds: dict) -> dict:
-    """The cost estimate against the steering target and the frames: what the target holds beyond the frames'
-    items, and whether the estimate's P50 for the items is within the sum of their P50 frames."""
-    total = cost_estimate.set_index("quantity").loc["total"]
-    bridge = cost_bridge.set_index("step")["amount_mnok"]
-    p50, frame = float(total.at["p50_mnok"]), float(total.at["frame_p50_mnok"])  # type: ignore[arg-type]  # pandas-stubs: a cell may be any scalar
-    within = p50 <= frame
-    numbers = {
-        "target": fmt_number(bridge["steering_target"]),
-        "not_itemised": fmt_number(bridge["not_itemised"]),
-        "over": fmt_number(-bridge["not_itemised"]),
-        "frame_p50": fmt_number(frame),
-        "frame_p85": fmt_number(bridge["frames_p85"]),
-    }
-    # where the steering target lies: above the frames' P85, between their P50 and P85, or below their P50
-    if bridge["not_itemised"] < 0:
-        where = "frames_above_target"
-    else:
-        where = "target_holds_more" if bridge["target_above_frame"] >= 0 else "target_between"
-    sentence = label("conclusion", "cost_within_frame" if within else "cost_above_frame").format(
-        target_clause=label("conclusion_phrase", where).format(**numbers),
-        frame_p50=fmt_number(frame),
-        p50=fmt_number(p50),
-        p85=fmt_number(total["p85_mnok"]),
-        difference=fmt_number(abs(p50 - frame)),
+    return lineage.conclusion_row(
+        "uncertainty_readings", sentence, condition, lineage.kinds("uncertainty_readings", data_input_kinds)
     )
-    condition = f"estimate P50 {p50:.0f} {'<=' if within else '>'} frames P50 {frame:.0f}; target {where}"
-    return _row("cost", sentence, condition, lineage.kinds("cost_estimate", data_input_kinds))
 
 
 def expected_value_conclusion(cba_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
@@ -227,7 +194,9 @@ def expected_value_conclusion(cba_summary: pd.DataFrame, data_input_kinds: dict)
         prob=fmt_percent(v["mc_prob_negative"], 0),
     )
     condition = f"expected {float(v['expected_npv_mnok']):.0f}"
-    return _row("expected_value", sentence, condition, lineage.kinds("uncertainty_summary", data_input_kinds))
+    return lineage.conclusion_row(
+        "expected_value", sentence, condition, lineage.kinds("uncertainty_summary", data_input_kinds)
+    )
 
 
 def _from_year(first, otherwise: str, **values) -> str:
@@ -256,7 +225,7 @@ def municipal_cash_conclusion(
         cumulative=_from_year(v["first_year_cumulative_not_negative"], "not_positive_by", year=last),
     )
     condition = f"municipal cash {m.at['cash_mnok']:.0f}"
-    return _row("municipal_cash", sentence, condition, lineage.kinds("actor_views", data_input_kinds))
+    return lineage.conclusion_row("municipal_cash", sentence, condition, lineage.kinds("actor_views", data_input_kinds))
 
 
 def break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scenario: Scenario) -> dict:
@@ -266,7 +235,9 @@ def break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scen
     sentence = label("conclusion", "break_even_brief").format(
         gp=fmt_percent(r["gp_final_share"], 0), outcome=_break_even_outcome(r)
     )
-    return _row("break_even", sentence, str(r["status"]), lineage.kinds("cba_reconciliation", data_input_kinds))
+    return lineage.conclusion_row(
+        "break_even", sentence, str(r["status"]), lineage.kinds("cba_reconciliation", data_input_kinds)
+    )
 
 
 def survey_break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scenario: Scenario) -> dict:
@@ -276,7 +247,7 @@ def survey_break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dic
     stated = label("gp_assumption", scenario.participation.gp_assumption).lower()
     if "survey" not in rows.index:
         sentence = label("conclusion", "procurement_assumption").format(stated=stated)
-        return _row("break_even_survey", sentence, "no survey", ())
+        return lineage.conclusion_row("break_even_survey", sentence, "no survey", ())
     r = rows.loc[rows.index == "survey"].iloc[0]
     sentence = label("conclusion", "break_even_survey").format(
         gp=fmt_percent(r["gp_final_share"], 0), outcome=_break_even_outcome(r), stated=stated
@@ -284,7 +255,7 @@ def survey_break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dic
     kinds = set(lineage.kinds("cba_reconciliation", data_input_kinds)) | set(
         lineage.kinds("gp_survey_estimates", data_input_kinds)
     )
-    return _row("break_even_survey", sentence, str(r["status"]), lineage.ordered(kinds))
+    return lineage.conclusion_row("break_even_survey", sentence, str(r["status"]), lineage.ordered(kinds))
 
 
 def _break_even_outcome(r: pd.Series) -> str:
@@ -310,7 +281,9 @@ def value_of_information_conclusion(
     )
     # EVPI and EVPPI come from the simulation's draws alone (the node that returns them also holds the study's
     # EVSI, which rests on the time-use registrations): the simulation's data basis
-    return _row("value_of_information", sentence, f"top {top}", lineage.kinds("uncertainty_summary", data_input_kinds))
+    return lineage.conclusion_row(
+        "value_of_information", sentence, f"top {top}", lineage.kinds("uncertainty_summary", data_input_kinds)
+    )
 
 
 def study_conclusion(analysis_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
@@ -327,60 +300,7 @@ def study_conclusion(analysis_summary: pd.DataFrame, data_input_kinds: dict) -> 
         if f"study_{k}" in v.index
     }
     sentence = label("conclusion", code).format(**values)
-    return _row("study", sentence, code, lineage.kinds("voi_evsi", data_input_kinds))
-
-
-def change_log_conclusion(
-    governance_summary: pd.DataFrame, change_log: pd.DataFrame, expected_values: dict, data_input_kinds: dict
-) -> dict:
-    """How often the analysis changed since the 2018 quality assurance, what the changes the model can
-    express move the net present value from and to, and whether the log's dates and deciders are illustrative."""
-    v = governance_summary.set_index("figure")["value"]
-    history = set(change_log["history_kind"])
-    code = (
-        "changes_illustrative"
-        if history == {"illustrative"}
-        else "changes_some_illustrative"
-        if "illustrative" in history
-        else "changes_documented"
-    )
-    sentence = label("conclusion", code).format(
-        changes=fmt_number(v["changes"]),
-        implemented=fmt_number(v["changes_implemented"]),
-        start=fmt_number(v["bridge_start_mnok"]),
-        end=fmt_number(v["bridge_end_mnok"]),
-        basis=label("figure_basis", "base_case"),
-        expected=fmt_number(expected_values["npv"]),
-    )
-    return _row("change_log", sentence, code, lineage.kinds("npv_bridge", data_input_kinds))
-
-
-def stop_point_count_conclusion(governance_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
-    """How many of the stop points' measurable criteria are met, not met and not assessable, and how many
-    rest on example data."""
-    v = governance_summary.set_index("figure")["value"]
-    sentence = label("conclusion", "stop_point_counts").format(
-        **{
-            k: fmt_number(v[k])
-            for k in (
-                "rule_criteria",
-                "criteria_met",
-                "criteria_not_met",
-                "criteria_not_assessable",
-                "criteria_on_example_data",
-            )
-        }
-    )
-    return _row("stop_point_counts", sentence, "counts", lineage.kinds("stop_points", data_input_kinds))
-
-
-def goals_conclusion(governance_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
-    """How many goals are not verifiable as they stand."""
-    v = governance_summary.set_index("figure")["value"]
-    sentence = label("conclusion", "goals_not_verifiable").format(
-        not_verifiable=fmt_number(v["goals_not_verifiable"]), goals=fmt_number(v["goals"])
-    )
-    return _row("goals", sentence, "counts", lineage.kinds("goal_register", data_input_kinds))
+    return lineage.conclusion_row("study", sentence, code, lineage.kinds("voi_evsi", data_input_kinds))
 
 
 def conclusions(

@@ -34,6 +34,7 @@ __all__ = [
     "row_status",
     "topics",
     "topic_edges",
+    "conclusion_row",
 ]
 
 #: The modules whose functions are the graph's nodes, by topic.
@@ -46,6 +47,7 @@ NODE_MODULES = (
     "ejournal_lib.results.key_figures",
     "ejournal_lib.results.summaries",
     "ejournal_lib.results.conclusions",
+    "ejournal_lib.results.governance_conclusions",
     "ejournal_lib.results.assessment",
 )
 
@@ -110,6 +112,12 @@ def ordered(kinds) -> tuple[str, ...]:
 def joined(kinds) -> str:
     """``kinds`` as a table cell holds them: ordered codes joined by ","."""
     return ",".join(ordered(kinds))
+
+
+def conclusion_row(conclusion: str, sentence: str, condition: str, kinds) -> dict:
+    """One generated conclusion as the ``conclusions`` table holds it: its code, sentence, the condition that
+    chose the wording and the kinds of data status it rests on (codes, in any order)."""
+    return {"conclusion": conclusion, "sentence": sentence, "condition": condition, "data_basis": joined(kinds)}
 
 
 def kinds_in(cells) -> set[str]:

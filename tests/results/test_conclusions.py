@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from ejournal_lib.results import conclusions as c
+from ejournal_lib.results import governance_conclusions as g
 from ejournal_lib.results.lineage import EXAMPLE, PUBLIC
 
 SCENARIO = SimpleNamespace(participation=SimpleNamespace(target_share=0.5))
@@ -156,14 +157,14 @@ def test_the_cost_conclusion_compares_like_with_like():
             {"quantity": ["total"], "p50_mnok": [p50], "frame_p50_mnok": [9525.0], "p85_mnok": [10989.0]}
         )
 
-    above = c.cost_conclusion(estimate(9568.4), bridge, PUBLIC_KINDS)["sentence"]
+    above = g.cost_conclusion(estimate(9568.4), bridge, PUBLIC_KINDS)["sentence"]
     assert "holder 1\u202f875 mill. kr ut over rammenes tre poster" in above
     assert "9\u202f568 mill. kr, 43 mill. kr over summen av postenes P50-rammer (9\u202f525 mill. kr)" in above
-    within = c.cost_conclusion(estimate(9500.0), bridge, PUBLIC_KINDS)["sentence"]
+    within = g.cost_conclusion(estimate(9500.0), bridge, PUBLIC_KINDS)["sentence"]
     assert "innenfor summen av postenes P50-rammer" in within and "høyreskjeve" not in within
     # investment +30 %: the frames alone (12 382) exceed the target, which then holds nothing more
     scaled = bridge.assign(amount_mnok=[11400.0, -982.5, 14592.5, -3192.5])
-    frames_above = c.cost_conclusion(estimate(9500.0), scaled, PUBLIC_KINDS)["sentence"]
+    frames_above = g.cost_conclusion(estimate(9500.0), scaled, PUBLIC_KINDS)["sentence"]
     assert "Rammenes tre poster alene (P50 9 525 mill. kr) ligger 982 mill. kr over styringsmålet" in frames_above
     assert "holder" not in frames_above
 
@@ -227,7 +228,7 @@ def test_the_change_log_says_whether_its_history_is_illustrative():
 
     def sentence(kinds):
         log = pd.DataFrame({"history_kind": kinds})
-        return c.change_log_conclusion(summary, log, {"npv": 1620.8}, PUBLIC_KINDS)["sentence"]
+        return g.change_log_conclusion(summary, log, {"npv": 1620.8}, PUBLIC_KINDS)["sentence"]
 
     all_illustrative = sentence(["illustrative", "illustrative"])
     assert all_illustrative.startswith(
