@@ -20,6 +20,7 @@ TOPIC_COLUMNS = {
     "conclusions": (4, 1),
     "assessment": (4, 2),
     "governance_conclusions": (3, 2),
+    "participation_conclusions": (3, 3),
 }
 
 

@@ -321,6 +321,11 @@ def conclusions(
     change_log_conclusion: dict,
     stop_point_count_conclusion: dict,
     goals_conclusion: dict,
+    named_sources_conclusion: dict,
+    largest_municipalities_conclusion: dict,
+    forecast_conclusion: dict,
+    gp_survey_conclusion: dict,
+    procurement_conclusion: dict,
 ) -> pd.DataFrame:
     """Every generated conclusion: code, sentence, the condition that chose it, the kinds of data it rests on."""
     return pd.DataFrame(
@@ -342,5 +347,10 @@ def conclusions(
             change_log_conclusion,
             stop_point_count_conclusion,
             goals_conclusion,
+            named_sources_conclusion,
+            largest_municipalities_conclusion,
+            forecast_conclusion,
+            gp_survey_conclusion,
+            procurement_conclusion,
         ]
     )

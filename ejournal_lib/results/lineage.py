@@ -48,6 +48,7 @@ NODE_MODULES = (
     "ejournal_lib.results.summaries",
     "ejournal_lib.results.conclusions",
     "ejournal_lib.results.governance_conclusions",
+    "ejournal_lib.results.participation_conclusions",
     "ejournal_lib.results.assessment",
 )
 

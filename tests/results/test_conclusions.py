@@ -241,3 +241,40 @@ def test_the_change_log_says_whether_its_history_is_illustrative():
     assert all_illustrative.endswith("dokumentene gir endringene, ikke historikken.")
     assert sentence(["illustrative", "documented"]).endswith("(se endringsloggen).")
     assert "illustrative" not in sentence(["documented"])
+
+
+def _participation(**values) -> pd.DataFrame:
+    base = {
+        "named": (43.0, ""),
+        "named_signed": (39.0, ""),
+        "named_declined": (1.0, "Skien"),
+        "named_unknown": (3.0, "Bodø, Oslo, Vega"),
+        "not_named": (249.0, ""),
+        "agder_named": (25.0, ""),
+        "agder_all_signed": (1.0, ""),
+        "break_even_share": (0.566, "brief"),
+        "ks_share": (0.65, ""),
+        "ks_share_at_or_above_break_even": (1.0, ""),
+    }
+    base.update(values)
+    return pd.DataFrame(
+        {"figure": list(base), "value": [v for v, _ in base.values()], "detail": [d for _, d in base.values()]}
+    )
+
+
+def test_the_participation_page_follows_its_results():
+    from ejournal_lib.results import participation_conclusions as p
+
+    named = p.named_sources_conclusion(_participation(), PUBLIC_KINDS)["sentence"]
+    assert named.startswith(
+        "Offentlige kilder navngir 43 kommuner: 39 signert (blant dem alle 25 i Agder), 1 utsatt (Skien)"
+    )
+    not_all = p.named_sources_conclusion(_participation(agder_all_signed=(0.0, "")), PUBLIC_KINDS)["sentence"]
+    assert "Agder" not in not_all
+    found = p.procurement_conclusion(_participation(), PUBLIC_KINDS, SCENARIO)["sentence"]
+    assert "er 57\u202f% av befolkningen i drift i 2030; KS-tallet på 65\u202f% ligger over nullpunktet" in found
+    assert found.endswith("det største av nullpunktet og 50\u202f%.")
+    none = p.procurement_conclusion(_participation(break_even_share=(float("nan"), "brief")), PUBLIC_KINDS, SCENARIO)
+    assert none["sentence"].endswith("Ingen deltakelse gjør anskaffelsen forsvarlig med denne antakelsen.")
+    survey = p.procurement_conclusion(_participation(break_even_share=(0.98, "survey")), SURVEY_SYNTHETIC, SCENARIO)
+    assert "example" in survey["data_basis"].split(",")  # a threshold from the survey is marked
