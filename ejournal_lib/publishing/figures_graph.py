@@ -21,6 +21,7 @@ TOPIC_COLUMNS = {
     "assessment": (4, 2),
     "governance_conclusions": (3, 2),
     "participation_conclusions": (3, 3),
+    "baseline_conclusions": (2, 1),
 }
 
 

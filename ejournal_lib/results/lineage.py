@@ -49,6 +49,7 @@ NODE_MODULES = (
     "ejournal_lib.results.conclusions",
     "ejournal_lib.results.governance_conclusions",
     "ejournal_lib.results.participation_conclusions",
+    "ejournal_lib.results.baseline_conclusions",
     "ejournal_lib.results.assessment",
 )
 

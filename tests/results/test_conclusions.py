@@ -278,3 +278,47 @@ def test_the_participation_page_follows_its_results():
     assert none["sentence"].endswith("Ingen deltakelse gjør anskaffelsen forsvarlig med denne antakelsen.")
     survey = p.procurement_conclusion(_participation(break_even_share=(0.98, "survey")), SURVEY_SYNTHETIC, SCENARIO)
     assert "example" in survey["data_basis"].split(",")  # a threshold from the survey is marked
+
+
+def test_the_baseline_page_leaves_out_what_the_measurement_cannot_give_and_words_the_rest():
+    """A measurement with one service: «er {n} minutter» (no range); no precision or design figures, so no
+    such points; a limitation is worded from the limitations table; suppression with hidden services says so."""
+    from types import SimpleNamespace
+
+    from ejournal_lib.results import baseline_conclusions as b
+
+    summary = pd.DataFrame(
+        {
+            "figure": [
+                "staff_days",
+                "staff",
+                "municipalities",
+                "services",
+                "addressable_services",
+                "addressable_min",
+                "addressable_max",
+                "services_suppressed",
+                "services_checked",
+                "services_hidden_by_earlier",
+            ],
+            "value": [40.0, 12.0, 2.0, 1.0, 1.0, 98.2, 98.2, 1.0, 3.0, 1.0],
+            "detail": ["", "", "", "", "", "nursing_home_long", "nursing_home_long", "", "", ""],
+        }
+    )
+    limits = pd.DataFrame(
+        {
+            "estimate": ["intervals"],
+            "status": ["unreliable"],
+            "have": [1],
+            "need": [2],
+            "unit": ["municipalities"],
+            "counted": ["fewest_in_service"],
+        }
+    )
+    settings = SimpleNamespace(baseline=SimpleNamespace(power=0.8, confidence_level=0.95))
+    rows = b.baseline_conclusions(summary, limits, {"timeuse": ("example",)}, settings).set_index("conclusion")
+    assert list(rows.index) == ["extent", "addressable_one", "limitation", "suppressed_hidden"]
+    assert rows.loc["addressable_one", "sentence"].endswith("er 98 minutter per ansatt per dag (sykehjem, langtid).")
+    assert "målingen har 1 kommune i den tjenesten som har færrest, det trengs 2" in rows.loc["limitation", "sentence"]
+    assert rows.loc["suppressed_hidden", "sentence"].startswith("0 av 3 tjenester er prikket")
+    assert "1 tjenester vises ikke" in rows.loc["suppressed_hidden", "sentence"]
