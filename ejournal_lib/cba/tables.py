@@ -22,6 +22,7 @@ from ejournal_lib.cba.risk_sharing import (
     state_cost_table,
     worst_year_table,
 )
+from ejournal_lib.common.formatting import fmt_setting
 from ejournal_lib.scenario.actors import ActorMapping
 from ejournal_lib.scenario.cba import EFFECTS, CBAInputs
 from ejournal_lib.scenario.model import Scenario
@@ -61,7 +62,7 @@ def inputs_table(inputs: CBAInputs) -> pd.DataFrame:
                     "section": section,
                     "parameter": path,
                     "value_number": float(value) if number else np.nan,
-                    "value_text": "" if number else str(value),
+                    "value_text": "" if number else fmt_setting(value),  # yes/no, lists and dates as readers write them
                     "source": source,
                 }
             )

@@ -253,6 +253,10 @@ def test_inputs_table_lists_every_value(inputs):
     home = t[(t["section"] == "services") & (t["parameter"] == "table.home_services.ftes")]
     assert home["value_number"].iloc[0] == 35297
     assert np.isfinite(t["value_number"]).sum() > 100
+    # yes/no and lists as readers write them, never Python's True or [..]
+    text = t.set_index(["section", "parameter"])["value_text"]
+    assert text[("frame", "tax_financing_on_transition")] == "ja"
+    assert text[("frame", "r109_rates")] == "0,04, 0,03, 0,02"
 
 
 def test_operation_cost_is_calibrated_once_unless_the_scenario_asks(scenario):
