@@ -32,6 +32,7 @@ from ejournal_lib.results.comparison import (
     key_figures_side_by_side,
     scenario_bridge,
 )
+from ejournal_lib.results.what_if import key_figures
 from ejournal_lib.scenario import load_scenario
 
 __all__ = ["compare_scenarios", "ComparisonReport"]
@@ -95,9 +96,10 @@ def compare_scenarios(
     shown = [t if titles.count(t) == 1 else f"{t} ({s.name})" for t, s in zip(titles, scenarios)]
 
     diffs = input_differences(scenarios)
-    keys = key_figures_side_by_side(scenarios, expected=expected)
-    effects = effects_side_by_side(scenarios)
-    cash = cash_side_by_side(scenarios)
+    kfs = [key_figures(s, distribution=expected, cash=True) for s in scenarios]  # each scenario's graph once
+    keys = key_figures_side_by_side(kfs, expected=expected)
+    effects = effects_side_by_side(kfs)
+    cash = cash_side_by_side(kfs)
     bridges = {s.name: scenario_bridge(scenarios[0], s) for s in scenarios[1:]}
     tables = {"compare_inputs": diffs, "compare_key_figures": keys, "compare_effects": effects, "compare_cash": cash}
     for i, bridge in enumerate(bridges.values(), start=2):

@@ -151,6 +151,18 @@ def cumulative_net(cumulative: pd.DataFrame, positive_year):
     return fig
 
 
+def _cash_axes(ax, title: str) -> None:
+    """A yearly cash chart's axes: the zero line, MNOK by year, the budget axis label, ``title`` (a
+    figure-text key) and the legend."""
+    ax.axhline(0, color="black", lw=0.8)
+    ax.yaxis.set_major_formatter(NOK_FORMAT)
+    _year_axis(ax)
+    ax.set_xlabel(words("year"))
+    ax.set_ylabel(words("budget_axis"))
+    ax.set_title(words(title))
+    ax.legend(fontsize=8)
+
+
 def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps")):
     """Lines: yearly budget effect per actor, with and without loan financing (MNOK, undiscounted)."""
     actor_labels = labels("actor")
@@ -168,13 +180,7 @@ def budget_burden(profile: pd.DataFrame, actors=("municipalities", "state", "gps
                 ls="--",
                 label=words("with_loan", actor=actor_labels[actor]),
             )
-    ax.axhline(0, color="black", lw=0.8)
-    ax.yaxis.set_major_formatter(NOK_FORMAT)
-    _year_axis(ax)
-    ax.set_xlabel(words("year"))
-    ax.set_ylabel(words("budget_axis"))
-    ax.set_title(words("budget_title"))
-    ax.legend(fontsize=8)
+    _cash_axes(ax, "budget_title")
     return fig
 
 
@@ -192,13 +198,7 @@ def cash_comparison_chart(cash: pd.DataFrame, n_scenarios: int):
             ls="--",
             label=words("scenario_n_loan", n=i),
         )
-    ax.axhline(0, color="black", lw=0.8)
-    ax.yaxis.set_major_formatter(NOK_FORMAT)
-    _year_axis(ax)
-    ax.set_xlabel(words("year"))
-    ax.set_ylabel(words("budget_axis"))
-    ax.set_title(words("cash_comparison_title"))
-    ax.legend(fontsize=8)
+    _cash_axes(ax, "cash_comparison_title")
     fig.tight_layout()
     return fig
 

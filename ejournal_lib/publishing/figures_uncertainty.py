@@ -63,13 +63,8 @@ def tornado_chart(tornado: pd.DataFrame, top: int = 12):
     ax.barh(y, t["npv_at_p90_mnok"] - base, left=base, color="#2e6f9e", label=words("input_at_p90"))
     ax.axvline(base, color="black", lw=0.8)
     ax.set_yticks(y, [label("uncertain_input", s) for s in t["input"]], fontsize=8)
-    ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel(words("npv_axis"))
-    ax.set_title(words("tornado_title"))
-    ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=8)
-    fig.tight_layout()
-    return fig
+    return _bar_chart_done(fig, ax, "npv_axis", "tornado_title")
 
 
 def sensitivity_chart(sensitivity: pd.DataFrame):
@@ -86,12 +81,7 @@ def sensitivity_chart(sensitivity: pd.DataFrame):
         for s, v in zip(t["sensitivity"], t["variant"])
     ]
     ax.set_yticks(y, names, fontsize=8)
-    ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel(words("npv_change_axis"))
-    ax.set_title(words("sensitivity_title"))
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    return fig
+    return _bar_chart_done(fig, ax, "npv_change_axis", "sensitivity_title")
 
 
 def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "gps")):
@@ -126,12 +116,7 @@ def risk_sharing_chart(table: pd.DataFrame, actors=("municipalities", "state", "
     lo, hi = float(t["p10"].min()), float(t["p90"].max())
     ax.set_xlim(min(lo, 0.0) - 0.03 * (hi - lo), hi + 0.22 * (hi - lo))  # room for the probability beside each bar
     ax.axvline(0, color="black", lw=0.8)
-    ax.xaxis.set_major_formatter(NOK_FORMAT)
-    ax.set_xlabel(words("risk_axis"))
-    ax.set_title(words("risk_title"))
-    ax.grid(axis="x", alpha=0.3)
-    fig.tight_layout()
-    return fig
+    return _bar_chart_done(fig, ax, "risk_axis", "risk_title")
 
 
 def evppi_chart(evppi: pd.DataFrame, evpi: float):
@@ -149,6 +134,17 @@ def evppi_chart(evppi: pd.DataFrame, evpi: float):
     ax.set_title(words("evppi_title"))
     ax.grid(axis="x", alpha=0.3)
     ax.legend(fontsize=9, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+def _bar_chart_done(fig, ax, xlabel: str, title: str):
+    """A horizontal bar chart's money axis (MNOK), its label and title (figure-text keys), a light grid along
+    the bars; the figure laid out."""
+    ax.xaxis.set_major_formatter(NOK_FORMAT)
+    ax.set_xlabel(words(xlabel))
+    ax.set_title(words(title))
+    ax.grid(axis="x", alpha=0.3)
     fig.tight_layout()
     return fig
 

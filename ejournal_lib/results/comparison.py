@@ -12,7 +12,7 @@ import pandas as pd
 
 from ejournal_lib.common.formatting import fmt_setting
 from ejournal_lib.common.yaml_io import read_yaml
-from ejournal_lib.results.what_if import DISTRIBUTION_FIGURES, KEY_FIGURES, key_figures
+from ejournal_lib.results.what_if import DISTRIBUTION_FIGURES, KEY_FIGURES, KeyFigures, key_figures
 from ejournal_lib.scenario import Scenario, load_scenario
 from ejournal_lib.scenario.overrides import apply_overrides, differences, flatten
 
@@ -69,11 +69,10 @@ def _side_by_side(rows: list[str], values: list[dict], key: str) -> pd.DataFrame
     return out
 
 
-def key_figures_side_by_side(scenarios: list[Scenario], expected: bool = True) -> pd.DataFrame:
-    """One row per key figure (with ``expected``, also the simulated distribution, the probability of a
-    negative value and the break-even); ``scenario_1``, ``scenario_2``, … and ``difference_2``, … (from the
-    first)."""
-    kfs = [key_figures(s, distribution=expected) for s in scenarios]
+def key_figures_side_by_side(kfs: list[KeyFigures], expected: bool = True) -> pd.DataFrame:
+    """One row per key figure of each scenario's ``kfs`` (with ``expected``, also the simulated distribution,
+    the probability of a negative value and the break-evens, which ``kfs`` then holds); ``scenario_1``,
+    ``scenario_2``, … and ``difference_2``, … (from the first)."""
     metrics = list(KEY_FIGURES) + (list(DISTRIBUTION_FIGURES) if expected else [])
     if not expected:
         metrics.remove("expected_npv_mnok")
@@ -88,12 +87,12 @@ CASH_COLUMNS = (
 )
 
 
-def cash_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:
+def cash_side_by_side(kfs: list[KeyFigures]) -> pd.DataFrame:
     """Each year's cash (MNOK, the budget profile's prices) for the municipalities without and with loans and
-    for the state, per scenario: columns ``<actor>_<variant>_<i>``."""
+    for the state, per scenario's key figures (computed with their cash): columns ``<actor>_<variant>_<i>``."""
     out = None
-    for i, s in enumerate(scenarios, start=1):
-        cash = key_figures(s, distribution=True).cash
+    for i, kf in enumerate(kfs, start=1):
+        cash = kf.cash
         wide = pd.DataFrame({"year": sorted(cash["year"].unique())})
         for actor, variant in CASH_COLUMNS:
             col = cash[cash["actor"] == actor].set_index("year")[variant]
@@ -102,11 +101,12 @@ def cash_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:
     return out if out is not None else pd.DataFrame()
 
 
-def effects_side_by_side(scenarios: list[Scenario]) -> pd.DataFrame:
-    """Present value per effect (MNOK) and the net present value, per scenario, with differences."""
+def effects_side_by_side(kfs: list[KeyFigures]) -> pd.DataFrame:
+    """Present value per effect (MNOK) and the net present value, per scenario's key figures, with
+    differences."""
     values = []
-    for s in scenarios:
-        by_effect = key_figures(s).by_effect
+    for kf in kfs:
+        by_effect = kf.by_effect
         values.append({**by_effect.to_dict(), "npv": float(by_effect.sum())})
     effects = list(dict.fromkeys(str(e) for v in values for e in v if e != "npv")) + ["npv"]
     return _side_by_side(effects, values, "effect")

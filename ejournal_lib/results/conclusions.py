@@ -1,6 +1,8 @@
 """Result-graph nodes: conclusions generated from the results, each with the condition that chose its wording
 and its data status. The words are the label catalogue's (``conclusion`` domain); only the numbers and the
-choice between wordings come from here."""
+choice between wordings come from here. A conclusion with code ``c`` is node ``c_conclusion`` (here, or in
+the governance and participation modules), so that an appendix computes only the ones it shows
+(``ResultGraph.conclusion``); ``conclusions`` gathers them all into one table."""
 
 from __future__ import annotations
 
@@ -26,7 +28,7 @@ def _plus(value) -> str:
     return "+" if float(value) > 0 else ""
 
 
-def commitment_conclusion(
+def commitment_target_conclusion(
     public_commitment_key_figures: pd.DataFrame,
     intentions_aggregate: IntentionsAggregate,
     data_input_kinds: dict,
@@ -51,7 +53,7 @@ def commitment_conclusion(
     )
 
 
-def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict) -> dict:
+def sensitivity_top_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict) -> dict:
     """Which inputs move the net present value most: the sensitivities ranked by their largest change (the
     combined pessimistic case is no single input and is left out)."""
     table = cba_sensitivity[~cba_sensitivity["sensitivity"].isin(["base", "combined"])]
@@ -67,7 +69,7 @@ def sensitivity_conclusion(cba_sensitivity: pd.DataFrame, data_input_kinds: dict
     return lineage.conclusion_row("sensitivity_top", sentence, condition, lineage.kinds_in(used))
 
 
-def coverage_stop_point_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
+def coverage_stop_points_conclusion(stop_points: pd.DataFrame, scenario: Scenario) -> dict:
     """The stop points' population-share criteria as they stand: met or not, against which threshold."""
     rules = stop_points[(stop_points["type"] == "rule") & stop_points["source"].str.startswith("public_commitment_key")]
     rules = rules[rules["threshold"].notna()].sort_values(["stop_point", "threshold"], kind="stable")
@@ -157,7 +159,7 @@ def reconciliation_conclusion(
     return lineage.conclusion_row("reconciliation", sentence, condition, lineage.ordered(kinds))
 
 
-def uncertainty_reading_conclusion(uncertainty_readings: pd.DataFrame, data_input_kinds: dict) -> dict:
+def uncertainty_readings_conclusion(uncertainty_readings: pd.DataFrame, data_input_kinds: dict) -> dict:
     """The headline reading of the triple estimates against taking the brief's P10 and P90 literally."""
     table = uncertainty_readings.set_index("reading")
     headline = table[table["headline"]].iloc[0]
@@ -240,7 +242,7 @@ def break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scen
     )
 
 
-def survey_break_even_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scenario: Scenario) -> dict:
+def break_even_survey_conclusion(break_even: pd.DataFrame, data_input_kinds: dict, scenario: Scenario) -> dict:
     """The break-even under the GP survey's share (synthetic example data here), and the assumption the
     procurement test uses; only the latter when there is no survey."""
     rows = break_even[(break_even["quantity"] == "municipal_final_share")].set_index("gp_assumption")
@@ -305,24 +307,24 @@ def study_conclusion(analysis_summary: pd.DataFrame, data_input_kinds: dict) -> 
 
 def conclusions(
     reconciliation_conclusion: dict,
-    uncertainty_reading_conclusion: dict,
-    commitment_conclusion: dict,
-    sensitivity_conclusion: dict,
-    coverage_stop_point_conclusion: dict,
+    uncertainty_readings_conclusion: dict,
+    commitment_target_conclusion: dict,
+    sensitivity_top_conclusion: dict,
+    coverage_stop_points_conclusion: dict,
     non_priced_conclusion: dict,
     staging_conclusion: dict,
     cost_conclusion: dict,
     expected_value_conclusion: dict,
     municipal_cash_conclusion: dict,
     break_even_conclusion: dict,
-    survey_break_even_conclusion: dict,
+    break_even_survey_conclusion: dict,
     value_of_information_conclusion: dict,
     study_conclusion: dict,
     change_log_conclusion: dict,
-    stop_point_count_conclusion: dict,
+    stop_point_counts_conclusion: dict,
     goals_conclusion: dict,
     named_sources_conclusion: dict,
-    largest_municipalities_conclusion: dict,
+    largest_half_conclusion: dict,
     forecast_conclusion: dict,
     gp_survey_conclusion: dict,
     procurement_conclusion: dict,
@@ -331,24 +333,24 @@ def conclusions(
     return pd.DataFrame(
         [
             reconciliation_conclusion,
-            uncertainty_reading_conclusion,
-            commitment_conclusion,
-            sensitivity_conclusion,
-            coverage_stop_point_conclusion,
+            uncertainty_readings_conclusion,
+            commitment_target_conclusion,
+            sensitivity_top_conclusion,
+            coverage_stop_points_conclusion,
             non_priced_conclusion,
             staging_conclusion,
             cost_conclusion,
             expected_value_conclusion,
             municipal_cash_conclusion,
             break_even_conclusion,
-            survey_break_even_conclusion,
+            break_even_survey_conclusion,
             value_of_information_conclusion,
             study_conclusion,
             change_log_conclusion,
-            stop_point_count_conclusion,
+            stop_point_counts_conclusion,
             goals_conclusion,
             named_sources_conclusion,
-            largest_municipalities_conclusion,
+            largest_half_conclusion,
             forecast_conclusion,
             gp_survey_conclusion,
             procurement_conclusion,

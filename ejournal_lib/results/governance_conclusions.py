@@ -66,7 +66,7 @@ def change_log_conclusion(
     return lineage.conclusion_row("change_log", sentence, code, lineage.kinds("npv_bridge", data_input_kinds))
 
 
-def stop_point_count_conclusion(governance_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
+def stop_point_counts_conclusion(governance_summary: pd.DataFrame, data_input_kinds: dict) -> dict:
     """How many of the stop points' measurable criteria are met, not met and not assessable, and how many
     rest on example data."""
     v = governance_summary.set_index("figure")["value"]

@@ -80,8 +80,9 @@ class ResultGraph:
         return self._values[names[0]] if len(names) == 1 else {n: self._values[n] for n in names}
 
     def conclusion(self, code: str) -> tuple[str, bool]:
-        """A generated conclusion's sentence, and whether it rests on synthetic example data (for the summary)."""
-        row = self.get("conclusions").set_index("conclusion").loc[code]
+        """A generated conclusion's sentence, and whether it rests on synthetic example data (for the summary).
+        Only its own node ``<code>_conclusion`` is computed, not every appendix's conclusions."""
+        row = self.get(f"{code}_conclusion")
         return row["sentence"], lineage.EXAMPLE in row["data_basis"].split(",")
 
     def _load(self, names) -> dict[str, Any]:

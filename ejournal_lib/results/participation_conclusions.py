@@ -38,7 +38,7 @@ def named_sources_conclusion(participation_summary: pd.DataFrame, data_input_kin
     return lineage.conclusion_row("named_sources", sentence, "counts", lineage.kinds("public_status", data_input_kinds))
 
 
-def largest_municipalities_conclusion(
+def largest_half_conclusion(
     coverage_key_figures: pd.DataFrame, population_date: dt.date, data_input_kinds: dict
 ) -> dict:
     """How few of the largest municipalities hold half the population outside Midt-Norge."""

@@ -91,12 +91,13 @@ def key_figures(
     expected: bool = False,
     break_even: bool = False,
     distribution: bool = False,
+    cash: bool = False,
 ) -> KeyFigures:
     """Evaluate ``scenario`` (a loaded scenario or its file) with ``overrides`` (``{"cba.frame.discount_rate":
     0.03}``) and return its key figures, read from its result graph (the nodes ``base_case_key_figures``,
     ``cba_effects`` and, with ``expected``, ``expected_values``; with ``break_even``, ``break_even``; with
-    ``distribution`` all of these and ``uncertainty_summary`` and ``budget_profile``); every override is
-    checked like the scenario file."""
+    ``distribution`` all of these and ``uncertainty_summary``; with ``cash`` or ``distribution``,
+    ``budget_profile``); every override is checked like the scenario file."""
     overrides = dict(overrides or {})
     graph = result_graph(scenario, overrides)
     base = graph.get("base_case_key_figures").set_index("metric")["value"]
@@ -119,8 +120,9 @@ def key_figures(
         extra |= {
             **{f"npv_{q}_mnok": float(npv[q]) for q in ("p10", "p50", "p85", "p90")},
             "prob_negative_npv": float(npv["prob_negative"]),
-            "cash": graph.get("budget_profile"),
         }
+    if cash or distribution:
+        extra["cash"] = graph.get("budget_profile")
     return KeyFigures(
         scenario=graph.scenario.name,
         overrides=overrides,

@@ -170,11 +170,14 @@ def apply_levers(data: Any) -> Any:
     if not isinstance(data, dict) or not isinstance(data.get("levers"), dict) or not isinstance(data.get("cba"), dict):
         return data
     try:
-        levers, cba = Levers.model_validate(data["levers"]), CBAInputs.model_validate(data["cba"])
+        chosen = Levers.model_validate(data["levers"]).set()
+        if not chosen:  # every lever neutral (the default): nothing to apply, the cba section checked once
+            return data
+        cba = CBAInputs.model_validate(data["cba"])
     except ValidationError:
         return data
     section = data["cba"]
-    for name, value in levers.set().items():
+    for name, value in chosen.items():
         try:
             changes = lever_overrides(cba, {name: value})
             cba = cba.with_overrides(changes)

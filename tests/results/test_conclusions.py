@@ -25,14 +25,14 @@ def _commitment(share: float) -> pd.DataFrame:
 
 
 def test_target_is_reached_only_by_a_binding_measure_at_or_above_it(monkeypatch):
-    above = c.commitment_conclusion(_commitment(0.65), KS, PUBLIC_KINDS, SCENARIO)
+    above = c.commitment_target_conclusion(_commitment(0.65), KS, PUBLIC_KINDS, SCENARIO)
     assert "183 av 291 kommuner" in above["sentence"]
     assert "65\u202f%" in above["sentence"] and "50\u202f%" in above["sentence"]  # percent after a narrow space
     assert "ikke bindende" in above["sentence"] and "er ikke nådd" in above["sentence"]
-    below = c.commitment_conclusion(_commitment(0.40), KS, PUBLIC_KINDS, SCENARIO)
+    below = c.commitment_target_conclusion(_commitment(0.40), KS, PUBLIC_KINDS, SCENARIO)
     assert "under målet" in below["sentence"] and "nådd" not in below["sentence"]
     monkeypatch.setattr(c, "BINDING_BASES", frozenset({"ks_signed"}))
-    binding = c.commitment_conclusion(_commitment(0.50), KS, PUBLIC_KINDS, SCENARIO)  # at the target: reached
+    binding = c.commitment_target_conclusion(_commitment(0.50), KS, PUBLIC_KINDS, SCENARIO)  # at the target: reached
     assert binding["sentence"].endswith("Målet om 50\u202f% er nådd.")
     assert binding["data_basis"] == "public_statistics"  # KS's published count rests on public sources only
 
@@ -52,7 +52,7 @@ def test_what_moves_the_value_most_follows_the_sensitivities_order():
             ("real_wage_growth", "growth_0.008", 0.008, 4510.0, 10.0),
         ]
     )
-    out = c.sensitivity_conclusion(table, PUBLIC_KINDS)
+    out = c.sensitivity_top_conclusion(table, PUBLIC_KINDS)
     # |delta| largest first: investment 1000, discount rate 300, period 50 (real wage growth 10 is left out)
     assert out["sentence"].startswith("Investering, kalkulasjonsrente og analyseperiode flytter nåverdien mest")
     assert "1\u202f000 mill. kr" in out["sentence"]  # thousands with a narrow space
@@ -70,7 +70,7 @@ def test_a_ranking_that_uses_the_survey_is_synthetic(gp_delta, expected):
             ("gp_uptake", "survey", 0.23, 4500.0 + gp_delta, gp_delta),
         ]
     )
-    out = c.sensitivity_conclusion(table, SURVEY_SYNTHETIC)
+    out = c.sensitivity_top_conclusion(table, SURVEY_SYNTHETIC)
     assert (EXAMPLE in out["data_basis"].split(",")) == (expected == EXAMPLE)
     assert ("fastlegenes deltakelse" in out["sentence"].lower()) == (expected == EXAMPLE)
 
@@ -129,13 +129,13 @@ def _readings(headline: str) -> pd.DataFrame:
 
 
 def test_the_uncertainty_conclusion_names_the_headline_reading_and_the_literal_one():
-    out = c.uncertainty_reading_conclusion(_readings("mean_at_base"), PUBLIC_KINDS)["sentence"]
+    out = c.uncertainty_readings_conclusion(_readings("mean_at_base"), PUBLIC_KINDS)["sentence"]
     assert out.startswith("Med lesemåten «forventning i basisverdien» for trippelestimatene holder 6 av 12")
     assert (
         "blir 4\u202f381 mill. kr med 31\u202f% sannsynlighet" in out
         and "(mot 1\u202f621 mill. kr og 47\u202f%)" in out
     )
-    literal = c.uncertainty_reading_conclusion(_readings("median_at_base"), PUBLIC_KINDS)["sentence"]
+    literal = c.uncertainty_readings_conclusion(_readings("median_at_base"), PUBLIC_KINDS)["sentence"]
     assert literal.startswith(
         "Forventet netto nåverdi er 4\u202f381 mill. kr med forprosjektets P10 og P90 lest bokstavelig"
     )

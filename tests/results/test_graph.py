@@ -319,3 +319,12 @@ def test_forecasts_lie_inside_their_own_intervals(small):
     assert len(f) and f["forecast_share"].between(f["low"] - 1e-12, f["high"] + 1e-12).all()
     p = small.get("participation_forecast").dropna(subset=["low", "high"])
     assert len(p) and p["municipal_population_share"].between(p["low"] - 1e-12, p["high"] + 1e-12).all()
+
+
+def test_every_conclusion_is_a_node_of_its_own(small):
+    """``ResultGraph.conclusion(code)`` computes node ``<code>_conclusion`` alone: every row of the
+    conclusions table has such a node, and reading one gives the table's sentence."""
+    table = small.get("conclusions").set_index("conclusion")
+    for code in table.index:
+        assert f"{code}_conclusion" in small.nodes
+    assert small.conclusion("cost")[0] == table.loc["cost", "sentence"]
